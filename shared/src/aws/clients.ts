@@ -1,0 +1,43 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { SluiceConfig } from '../config/env.js';
+import { endpointFor, type AwsService } from './endpoints.js';
+
+/** The AWS clients every role shares; built once at boot and passed down. */
+export interface AwsClients {
+  readonly kinesis: KinesisClient;
+  readonly dynamodbStreams: DynamoDBStreamsClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly s3: S3Client;
+  destroy(): void;
+}
+
+function baseOptions(config: SluiceConfig, service: AwsService) {
+  const endpoint = endpointFor(config, service);
+  return {
+    region: config.AWS_REGION,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    // HTTP/1.1 for every client: the SDK's HTTP/2 handler breaks on bodies over ~40 KB against
+    // kinesis-local, the engine LocalStack runs for Kinesis (../shared/test-stack.md).
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
+  };
+}
+
+export function createAwsClients(config: SluiceConfig): AwsClients {
+  const kinesis = new KinesisClient(baseOptions(config, 'KINESIS'));
+  const dynamodbStreams = new DynamoDBStreamsClient(baseOptions(config, 'DYNAMODB_STREAMS'));
+  const dynamodb = new DynamoDBClient(baseOptions(config, 'DYNAMODB'));
+  const s3 = new S3Client({ ...baseOptions(config, 'S3'), forcePathStyle: endpointFor(config, 'S3') !== undefined });
+  return {
+    kinesis,
+    dynamodbStreams,
+    dynamodb,
+    s3,
+    destroy() {
+      for (const client of [kinesis, dynamodbStreams, dynamodb, s3]) client.destroy();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ConfigError } from '../errors/config-error.js';
+
+/**
+ * Every environment variable Sluice reads, parsed once at boot.
+ * AWS names are the ones the AWS SDK and CLI already use, so a user's shell setup carries over.
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ */
+const optionalUrl = z.url().optional();
+const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const envSchema = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1'),
+  AWS_ENDPOINT_URL: optionalUrl,
+  AWS_ENDPOINT_URL_KINESIS: optionalUrl,
+  AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
+  AWS_ENDPOINT_URL_DYNAMODB_STREAMS: optionalUrl,
+  AWS_ENDPOINT_URL_LAMBDA: optionalUrl,
+  AWS_ENDPOINT_URL_S3: optionalUrl,
+  AWS_ENDPOINT_URL_SNS: optionalUrl,
+  AWS_ENDPOINT_URL_SQS: optionalUrl,
+  // Loopback by default: the management API is not meant to face a network unprotected.
+  SLUICE_HOST: z.string().min(1).default('127.0.0.1'),
+  SLUICE_PORT: intFromEnv(0, 65535).default(9070),
+  // When set, every management call must carry it (see services/api/src/auth).
+  SLUICE_API_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  // Several installations can share one Redis when each has its own prefix.
+  SLUICE_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . : -').default('sluice'),
+  // The account id written into ARNs Sluice makes up (functions, mappings); LocalStack uses the same.
+  SLUICE_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'must be 12 digits').default('000000000000'),
+  SLUICE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Lambda's mapping states move asynchronously (Creating -> Enabled takes seconds on AWS); this is ours.
+  SLUICE_STATE_SETTLE_MS: intFromEnv(0, 600_000).default(500),
+  // Management bodies are small; Lambda's own request limit for these APIs is far below this.
+  SLUICE_API_BODY_LIMIT_BYTES: intFromEnv(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  // Whether the API checks that the source stream exists (Lambda does: InvalidParameterValueException).
+  SLUICE_VALIDATE_SOURCES: boolFromEnv.default(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type SluiceConfig = Readonly<Env>;
+
+/** Parses the environment once; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const value = env[name];
+    throw new ConfigError(`${name}=${JSON.stringify(value ?? '')}: ${issue.message}`);
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+// Tests import the workspaces' sources, so unit and integration tests need no build;
+// e2e tests run the built `sluice` command as separate processes (test/run-all.sh builds first).
+const alias = {
+  '@sluice/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)),
+  '@sluice/api': fileURLToPath(new URL('./services/api/src/index.ts', import.meta.url)),
+  '@sluice/localstack': fileURLToPath(new URL('./localstack/src/index.ts', import.meta.url)),
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-stack.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-stack.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
