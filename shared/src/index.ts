@@ -6,3 +6,5 @@ export { createAwsClients, type AwsClients } from './aws/clients.js';
 export { endpointFor, type AwsService } from './aws/endpoints.js';
 export { createRedisKeys, type RedisKeys } from './redis/redis-keys.js';
 export { createRedis } from './redis/redis-connection.js';
+export { loadDevEnv, devEnvSchema, type DevEnv } from './config/dev-env.js';
+export { applyDevStackEnv, type DevStackEndpoints } from './config/dev-stack-env.js';
