@@ -8,3 +8,18 @@ export { createRedisKeys, type RedisKeys } from './redis/redis-keys.js';
 export { createRedis } from './redis/redis-connection.js';
 export { loadDevEnv, devEnvSchema, type DevEnv } from './config/dev-env.js';
 export { applyDevStackEnv, type DevStackEndpoints } from './config/dev-stack-env.js';
+export { MappingState, isStableState, settledState, updateState } from './mapping/mapping-state.js';
+export type { EventSourceMapping, StartingPosition } from './mapping/event-source-mapping.js';
+export type {
+  MappingStore,
+  CreateMappingResult,
+  ConditionalWriteResult,
+  ListMappingsQuery,
+  MappingPage,
+} from './mapping/mapping-store.js';
+export { RedisMappingStore } from './mapping/redis-mapping-store.js';
+export type { FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
+export type { FunctionStore, FunctionPage } from './functions/function-store.js';
+export { RedisFunctionStore } from './functions/redis-function-store.js';
+export { parseSourceArn, type SourceArn, type SourceKind } from './arn/source-arn.js';
+export { parseFunctionRef, functionArn, eventSourceMappingArn, FUNCTION_NAME, type FunctionRef } from './arn/lambda-arn.js';

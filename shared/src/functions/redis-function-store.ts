@@ -1,0 +1,59 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../redis/redis-keys.js';
+import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
+import { mappingKeys } from '../mapping/redis-mapping-store.js';
+import type { FunctionDefinition } from './function-definition.js';
+import type { FunctionPage, FunctionStore } from './function-store.js';
+
+const REMOVE_RESULTS = { 0: 'removed', 1: 'missing', 2: 'in-use' } as const;
+
+/** FunctionStore on Redis: one string per function and a zset ordering them by registration. */
+export class RedisFunctionStore implements FunctionStore {
+  private readonly k: ReturnType<typeof mappingKeys>;
+  private readonly order: string;
+
+  constructor(
+    private readonly redis: Redis,
+    keys: RedisKeys,
+  ) {
+    this.k = mappingKeys(keys);
+    this.order = keys.key('fn-order');
+    for (const file of ['createFunction-2.lua', 'removeFunction-3.lua']) defineLuaScript(redis, file);
+  }
+
+  async create(fn: FunctionDefinition): Promise<boolean> {
+    const code = await runLuaScript<number>(
+      this.redis,
+      'createFunction',
+      [this.k.functionRecord(fn.name), this.order],
+      [fn.name, JSON.stringify(fn), fn.lastModified],
+    );
+    return code === 0;
+  }
+
+  async get(name: string): Promise<FunctionDefinition | undefined> {
+    const data = await this.redis.get(this.k.functionRecord(name));
+    return data === null ? undefined : (JSON.parse(data) as FunctionDefinition);
+  }
+
+  async list(marker: string | undefined, limit: number): Promise<FunctionPage> {
+    // Names are unique, so (score, name) orders the page; the marker is the last name returned.
+    const all = await this.redis.zrange(this.order, '0', '-1');
+    const start = marker === undefined ? 0 : all.indexOf(marker) + 1;
+    const names = all.slice(start, start + limit);
+    const datas = names.length === 0 ? [] : await this.redis.mget(names.map((n) => this.k.functionRecord(n)));
+    const functions = datas.filter((d): d is string => d !== null).map((d) => JSON.parse(d) as FunctionDefinition);
+    const more = start + limit < all.length;
+    return { functions, ...(more ? { nextMarker: names.at(-1)! } : {}) };
+  }
+
+  async remove(name: string): Promise<'removed' | 'missing' | 'in-use'> {
+    const code = await runLuaScript<0 | 1 | 2>(
+      this.redis,
+      'removeFunction',
+      [this.k.functionRecord(name), this.order, this.k.byFunction(name)],
+      [name],
+    );
+    return REMOVE_RESULTS[code];
+  }
+}

@@ -1,0 +1,38 @@
+import type { EventSourceMapping } from './event-source-mapping.js';
+
+export type CreateMappingResult =
+  | { readonly outcome: 'created' }
+  | { readonly outcome: 'duplicate'; readonly existingUuid: string }
+  | { readonly outcome: 'function-missing' };
+
+/** Result of a conditional write: `stale` means someone else wrote the mapping since it was read. */
+export type ConditionalWriteResult = 'written' | 'missing' | 'stale';
+
+export interface ListMappingsQuery {
+  readonly eventSourceArn?: string;
+  readonly functionName?: string;
+  /** Opaque marker from a previous page. */
+  readonly marker?: string;
+  readonly limit: number;
+}
+
+export interface MappingPage {
+  readonly mappings: readonly EventSourceMapping[];
+  readonly nextMarker?: string;
+}
+
+/**
+ * Persistence and change feed for event-source mappings. Writes are conditional on the
+ * version read (optimistic locking), so concurrent API processes cannot lose each other's updates.
+ */
+export interface MappingStore {
+  /** Stores a new mapping (version 1) and schedules its state to settle at `settleAt` (epoch ms). */
+  create(mapping: EventSourceMapping, settleAt: number): Promise<CreateMappingResult>;
+  get(uuid: string): Promise<EventSourceMapping | undefined>;
+  list(query: ListMappingsQuery): Promise<MappingPage>;
+  /** Writes `next` (whose version must be current + 1) and (re)schedules settling, or unschedules it when undefined. */
+  replace(next: EventSourceMapping, settleAt: number | undefined): Promise<ConditionalWriteResult>;
+  remove(current: EventSourceMapping): Promise<ConditionalWriteResult>;
+  /** UUIDs whose transitional state is due to settle at `now`. */
+  dueForSettling(now: number, limit: number): Promise<string[]>;
+}

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+/**
+ * Loads `shared/lua/<verbNoun>-<numberOfKeys>.lua` into ioredis as a command of that name.
+ * The files sit outside src/ so the same relative path works from src/ (tests) and dist/ (build).
+ */
+export function defineLuaScript(redis: Redis, fileName: string): void {
+  const match = /^([a-zA-Z]+)-(\d+)\.lua$/.exec(fileName);
+  if (!match) throw new Error(`Lua script name must be verbNoun-N.lua: ${fileName}`);
+  const [, name, keys] = match;
+  if (typeof (redis as unknown as Record<string, unknown>)[name!] === 'function') return;
+  const lua = readFileSync(new URL(`../../lua/${fileName}`, import.meta.url), 'utf8');
+  redis.defineCommand(name!, { numberOfKeys: Number(keys), lua });
+}
+
+/** Calls a script defined with defineLuaScript. */
+export function runLuaScript<T>(redis: Redis, name: string, keys: string[], args: (string | number)[]): Promise<T> {
+  const command = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<T>>)[name];
+  if (command === undefined) throw new Error(`Lua script ${name} is not defined`);
+  return command.call(redis, ...keys, ...args);
+}
