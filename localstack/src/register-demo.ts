@@ -1,0 +1,98 @@
+import {
+  CreateEventSourceMappingCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  ResourceConflictException,
+} from '@aws-sdk/client-lambda';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DEMO_NAME } from './demo-names.js';
+import { LocalStackError, LocalStackErrorCode } from './local-stack-error.js';
+
+export interface RegisterDemoOptions {
+  /** Sluice's API base URL, e.g. `http://127.0.0.1:9070`. */
+  readonly apiUrl: string;
+  /** Where the demo function listens (startDemoFunction().url). */
+  readonly functionUrl: string;
+  /** The stream the mapping reads. */
+  readonly streamArn: string;
+  readonly region: string;
+  /** SLUICE_API_TOKEN, when the API requires one. */
+  readonly apiToken?: string | undefined;
+  readonly functionName?: string;
+}
+
+export interface RegisteredDemo {
+  readonly functionName: string;
+  /** False when the function was already registered (a second `sluice dev` on the same Redis). */
+  readonly functionCreated: boolean;
+  readonly mappingUuid: string;
+  readonly mappingCreated: boolean;
+}
+
+/**
+ * Registers the demo function and its mapping through Sluice's public API, exactly as a user
+ * would: the function registry over REST, the mapping with the real AWS SDK Lambda client.
+ * Both steps treat "already exists" as done, so the demo can be registered on every start.
+ */
+export async function registerDemo(options: RegisterDemoOptions): Promise<RegisteredDemo> {
+  const functionName = options.functionName ?? DEMO_NAME;
+  const functionCreated = await registerFunction(options, functionName);
+  const lambda = new LambdaClient({
+    endpoint: options.apiUrl,
+    region: options.region,
+    // Sluice reads the API token from the SigV4 secret, so the SDK and CLI authenticate unchanged;
+    // without a token any credentials are accepted.
+    credentials: { accessKeyId: 'sluice', secretAccessKey: options.apiToken ?? 'sluice-no-token' },
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
+  });
+  try {
+    const created = await lambda
+      .send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: functionName,
+          EventSourceArn: options.streamArn,
+          StartingPosition: 'LATEST',
+        }),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof ResourceConflictException) return undefined;
+        throw error;
+      });
+    if (created?.UUID !== undefined) return { functionName, functionCreated, mappingUuid: created.UUID, mappingCreated: true };
+    return { functionName, functionCreated, mappingUuid: await existingMapping(lambda, functionName, options.streamArn), mappingCreated: false };
+  } finally {
+    lambda.destroy();
+  }
+}
+
+async function registerFunction(options: RegisterDemoOptions, functionName: string): Promise<boolean> {
+  const response = await fetch(new URL('/sluice/v1/functions', options.apiUrl), {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(options.apiToken === undefined ? {} : { authorization: `Bearer ${options.apiToken}` }),
+    },
+    body: JSON.stringify({ FunctionName: functionName, Invoker: { Type: 'http', Url: options.functionUrl } }),
+  });
+  const body = await response.text();
+  if (response.status === 201) return true;
+  if (response.status === 409) return false;
+  throw new LocalStackError(
+    LocalStackErrorCode.DemoSetupFailed,
+    `registering the demo function: POST /sluice/v1/functions answered ${response.status}: ${body.slice(0, 500)}`,
+  );
+}
+
+async function existingMapping(lambda: LambdaClient, functionName: string, streamArn: string): Promise<string> {
+  const { EventSourceMappings: mappings } = await lambda.send(
+    new ListEventSourceMappingsCommand({ FunctionName: functionName, EventSourceArn: streamArn }),
+  );
+  const uuid = mappings?.[0]?.UUID;
+  if (uuid === undefined) {
+    throw new LocalStackError(
+      LocalStackErrorCode.DemoSetupFailed,
+      `CreateEventSourceMapping said the demo mapping exists, but ListEventSourceMappings finds none for ${streamArn}`,
+    );
+  }
+  return uuid;
+}
