@@ -14,6 +14,7 @@ export type {
   MappingStore,
   CreateMappingResult,
   ConditionalWriteResult,
+  ReplaceMappingResult,
   ListMappingsQuery,
   MappingPage,
 } from './mapping/mapping-store.js';

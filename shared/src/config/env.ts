@@ -35,6 +35,8 @@ export const envSchema = z.object({
   SLUICE_STATE_SETTLE_MS: intFromEnv(0, 600_000).default(500),
   // Management bodies are small; Lambda's own request limit for these APIs is far below this.
   SLUICE_API_BODY_LIMIT_BYTES: intFromEnv(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  // Filters per mapping: Lambda allows 5 by default and up to 10 with a quota increase.
+  SLUICE_MAX_FILTERS: intFromEnv(1, 10).default(5),
   // Whether the API checks that the source stream exists (Lambda does: InvalidParameterValueException).
   SLUICE_VALIDATE_SOURCES: boolFromEnv.default(true),
 });

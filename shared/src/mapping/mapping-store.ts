@@ -5,6 +5,11 @@ export type CreateMappingResult =
   | { readonly outcome: 'duplicate'; readonly existingUuid: string }
   | { readonly outcome: 'function-missing' };
 
+export type ReplaceMappingResult =
+  | { readonly outcome: ConditionalWriteResult }
+  | { readonly outcome: 'duplicate'; readonly existingUuid: string }
+  | { readonly outcome: 'function-missing' };
+
 /** Result of a conditional write: `stale` means someone else wrote the mapping since it was read. */
 export type ConditionalWriteResult = 'written' | 'missing' | 'stale';
 
@@ -30,8 +35,11 @@ export interface MappingStore {
   create(mapping: EventSourceMapping, settleAt: number): Promise<CreateMappingResult>;
   get(uuid: string): Promise<EventSourceMapping | undefined>;
   list(query: ListMappingsQuery): Promise<MappingPage>;
-  /** Writes `next` (whose version must be current + 1) and (re)schedules settling, or unschedules it when undefined. */
-  replace(next: EventSourceMapping, settleAt: number | undefined): Promise<ConditionalWriteResult>;
+  /**
+   * Writes `next` over `current` if `current` is still what is stored (its version), moving the
+   * function binding when the function changed; schedules settling at `settleAt`, or unschedules it.
+   */
+  replace(current: EventSourceMapping, next: EventSourceMapping, settleAt: number | undefined): Promise<ReplaceMappingResult>;
   remove(current: EventSourceMapping): Promise<ConditionalWriteResult>;
   /** UUIDs whose transitional state is due to settle at `now`. */
   dueForSettling(now: number, limit: number): Promise<string[]>;

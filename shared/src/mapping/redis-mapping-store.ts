@@ -6,6 +6,7 @@ import type {
   ConditionalWriteResult,
   CreateMappingResult,
   ListMappingsQuery,
+  ReplaceMappingResult,
   MappingPage,
   MappingStore,
 } from './mapping-store.js';
@@ -36,7 +37,7 @@ export class RedisMappingStore implements MappingStore {
     keys: RedisKeys,
   ) {
     this.k = mappingKeys(keys);
-    for (const file of ['createMapping-7.lua', 'replaceMapping-2.lua', 'removeMapping-6.lua']) defineLuaScript(redis, file);
+    for (const file of ['createMapping-7.lua', 'replaceMapping-7.lua', 'removeMapping-6.lua']) defineLuaScript(redis, file);
   }
 
   async create(mapping: EventSourceMapping, settleAt: number): Promise<CreateMappingResult> {
@@ -77,14 +78,25 @@ export class RedisMappingStore implements MappingStore {
     };
   }
 
-  async replace(next: EventSourceMapping, settleAt: number | undefined): Promise<ConditionalWriteResult> {
-    const code = await runLuaScript<number>(
+  async replace(current: EventSourceMapping, next: EventSourceMapping, settleAt: number | undefined): Promise<ReplaceMappingResult> {
+    const k = this.k;
+    const [code, taken] = await runLuaScript<[number, string?]>(
       this.redis,
       'replaceMapping',
-      [this.k.record(next.uuid), this.k.settle],
-      [next.uuid, next.version - 1, JSON.stringify(next), settleAt ?? -1, this.k.changes],
+      [
+        k.record(next.uuid),
+        k.settle,
+        k.binding(current.eventSourceArn, current.functionArn),
+        k.binding(next.eventSourceArn, next.functionArn),
+        k.byFunction(current.functionName),
+        k.byFunction(next.functionName),
+        k.functionRecord(next.functionName),
+      ],
+      [next.uuid, current.version, JSON.stringify({ ...next, version: current.version + 1 }), settleAt ?? -1, k.changes],
     );
-    return WRITE_RESULTS[code]!;
+    if (code === 3) return { outcome: 'duplicate', existingUuid: String(taken) };
+    if (code === 4) return { outcome: 'function-missing' };
+    return { outcome: WRITE_RESULTS[code]! };
   }
 
   async remove(current: EventSourceMapping): Promise<ConditionalWriteResult> {

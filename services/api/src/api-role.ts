@@ -1,0 +1,59 @@
+import {
+  RedisFunctionStore,
+  RedisMappingStore,
+  createRedis,
+  createRedisKeys,
+  type AwsClients,
+  type Logger,
+  type SluiceConfig,
+} from '@sluice/shared';
+import { buildApp } from './app.js';
+import { AwsSourceChecker } from './esm/aws-source-checker.js';
+import type { SourceChecker } from './esm/source-checker.js';
+import { StateSettler } from './state/state-settler.js';
+
+export interface RunningApi {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** A source checker that trusts every well-formed ARN (SLUICE_VALIDATE_SOURCES=false). */
+const TRUSTING_SOURCES: SourceChecker = { exists: async () => true };
+
+/** Starts the registry API role: HTTP server plus the state settler. */
+export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger: Logger): Promise<RunningApi> {
+  const redis = createRedis(config.REDIS_URL);
+  const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
+  const mappings = new RedisMappingStore(redis, keys);
+  const app = buildApp({
+    logger: logger.child({ role: 'api' }),
+    redis,
+    mappings,
+    functions: new RedisFunctionStore(redis, keys),
+    sources: config.SLUICE_VALIDATE_SOURCES ? new AwsSourceChecker(aws) : TRUSTING_SOURCES,
+    arns: { region: config.AWS_REGION, account: config.SLUICE_ACCOUNT_ID },
+    limits: { maxFilters: config.SLUICE_MAX_FILTERS },
+    settleMs: config.SLUICE_STATE_SETTLE_MS,
+    ...(config.SLUICE_API_TOKEN === undefined ? {} : { apiToken: config.SLUICE_API_TOKEN }),
+    bodyLimitBytes: config.SLUICE_API_BODY_LIMIT_BYTES,
+  });
+  const settler = new StateSettler({
+    store: mappings,
+    logger: logger.child({ role: 'api', component: 'state-settler' }),
+    intervalMs: Math.max(20, Math.min(250, config.SLUICE_STATE_SETTLE_MS)),
+  });
+  const address = await app.listen({ host: config.SLUICE_HOST, port: config.SLUICE_PORT });
+  settler.start();
+  let stopping: Promise<void> | undefined;
+  return {
+    url: address,
+    stop() {
+      stopping ??= (async () => {
+        await settler.stop();
+        await app.close();
+        await redis.quit();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { FunctionStore, Logger, MappingStore } from '@sluice/shared';
+import { installApiTokenAuth } from './auth/api-token-auth.js';
+import { MappingService } from './esm/mapping-service.js';
+import type { MappingLimits } from './esm/mapping-rules.js';
+import type { ArnContext } from './esm/mapping-wire.js';
+import type { SourceChecker } from './esm/source-checker.js';
+import { FunctionResolver } from './functions/function-resolver.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { installJsonBodyParser } from './http/json-body.js';
+import { eventSourceMappingRoutes } from './routes/event-source-mappings.js';
+import { functionRoutes } from './routes/functions.js';
+import { healthRoutes } from './routes/health.js';
+
+export interface ApiDeps {
+  readonly logger: Logger;
+  readonly redis: Redis;
+  readonly mappings: MappingStore;
+  readonly functions: FunctionStore;
+  readonly sources: SourceChecker;
+  readonly arns: ArnContext;
+  readonly limits: MappingLimits;
+  readonly settleMs: number;
+  readonly apiToken?: string;
+  readonly bodyLimitBytes: number;
+  readonly now?: () => number;
+}
+
+/** Builds the registry API: Lambda's event-source-mapping API plus Sluice's function registry. */
+export function buildApp(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true },
+    // AWS SDKs read the request id from this header; it is also on every log line of the request.
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    disableRequestLogging: false,
+  }) as unknown as FastifyInstance;
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-amzn-RequestId', request.id);
+  });
+  installJsonBodyParser(app);
+  installErrorHandling(app);
+  installApiTokenAuth(app, deps.apiToken, deps.now);
+
+  const resolver = new FunctionResolver(deps.functions, deps.arns);
+  const service = new MappingService({
+    store: deps.mappings,
+    functions: resolver,
+    sources: deps.sources,
+    limits: deps.limits,
+    settleMs: deps.settleMs,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
+  healthRoutes(app, { redis: deps.redis });
+  eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
+  functionRoutes(app, { store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
+  return app;
+}

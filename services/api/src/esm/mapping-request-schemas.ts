@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * The CreateEventSourceMapping and UpdateEventSourceMapping request bodies for stream sources,
+ * with the model's ranges (botocore lambda/2015-03-31/service-2.json). Rules between fields live
+ * in mapping-rules.ts. Members Lambda has for other sources (SQS, Kafka, MQ, DocumentDB) are refused
+ * as unsupported, so a user learns at once that Sluice will not honour them.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+ */
+const filterCriteria = z.strictObject({
+  Filters: z.array(z.strictObject({ Pattern: z.string().max(4096).optional() })).optional(),
+});
+
+const destinationConfig = z.strictObject({
+  OnFailure: z.strictObject({ Destination: z.string().min(0).max(350).optional() }).optional(),
+  OnSuccess: z.strictObject({ Destination: z.string().min(0).max(350).optional() }).optional(),
+});
+
+const metricsConfig = z.strictObject({
+  Metrics: z.array(z.enum(['EventCount', 'ErrorCount', 'KafkaMetrics'])).max(3).optional(),
+});
+
+const functionName = z.string().min(1).max(140);
+const kmsKeyArn = z.string().regex(/^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$/);
+
+const mutableFields = {
+  FunctionName: functionName,
+  Enabled: z.boolean(),
+  BatchSize: z.int().min(1).max(10000),
+  FilterCriteria: filterCriteria,
+  MaximumBatchingWindowInSeconds: z.int().min(0).max(300),
+  ParallelizationFactor: z.int().min(1).max(10),
+  DestinationConfig: destinationConfig,
+  MaximumRecordAgeInSeconds: z.int().min(-1).max(604800),
+  BisectBatchOnFunctionError: z.boolean(),
+  MaximumRetryAttempts: z.int().min(-1).max(10000),
+  TumblingWindowInSeconds: z.int().min(0).max(900),
+  FunctionResponseTypes: z.array(z.enum(['ReportBatchItemFailures'])).max(1),
+  KMSKeyArn: kmsKeyArn,
+  MetricsConfig: metricsConfig,
+};
+
+export const createMappingRequest = z.strictObject({
+  ...mutableFields,
+  FunctionName: functionName,
+  EventSourceArn: z.string().regex(/^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d)?:(\d{12})?:(.*)$/),
+  StartingPosition: z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']).optional(),
+  // The SDK and CLI send timestamps as epoch seconds.
+  StartingPositionTimestamp: z.number().optional(),
+  Tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),
+}).partial({
+  Enabled: true,
+  BatchSize: true,
+  FilterCriteria: true,
+  MaximumBatchingWindowInSeconds: true,
+  ParallelizationFactor: true,
+  DestinationConfig: true,
+  MaximumRecordAgeInSeconds: true,
+  BisectBatchOnFunctionError: true,
+  MaximumRetryAttempts: true,
+  TumblingWindowInSeconds: true,
+  FunctionResponseTypes: true,
+  KMSKeyArn: true,
+  MetricsConfig: true,
+});
+
+export const updateMappingRequest = z.strictObject(mutableFields).partial();
+
+export type CreateMappingRequest = z.infer<typeof createMappingRequest>;
+export type UpdateMappingRequest = z.infer<typeof updateMappingRequest>;
+export type FilterCriteriaInput = z.infer<typeof filterCriteria>;
+export type DestinationConfigInput = z.infer<typeof destinationConfig>;
+export type MetricsConfigInput = z.infer<typeof metricsConfig>;

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { FUNCTION_NAME } from '@sluice/shared';
+
+/**
+ * Sluice's function registry body. Names, Timeout and MemorySize follow Lambda's CreateFunction
+ * ranges (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html); the Invoker says
+ * how Sluice calls the function, since it runs no code of its own.
+ */
+const invoker = z.discriminatedUnion('Type', [
+  z.strictObject({ Type: z.literal('http'), Url: z.url({ protocol: /^https?$/ }) }),
+  z.strictObject({
+    Type: z.literal('lambda'),
+    FunctionName: z.string().min(1).max(140),
+    Qualifier: z.string().regex(/^(\$LATEST|[a-zA-Z0-9_-]{1,128})$/).optional(),
+    EndpointUrl: z.url({ protocol: /^https?$/ }).optional(),
+  }),
+  z.strictObject({
+    Type: z.literal('node'),
+    Module: z.string().min(1).max(1024),
+    Handler: z.string().regex(/^[A-Za-z_$][\w$]*$/).max(128),
+  }),
+]);
+
+export const createFunctionRequest = z.strictObject({
+  FunctionName: z.string().regex(FUNCTION_NAME),
+  Description: z.string().max(256).optional(),
+  Invoker: invoker,
+  Timeout: z.int().min(1).max(900).optional(),
+  MemorySize: z.int().min(128).max(10240).optional(),
+  ReservedConcurrentExecutions: z.int().min(0).max(1000).optional(),
+});
+
+export type CreateFunctionRequest = z.infer<typeof createFunctionRequest>;
