@@ -37,7 +37,6 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     // AWS SDKs read the request id from this header; it is also on every log line of the request.
     requestIdHeader: false,
     genReqId: () => randomUUID(),
-    disableRequestLogging: false,
   }) as unknown as FastifyInstance;
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-amzn-RequestId', request.id);

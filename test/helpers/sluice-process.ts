@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The built `sluice` command; test/run-all.sh builds before the e2e tests run. */
+export const SLUICE_BIN = fileURLToPath(new URL('../../services/cli/dist/main.js', import.meta.url));
+
+export interface SluiceProcess {
+  /** Base URL of the API role, e.g. http://127.0.0.1:41234. */
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything the process wrote so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Sends a signal and resolves with the exit code once the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface StartSluiceOptions {
+  /** Environment on top of the test process's own; SLUICE_PORT defaults to 0 (a free port). */
+  readonly env: Record<string, string>;
+  readonly args?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs Sluice as a separate process, as a user would, and waits for its
+ * "Sluice API listening on <url>" line.
+ */
+export function startSluice(options: StartSluiceOptions): Promise<SluiceProcess> {
+  const child = spawn(process.execPath, [SLUICE_BIN, ...(options.args ?? ['start', '--role', 'api'])], {
+    env: { ...process.env, SLUICE_PORT: '0', SLUICE_LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop('SIGKILL');
+      reject(new Error(`sluice did not start within ${options.timeoutMs ?? 20_000} ms:\n${output}`));
+    }, options.timeoutMs ?? 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Sluice API listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1]!, child, output: () => output, stop });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`sluice exited with ${code} before it listened:\n${output}`));
+    });
+  });
+}
