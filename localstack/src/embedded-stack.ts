@@ -21,6 +21,8 @@ export interface EmbeddedStackOptions {
 /** Redis, Kinesis and (when Python allows) moto on loopback: everything Sluice talks to, locally. */
 export interface EmbeddedStack {
   readonly redisUrl: string;
+  /** True when no Redis answered and the stack started one (stop() stops it again). */
+  readonly redisStarted: boolean;
   readonly kinesisEndpoint: string;
   /** Absent when moto was skipped; `skipped` says why. */
   readonly motoEndpoint?: string;
@@ -59,6 +61,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   let stopping: Promise<void> | undefined;
   return {
     redisUrl: redis.value.url,
+    redisStarted: redis.value.started,
     kinesisEndpoint: kinesis.value.endpoint,
     ...(moto.value.status === 'started' ? { motoEndpoint: moto.value.endpoint } : {}),
     skipped: moto.value.status === 'skipped' ? [moto.value.reason] : [],
