@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from './node-sha256.js';
 
@@ -38,6 +38,9 @@ export async function verifySigV4(request: SignedRequest, secret: string, nowMs:
     if (value === undefined) return false;
     headers[name] = value;
   }
+  // A client may sign a declared body hash instead of the body (x-amz-content-sha256): hold it to the bytes received.
+  const declaredHash = headers['x-amz-content-sha256'];
+  if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(request.body).digest('hex')) return false;
   const [path, queryString = ''] = request.url.split('?', 2) as [string, string?];
   const signer = new SignatureV4({
     credentials: { accessKeyId: accessKeyId!, secretAccessKey: secret },

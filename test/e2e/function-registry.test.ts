@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  CreateEventSourceMappingCommand,
+  DeleteEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-lambda';
+import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// The function registry's REST API, driven over plain HTTP against Sluice as its own process.
+const stack = inject('stack');
+const region = 'us-east-1';
+const account = '000000000000';
+let sluice: SluiceProcess;
+
+async function call(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${sluice.url}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, errorType: response.headers.get('x-amzn-errortype'), body: text === '' ? undefined : JSON.parse(text) };
+}
+
+beforeAll(async () => {
+  sluice = await startSluice({
+    env: {
+      REDIS_URL: stack.redisUrl,
+      SLUICE_REDIS_PREFIX: uniqueName('e2e-fn'),
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
+      SLUICE_STATE_SETTLE_MS: '100',
+    },
+  });
+});
+
+afterAll(async () => {
+  await sluice?.stop();
+});
+
+describe('function registry', () => {
+  it('registers each kind of invoker with Lambda defaults and an ARN in Lambda form', async () => {
+    const http = await call('POST', '/sluice/v1/functions', { FunctionName: 'web-fn', Invoker: { Type: 'http', Url: 'http://127.0.0.1:8080/2015-03-31/functions/function/invocations' } });
+    expect(http.status).toBe(201);
+    expect(http.body).toMatchObject({
+      FunctionName: 'web-fn',
+      FunctionArn: `arn:aws:lambda:${region}:${account}:function:web-fn`,
+      Invoker: { Type: 'http', Url: 'http://127.0.0.1:8080/2015-03-31/functions/function/invocations' },
+      Timeout: 3,
+      MemorySize: 128,
+      Description: '',
+    });
+    expect(http.body.LastModified).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/);
+
+    const lambdaFn = await call('POST', '/sluice/v1/functions', {
+      FunctionName: 'aws-fn',
+      Invoker: { Type: 'lambda', FunctionName: 'real-function', Qualifier: 'live', EndpointUrl: 'http://127.0.0.1:4566' },
+      Timeout: 30,
+      MemorySize: 512,
+      ReservedConcurrentExecutions: 5,
+    });
+    expect(lambdaFn.status).toBe(201);
+    expect(lambdaFn.body).toMatchObject({ Timeout: 30, MemorySize: 512, ReservedConcurrentExecutions: 5, Invoker: { Type: 'lambda', Qualifier: 'live' } });
+
+    const nodeFn = await call('POST', '/sluice/v1/functions', { FunctionName: 'node-fn', Invoker: { Type: 'node', Module: './handlers/orders.js', Handler: 'handler' } });
+    expect(nodeFn.status).toBe(201);
+
+    const listed = await call('GET', '/sluice/v1/functions');
+    expect(listed.body.Functions.map((f: { FunctionName: string }) => f.FunctionName)).toEqual(['web-fn', 'aws-fn', 'node-fn']);
+    const page = await call('GET', '/sluice/v1/functions?MaxItems=2');
+    expect(page.body.Functions).toHaveLength(2);
+    const next = await call('GET', `/sluice/v1/functions?MaxItems=2&Marker=${page.body.NextMarker}`);
+    expect(next.body.Functions.map((f: { FunctionName: string }) => f.FunctionName)).toEqual(['node-fn']);
+    expect(next.body.NextMarker).toBeUndefined();
+  });
+
+  it('resolves a function by name, partial ARN and ARN', async () => {
+    for (const ref of ['web-fn', `${account}:function:web-fn`, `arn:aws:lambda:${region}:${account}:function:web-fn`]) {
+      const got = await call('GET', `/sluice/v1/functions/${encodeURIComponent(ref)}`);
+      expect(got.status).toBe(200);
+      expect(got.body.FunctionName).toBe('web-fn');
+    }
+    const foreign = await call('GET', `/sluice/v1/functions/${encodeURIComponent('arn:aws:lambda:us-east-1:111122223333:function:web-fn')}`);
+    expect(foreign).toMatchObject({ status: 404, errorType: 'ResourceNotFoundException' });
+  });
+
+  it('refuses bad registrations in Lambda error shape', async () => {
+    const duplicate = await call('POST', '/sluice/v1/functions', { FunctionName: 'web-fn', Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } });
+    expect(duplicate).toMatchObject({ status: 409, errorType: 'ResourceConflictException', body: { Type: 'User' } });
+    const cases = [
+      { FunctionName: 'bad name!', Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } },
+      { FunctionName: 'x'.repeat(65), Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } },
+      { FunctionName: 'no-invoker' },
+      { FunctionName: 'bad-url', Invoker: { Type: 'http', Url: 'ftp://example' } },
+      { FunctionName: 'bad-type', Invoker: { Type: 'docker', Image: 'x' } },
+      { FunctionName: 'bad-timeout', Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' }, Timeout: 901 },
+      { FunctionName: 'bad-memory', Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' }, MemorySize: 64 },
+    ];
+    for (const body of cases) {
+      const refused = await call('POST', '/sluice/v1/functions', body);
+      expect(refused, JSON.stringify(body)).toMatchObject({ status: 400, errorType: 'InvalidParameterValueException' });
+      expect(refused.body.Message.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('refuses to remove a function while a mapping uses it, and removes it afterwards', async () => {
+    const stream = uniqueName('fn-stream');
+    const kinesis = new KinesisClient({ region, endpoint: stack.kinesisEndpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, requestHandler: new NodeHttpHandler() });
+    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
+    await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: stream });
+    kinesis.destroy();
+    const lambda = new LambdaClient({ region, endpoint: sluice.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const mapping = await lambda.send(
+      new CreateEventSourceMappingCommand({ FunctionName: 'node-fn', EventSourceArn: `arn:aws:kinesis:${region}:${account}:stream/${stream}`, StartingPosition: 'LATEST' }),
+    );
+    const refused = await call('DELETE', '/sluice/v1/functions/node-fn');
+    expect(refused).toMatchObject({ status: 409, errorType: 'ResourceConflictException' });
+    expect(refused.body.Message).toContain('used by an event source mapping');
+
+    await waitFor(async () => ((await lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID }))).State === 'Enabled' ? true : undefined), {
+      timeoutMs: 10_000,
+      message: 'mapping never enabled',
+    });
+    await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
+    await waitFor(
+      async () => lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID })).then(() => undefined, (e: unknown) => (e instanceof ResourceNotFoundException ? true : undefined)),
+      { timeoutMs: 10_000, message: 'mapping never removed' },
+    );
+    lambda.destroy();
+    const removed = await call('DELETE', '/sluice/v1/functions/node-fn');
+    expect(removed.status).toBe(204);
+    const gone = await call('GET', '/sluice/v1/functions/node-fn');
+    expect(gone).toMatchObject({ status: 404, errorType: 'ResourceNotFoundException' });
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint } from '../../../services/api/src/esm/mapping-rules.js';
+import { LambdaApiError } from '../../../services/api/src/errors/lambda-api-error.js';
+
+const limits = { maxFilters: 5 };
+const now = Date.UTC(2026, 0, 1);
+const kinesisArn = 'arn:aws:kinesis:us-east-1:000000000000:stream/s';
+const base = { FunctionName: 'f', EventSourceArn: kinesisArn };
+
+function refusal(action: () => unknown): LambdaApiError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof LambdaApiError) return error;
+    throw error;
+  }
+  throw new Error('expected a LambdaApiError');
+}
+
+// https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html (aws-facts 1.3)
+describe('resolveStartingPoint', () => {
+  it('requires a StartingPosition for streams', () => {
+    expect(refusal(() => resolveStartingPoint(base, 'kinesis', now)).errorType).toBe('InvalidParameterValueException');
+  });
+
+  it('takes AT_TIMESTAMP on Kinesis only, with a timestamp not in the future', () => {
+    const at = now / 1000 - 10;
+    expect(resolveStartingPoint({ ...base, StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: at }, 'kinesis', now)).toEqual({
+      startingPosition: 'AT_TIMESTAMP',
+      startingPositionTimestamp: at,
+    });
+    expect(refusal(() => resolveStartingPoint({ ...base, StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: at }, 'dynamodb', now)).message).toBe(
+      `Unsupported starting position for arn type: ${kinesisArn}`,
+    );
+    expect(refusal(() => resolveStartingPoint({ ...base, StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: now / 1000 + 5 }, 'kinesis', now)).message).toMatch(/future/);
+    expect(refusal(() => resolveStartingPoint({ ...base, StartingPosition: 'LATEST', StartingPositionTimestamp: at }, 'kinesis', now)).message).toMatch(/only be given/);
+  });
+});
+
+describe('resolveSettings', () => {
+  it('keeps the stream defaults AWS reports when nothing is given', () => {
+    expect(resolveSettings(STREAM_DEFAULTS, base, limits)).toEqual(STREAM_DEFAULTS);
+  });
+
+  it('accepts MaximumRecordAgeInSeconds -1 and 60..604800 only', () => {
+    expect(resolveSettings(STREAM_DEFAULTS, { MaximumRecordAgeInSeconds: -1 }, limits).maximumRecordAgeInSeconds).toBe(-1);
+    expect(resolveSettings(STREAM_DEFAULTS, { MaximumRecordAgeInSeconds: 60 }, limits).maximumRecordAgeInSeconds).toBe(60);
+    for (const age of [0, 1, 59]) {
+      expect(refusal(() => resolveSettings(STREAM_DEFAULTS, { MaximumRecordAgeInSeconds: age }, limits)).message).toMatch(/-1 \(infinite\) or between 60 and 604800/);
+    }
+  });
+
+  it('takes SQS, SNS and S3 on-failure destinations and refuses OnSuccess', () => {
+    for (const arn of ['arn:aws:sqs:us-east-1:123456789012:q', 'arn:aws:sns:us-east-1:123456789012:t', 'arn:aws:s3:::my-bucket']) {
+      expect(resolveSettings(STREAM_DEFAULTS, { DestinationConfig: { OnFailure: { Destination: arn } } }, limits).onFailureDestination).toBe(arn);
+    }
+    expect(refusal(() => resolveSettings(STREAM_DEFAULTS, { DestinationConfig: { OnFailure: { Destination: 'arn:aws:lambda:us-east-1:123456789012:function:f' } } }, limits)).errorType).toBe('InvalidParameterValueException');
+    expect(refusal(() => resolveSettings(STREAM_DEFAULTS, { DestinationConfig: { OnSuccess: { Destination: 'arn:aws:sqs:us-east-1:123456789012:q' } } }, limits)).message).toMatch(/OnSuccess/);
+  });
+
+  it('clears a destination or filters given empty, and keeps them when absent', () => {
+    const set = resolveSettings(STREAM_DEFAULTS, { DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:123456789012:q' } }, FilterCriteria: { Filters: [{ Pattern: '{"a":[1]}' }] } }, limits);
+    expect(resolveSettings(set, { BatchSize: 7 }, limits)).toMatchObject({ batchSize: 7, onFailureDestination: set.onFailureDestination, filterPatterns: ['{"a":[1]}'] });
+    const cleared = resolveSettings(set, { DestinationConfig: { OnFailure: {} }, FilterCriteria: {} }, limits);
+    expect(cleared.onFailureDestination).toBeUndefined();
+    expect(cleared.filterPatterns).toBeUndefined();
+  });
+
+  it('counts filters against the limit and wants each pattern to be a JSON object', () => {
+    const five = Array.from({ length: 5 }, (_, i) => ({ Pattern: `{"k":[${i}]}` }));
+    expect(resolveSettings(STREAM_DEFAULTS, { FilterCriteria: { Filters: five } }, limits).filterPatterns).toHaveLength(5);
+    expect(refusal(() => resolveSettings(STREAM_DEFAULTS, { FilterCriteria: { Filters: [...five, { Pattern: '{}' }] } }, limits)).message).toMatch(/6 filters; at most 5/);
+    expect(resolveSettings(STREAM_DEFAULTS, { FilterCriteria: { Filters: [...five, { Pattern: '{}' }] } }, { maxFilters: 10 }).filterPatterns).toHaveLength(6);
+    for (const pattern of ['nope', '[1]', '"s"', 'null']) {
+      expect(refusal(() => resolveSettings(STREAM_DEFAULTS, { FilterCriteria: { Filters: [{ Pattern: pattern }] } }, limits)).message).toMatch(/^Invalid filter pattern definition/);
+    }
+  });
+
+  it('refuses Kafka metrics on a stream mapping', () => {
+    expect(resolveSettings(STREAM_DEFAULTS, { MetricsConfig: { Metrics: ['EventCount'] } }, limits).metrics).toEqual(['EventCount']);
+    expect(refusal(() => resolveSettings(STREAM_DEFAULTS, { MetricsConfig: { Metrics: ['KafkaMetrics'] } }, limits)).message).toMatch(/Kafka/);
+  });
+});
