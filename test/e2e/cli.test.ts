@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, inject, it } from 'vitest';
+import { SLUICE_BIN, startSluice } from '../helpers/sluice-process.js';
+import { uniqueName } from '../helpers/unique-name.js';
+
+const stack = inject('stack');
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function sluice(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [SLUICE_BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the sluice command', () => {
+  it('prints its help and version', () => {
+    const help = sluice(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: sluice <command>/);
+    for (const word of ['dev', 'start', 'seed', '--role']) expect(help.stdout).toContain(word);
+    expect(sluice(['--version'])).toMatchObject({ code: 0, stdout: `sluice ${version}\n` });
+  });
+
+  it('stops with exit code 2 and one line naming a bad variable', () => {
+    const bad = sluice(['start', '--role', 'api'], { SLUICE_PORT: 'eighty' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^sluice: configuration error: SLUICE_PORT="eighty": /);
+  });
+
+  it('refuses unknown commands, roles and options with exit code 2', () => {
+    expect(sluice(['launch']).code).toBe(2);
+    expect(sluice(['start', '--role', 'everything']).stderr).toMatch(/unknown role "everything"/);
+    expect(sluice(['start', '--colour']).code).toBe(2);
+    expect(sluice([]).code).toBe(2);
+  });
+
+  it('says plainly that a role not in this build is not available', () => {
+    const poller = sluice(['start', '--role', 'poller'], { REDIS_URL: stack.redisUrl });
+    expect(poller.code).toBe(2);
+    expect(poller.stderr).toMatch(/role poller is not in this build of Sluice yet/);
+  });
+
+  it('starts the API role and stops cleanly on SIGTERM and SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const running = await startSluice({ env: { REDIS_URL: stack.redisUrl, SLUICE_REDIS_PREFIX: uniqueName('e2e-cli') } });
+      const health = await fetch(`${running.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(health.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await running.stop(signal)).toBe(0);
+    }
+  });
+
+  it('writes structured JSON logs with a request id per request', async () => {
+    const running = await startSluice({ env: { REDIS_URL: stack.redisUrl, SLUICE_REDIS_PREFIX: uniqueName('e2e-log'), SLUICE_LOG_LEVEL: 'info' } });
+    const response = await fetch(`${running.url}/2015-03-31/event-source-mappings/`);
+    const requestId = response.headers.get('x-amzn-requestid');
+    await running.stop();
+    const lines = running
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ofRequest = lines.filter((line) => line.reqId === requestId);
+    expect(ofRequest.length).toBeGreaterThanOrEqual(2);
+    expect(ofRequest[0]).toMatchObject({ level: 30, role: 'api', msg: 'incoming request' });
+  });
+});
