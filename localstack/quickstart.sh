@@ -7,21 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 say() { printf 'quickstart: %s\n' "$*" >&2; }
 
-# npm ci only when node_modules is missing or does not match package-lock.json: it deletes
-# node_modules first, so running it every time would cost a minute for nothing.
-node_modules_current() {
-  [[ -f node_modules/.package-lock.json ]] || return 1
-  node -e '
-    const fs = require("node:fs");
-    const wanted = JSON.parse(fs.readFileSync("package-lock.json", "utf8")).packages;
-    const have = JSON.parse(fs.readFileSync("node_modules/.package-lock.json", "utf8")).packages;
-    for (const [path, pkg] of Object.entries(wanted)) {
-      if (!path.includes("node_modules/") || pkg.optional) continue;
-      if (have[path] === undefined || have[path].version !== pkg.version) process.exit(1);
-    }
-  '
-}
-if ! node_modules_current; then
+# npm ci only when node_modules is missing or does not match package-lock.json (see the script).
+if ! node localstack/scripts/node-modules-current.mjs; then
   say "installing dependencies (npm ci)"
   npm ci --no-audit --no-fund
 fi
