@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { KinesisClient, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { findFreePort, isPortInUse } from '@sluice/localstack';
+import { uniqueName } from '../helpers/unique-name.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// The quick start exactly as a newcomer runs it: `bash localstack/quickstart.sh` in the repository
+// (what `npm run dev` runs). Only the ports and the Redis prefix are chosen, so it cannot clash
+// with other test files or a developer's own `sluice dev`.
+
+const stack = inject('stack');
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const REGION = 'us-east-1';
+let quickstart: ChildProcess | undefined;
+
+afterAll(() => {
+  // Only if an assertion failed before the SIGINT: never leave it running.
+  if (quickstart !== undefined && quickstart.exitCode === null && quickstart.signalCode === null) quickstart.kill('SIGKILL');
+});
+
+describe('quick start (npm run dev)', () => {
+  it('starts Sluice with the demo registered, and Ctrl+C stops everything with exit code 0', { timeout: 240_000 }, async () => {
+    // Arrange
+    const [apiPort, kinesisPort, motoPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
+    const child = spawn('bash', ['localstack/quickstart.sh'], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        REDIS_URL: stack.redisUrl,
+        SLUICE_REDIS_PREFIX: uniqueName('e2e-quickstart'),
+        SLUICE_PORT: String(apiPort),
+        SLUICE_DEV_KINESIS_PORT: String(kinesisPort),
+        SLUICE_DEV_MOTO_PORT: String(motoPort),
+        SLUICE_DEV_PRODUCER_INTERVAL_MS: '100',
+        SLUICE_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    quickstart = child;
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+
+    // Act: wait for the line a newcomer is told to look for.
+    const apiUrl = await waitFor(() => /Sluice API listening on (http:\/\/\S+)/.exec(output)?.[1], {
+      timeoutMs: 180_000,
+      intervalMs: 200,
+      message: () => `no "Sluice API listening on" line; output so far:\n${output}`,
+    });
+
+    // Assert: the API answers, with the demo function and its mapping registered through it.
+    expect(apiUrl).toBe(`http://127.0.0.1:${apiPort}`);
+    expect(output).not.toContain('Skipped:');
+    const lambda = new LambdaClient({ endpoint: apiUrl, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const { EventSourceMappings: mappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'sluice-demo' }));
+    lambda.destroy();
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]).toMatchObject({
+      EventSourceArn: `arn:aws:kinesis:${REGION}:000000000000:stream/sluice-demo`,
+      FunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:sluice-demo`,
+      StartingPosition: 'LATEST',
+    });
+    const registered = await fetch(`${apiUrl}/sluice/v1/functions/sluice-demo`);
+    expect(registered.status).toBe(200);
+    const demoFunctionUrl = /function sluice-demo \((http:\/\/\S+)\)/.exec(output)?.[1];
+    expect(await registered.json()).toMatchObject({ FunctionName: 'sluice-demo', Invoker: { Type: 'http', Url: demoFunctionUrl } });
+
+    // ...and the embedded Kinesis on the chosen port holds the demo stream.
+    const kinesis = new KinesisClient({
+      endpoint: `http://127.0.0.1:${kinesisPort}`,
+      region: REGION,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      requestHandler: new NodeHttpHandler(),
+    });
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'sluice-demo' }));
+    kinesis.destroy();
+    expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
+    const demoFunctionPort = Number(new URL(demoFunctionUrl!).port);
+    expect(await isPortInUse(motoPort)).toBe(true);
+
+    // Act: Ctrl+C.
+    child.kill('SIGINT');
+    const exit = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000))]);
+
+    // Assert: a clean exit, and nothing it started still listens.
+    expect(exit, output).toEqual({ code: 0, signal: null });
+    const stillListening = [];
+    for (const [what, port] of [['API', apiPort], ['kinesis-local', kinesisPort], ['moto', motoPort], ['demo function', demoFunctionPort]] as const) {
+      if (await isPortInUse(port)) stillListening.push(`${what} on ${port}`);
+    }
+    expect(stillListening).toEqual([]);
+  });
+});
