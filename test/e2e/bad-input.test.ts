@@ -1,0 +1,343 @@
+import { CreateStreamCommand, DeleteStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// Whatever a client sends, the API answers a 4xx in Lambda's error shape (x-amzn-ErrorType header,
+// {"Type":"User","Message":...} body; aws-facts.md 1.2), never a 500, and keeps serving.
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+const ESM_PATH = '/2015-03-31/event-source-mappings/';
+const MIB = 1024 * 1024;
+const UNKNOWN_UUID = '00000000-0000-4000-8000-00000000abcd';
+
+const stack = inject('stack');
+let sluice: SluiceProcess;
+let kinesis: KinesisClient;
+let streamName: string;
+let streamArn: string;
+let functionName: string;
+
+interface Sent {
+  readonly method?: string;
+  readonly body?: string | Uint8Array;
+  readonly contentType?: string | null;
+  readonly headers?: Record<string, string>;
+}
+
+async function send(base: string, path: string, { method = 'GET', body, contentType = 'application/json', headers = {} }: Sent = {}) {
+  return fetch(`${base}${path}`, {
+    method,
+    headers: { ...(contentType === null ? {} : { 'content-type': contentType }), ...headers },
+    ...(body === undefined ? {} : { body }),
+  });
+}
+
+/** Asserts Lambda's user-error shape and returns the error type and message. */
+async function expectUserError(response: Response, status: number | 'any-4xx'): Promise<{ type: string; message: string }> {
+  const text = await response.text();
+  if (status === 'any-4xx') {
+    expect(response.status, text).toBeGreaterThanOrEqual(400);
+    expect(response.status, text).toBeLessThan(500);
+  } else {
+    expect(response.status, text).toBe(status);
+  }
+  const type = response.headers.get('x-amzn-errortype');
+  expect(type, 'x-amzn-ErrorType header').toMatch(/^[A-Za-z]+Exception$/);
+  expect(response.headers.get('content-type') ?? '').toMatch(/^application\/json/);
+  const body = JSON.parse(text) as { Type?: unknown; Message?: unknown };
+  expect(body.Type).toBe('User');
+  expect(typeof body.Message).toBe('string');
+  expect(String(body.Message).length).toBeGreaterThan(0);
+  return { type: type!, message: String(body.Message) };
+}
+
+/** The server still answers a well-formed call after whatever it was just sent. */
+async function expectStillServing(base: string = sluice.url): Promise<void> {
+  const response = await send(base, ESM_PATH);
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { EventSourceMappings?: unknown };
+  expect(Array.isArray(body.EventSourceMappings)).toBe(true);
+}
+
+/** What every Sluice process here runs with: the shared test stack, our region, test credentials. */
+function sluiceEnv(extra: Record<string, string>): Record<string, string> {
+  return {
+    REDIS_URL: stack.redisUrl,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
+    ...extra,
+  };
+}
+
+/** Polls GET until the mapping settles in `state` (transitional states refuse updates and deletes). */
+async function waitForState(uuid: string, state: string): Promise<void> {
+  await waitFor(async () => ((await (await send(sluice.url, `${ESM_PATH}${uuid}`)).json()) as { State?: string }).State === state, {
+    timeoutMs: 20_000,
+    intervalMs: 50,
+    message: `mapping ${uuid} never reached ${state}`,
+  });
+}
+
+function validCreate(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { FunctionName: functionName, EventSourceArn: streamArn, StartingPosition: 'LATEST', ...extra };
+}
+
+beforeAll(async () => {
+  kinesis = new KinesisClient({
+    endpoint: stack.kinesisEndpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    requestHandler: new NodeHttpHandler(),
+  });
+  streamName = uniqueName('bad-input');
+  await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+  await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: streamName });
+  streamArn = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${streamName}`;
+
+  // The default body limit (1 MiB) is what this process runs with: the variable must not leak in.
+  expect(process.env.SLUICE_API_BODY_LIMIT_BYTES, 'unset SLUICE_API_BODY_LIMIT_BYTES to run these tests').toBeUndefined();
+  sluice = await startSluice({ env: sluiceEnv({ SLUICE_REDIS_PREFIX: uniqueName('e2e-bad-input'), SLUICE_STATE_SETTLE_MS: '100' }) });
+  functionName = uniqueName('bad-input-fn');
+  const registered = await send(sluice.url, '/sluice/v1/functions', {
+    method: 'POST',
+    body: JSON.stringify({ FunctionName: functionName, Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } }),
+  });
+  expect(registered.status, await registered.clone().text()).toBe(201);
+});
+
+afterAll(async () => {
+  await sluice?.stop();
+  await kinesis?.send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true })).catch(() => undefined);
+  kinesis?.destroy();
+});
+
+describe('malformed and mistyped bodies', () => {
+  it.each([
+    ['malformed JSON', '{"FunctionName": "f", '],
+    ['a JSON string', '"hello"'],
+    ['a JSON array', '[1, 2, 3]'],
+    ['JSON null', 'null'],
+    ['bytes that are not UTF-8 JSON', new Uint8Array([0xff, 0xfe, 0x00, 0x7b])],
+  ])('create with %s: 400', async (_label, body) => {
+    const response = await send(sluice.url, ESM_PATH, { method: 'POST', body });
+
+    await expectUserError(response, 400);
+    await expectStillServing();
+  });
+
+  it('create with an empty body: 400 InvalidParameterValueException for the missing members', async () => {
+    const response = await send(sluice.url, ESM_PATH, { method: 'POST', body: '' });
+
+    const { type } = await expectUserError(response, 400);
+    expect(type).toBe('InvalidParameterValueException');
+    await expectStillServing();
+  });
+
+  it.each([
+    ['BatchSize as a string', { BatchSize: 'ten' }, 'batchSize'],
+    ['BatchSize as a fraction', { BatchSize: 1.5 }, 'batchSize'],
+    ['BatchSize below 1', { BatchSize: 0 }, 'batchSize'],
+    ['Enabled as a string', { Enabled: 'yes' }, 'enabled'],
+    ['FunctionResponseTypes as a string', { FunctionResponseTypes: 'ReportBatchItemFailures' }, 'functionResponseTypes'],
+    ['DestinationConfig as a string', { DestinationConfig: 'arn:aws:sqs:us-east-1:000000000000:q' }, 'destinationConfig'],
+    ['StartingPosition outside the enum', { StartingPosition: 'EARLIEST' }, 'startingPosition'],
+    ['FunctionName as a number', { FunctionName: 42 }, 'functionName'],
+    ['EventSourceArn that is no ARN', { EventSourceArn: 'my-stream' }, 'eventSourceArn'],
+  ])('create with %s: 400 InvalidParameterValueException naming the field', async (_label, extra, field) => {
+    const response = await send(sluice.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate(extra)) });
+
+    const { type, message } = await expectUserError(response, 400);
+    expect(type).toBe('InvalidParameterValueException');
+    expect(message).toContain(field);
+    await expectStillServing();
+  });
+
+  it('create with an unknown member: 400 InvalidParameterValueException naming it', async () => {
+    const response = await send(sluice.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate({ Colour: 'blue' })) });
+
+    const { type, message } = await expectUserError(response, 400);
+    expect(type).toBe('InvalidParameterValueException');
+    expect(message).toContain('Colour');
+    await expectStillServing();
+  });
+
+  it('update with a member Update cannot change (EventSourceArn): 400, and the mapping is unchanged', async () => {
+    const created = await send(sluice.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate()) });
+    expect(created.status, await created.clone().text()).toBe(202);
+    const { UUID: uuid } = (await created.json()) as { UUID: string };
+    // Settled first: an update while Creating is refused for another reason (ResourceInUseException).
+    await waitForState(uuid, 'Enabled');
+
+    const response = await send(sluice.url, `${ESM_PATH}${uuid}`, {
+      method: 'PUT',
+      body: JSON.stringify({ EventSourceArn: `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/other`, BatchSize: 5 }),
+    });
+
+    const { type, message } = await expectUserError(response, 400);
+    expect(type).toBe('InvalidParameterValueException');
+    expect(message).toContain('EventSourceArn');
+    const after = (await (await send(sluice.url, `${ESM_PATH}${uuid}`)).json()) as { EventSourceArn: string; BatchSize: number };
+    expect(after).toMatchObject({ EventSourceArn: streamArn, BatchSize: 100 });
+    await expectStillServing();
+  });
+
+  it('function registration with wrong types: 400, not 500', async () => {
+    const response = await send(sluice.url, '/sluice/v1/functions', {
+      method: 'POST',
+      body: JSON.stringify({ FunctionName: ['f'], Invoker: { Type: 'http', Url: 12 } }),
+    });
+
+    await expectUserError(response, 400);
+    await expectStillServing();
+  });
+});
+
+describe('unknown and malformed mapping ids', () => {
+  it.each(['GET', 'PUT', 'DELETE'])('%s of an unknown UUID: 404 ResourceNotFoundException', async (method) => {
+    const response = await send(sluice.url, `${ESM_PATH}${UNKNOWN_UUID}`, {
+      method,
+      ...(method === 'PUT' ? { body: JSON.stringify({ BatchSize: 10 }) } : {}),
+    });
+
+    const { type } = await expectUserError(response, 404);
+    expect(type).toBe('ResourceNotFoundException');
+    await expectStillServing();
+  });
+
+  it.each([
+    ['not a UUID', 'not-a-uuid'],
+    ['too long', `${UNKNOWN_UUID}${'0'.repeat(300)}`],
+    ['percent-encoded garbage', '%00%ff%2e%2e'],
+    ['a path traversal', '..%2F..%2Fsluice'],
+  ])('GET of a malformed UUID (%s): 4xx in Lambda\'s shape', async (_label, id) => {
+    const response = await send(sluice.url, `${ESM_PATH}${id}`);
+
+    const { type } = await expectUserError(response, 'any-4xx');
+    expect(['InvalidParameterValueException', 'ResourceNotFoundException', 'UnknownOperationException']).toContain(type);
+    await expectStillServing();
+  });
+
+  it('GET of an unregistered function: 404 ResourceNotFoundException', async () => {
+    const response = await send(sluice.url, `/sluice/v1/functions/${uniqueName('nobody')}`);
+
+    const { type } = await expectUserError(response, 404);
+    expect(type).toBe('ResourceNotFoundException');
+    await expectStillServing();
+  });
+});
+
+describe('list query parameters', () => {
+  it.each([
+    ['MaxItems not a number', '?MaxItems=abc'],
+    ['MaxItems 0', '?MaxItems=0'],
+    ['MaxItems above 10000', '?MaxItems=10001'],
+    ['a Marker Sluice never issued', '?Marker=not-a-marker'],
+    ['an EventSourceArn that is no ARN', '?EventSourceArn=nope'],
+  ])('%s: 400 InvalidParameterValueException', async (_label, query) => {
+    const response = await send(sluice.url, `${ESM_PATH}${query}`);
+
+    const { type } = await expectUserError(response, 400);
+    expect(type).toBe('InvalidParameterValueException');
+    await expectStillServing();
+  });
+});
+
+describe('body size', () => {
+  it('a body over the default 1 MiB limit: 413 in Lambda\'s shape', async () => {
+    const body = JSON.stringify(validCreate({ Padding: 'x'.repeat(MIB + 1024) }));
+
+    const response = await send(sluice.url, ESM_PATH, { method: 'POST', body });
+
+    await expectUserError(response, 413);
+    await expectStillServing();
+  });
+
+  it('a body just under the default limit is read and judged on its content (400, not 413)', async () => {
+    const body = JSON.stringify(validCreate({ Padding: 'x'.repeat(MIB - 4096) }));
+
+    const response = await send(sluice.url, ESM_PATH, { method: 'POST', body });
+
+    const { message } = await expectUserError(response, 400);
+    expect(message).toContain('Padding');
+    await expectStillServing();
+  });
+
+  it('honours SLUICE_API_BODY_LIMIT_BYTES', async () => {
+    const small = await startSluice({
+      env: sluiceEnv({ SLUICE_REDIS_PREFIX: uniqueName('e2e-bad-input-limit'), SLUICE_API_BODY_LIMIT_BYTES: '2048' }),
+    });
+    try {
+      const over = await send(small.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate({ Padding: 'x'.repeat(3000) })) });
+      await expectUserError(over, 413);
+
+      const under = await send(small.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate({ Padding: 'x'.repeat(1500) })) });
+      const { message } = await expectUserError(under, 400);
+      expect(message).toContain('Padding');
+      await expectStillServing(small.url);
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
+describe('content type, path and method', () => {
+  it.each(['application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
+    'create sent as %s: 4xx',
+    async (contentType) => {
+      const response = await send(sluice.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate()), contentType });
+
+      await expectUserError(response, 'any-4xx');
+      await expectStillServing();
+    },
+  );
+
+  it.each([
+    ['an unknown path', 'GET', '/nope'],
+    ['another API version', 'GET', '/2099-01-01/event-source-mappings/'],
+    ['a Lambda API Sluice does not serve', 'GET', '/2015-03-31/functions/'],
+  ])('%s: 404 in Lambda\'s shape', async (_label, method, path) => {
+    const response = await send(sluice.url, path, { method });
+
+    await expectUserError(response, 404);
+    await expectStillServing();
+  });
+
+  it.each([
+    ['PATCH on the collection', 'PATCH', ESM_PATH],
+    ['DELETE on the collection', 'DELETE', ESM_PATH],
+    ['PUT on the collection', 'PUT', ESM_PATH],
+    ['POST on one mapping', 'POST', `${ESM_PATH}${UNKNOWN_UUID}`],
+    ['PATCH on one mapping', 'PATCH', `${ESM_PATH}${UNKNOWN_UUID}`],
+  ])('%s: 4xx in Lambda\'s shape', async (_label, method, path) => {
+    const response = await send(sluice.url, path, { method, body: '{}' });
+
+    await expectUserError(response, 'any-4xx');
+    await expectStillServing();
+  });
+});
+
+describe('after all of it', () => {
+  it('still creates, gets and deletes a mapping', async () => {
+    const fn = uniqueName('bad-input-last');
+    const registered = await send(sluice.url, '/sluice/v1/functions', {
+      method: 'POST',
+      body: JSON.stringify({ FunctionName: fn, Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } }),
+    });
+    expect(registered.status).toBe(201);
+
+    const created = await send(sluice.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate({ FunctionName: fn })) });
+    expect(created.status).toBe(202);
+    const { UUID: uuid } = (await created.json()) as { UUID: string };
+    await waitForState(uuid, 'Enabled');
+    expect((await send(sluice.url, `${ESM_PATH}${uuid}`)).status).toBe(200);
+    expect((await send(sluice.url, `${ESM_PATH}${uuid}`, { method: 'DELETE' })).status).toBe(202);
+  });
+});
