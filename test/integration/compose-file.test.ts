@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { ROLES } from '../../services/cli/src/roles.js';
 
 // docker-compose.yml and the Dockerfile are how users run Sluice with LocalStack. No Docker engine
 // runs here, so they are validated offline: dclint checks the Compose specification and our rules
@@ -85,6 +86,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs each role the `sluice` command knows in a container of its own', () => {
+    expect([...roles].sort()).toEqual([...ROLES].sort());
+    for (const role of ROLES) expect(Object.keys(compose.services)).toContain(role);
+  });
+
   it('runs every role and the seed from the one Sluice image, built from the Dockerfile', () => {
     const images = ['seed', ...roles].map((name) => ({ name, image: service(compose, name).image, build: service(compose, name).build }));
 
@@ -128,6 +134,7 @@ describe('docker-compose.yml', () => {
 
     expect(api.environment).toMatchObject({ SLUICE_HOST: '0.0.0.0', SLUICE_PORT: 9070 });
     expect(api.ports?.some((port) => /(^|:)9070:9070$/.test(port))).toBe(true);
+    expect(JSON.stringify(api.healthcheck?.test)).toContain('http://127.0.0.1:9070/readyz');
   });
 
   it('gives Redis and LocalStack healthchecks, and LocalStack every service Sluice uses', () => {
