@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@sluice/shared';
+import { LocalStackError, LocalStackErrorCode } from './local-stack-error.js';
 
 export interface DemoFunctionOptions {
   readonly logger: Logger;
@@ -33,7 +34,17 @@ export async function startDemoFunction(options: DemoFunctionOptions): Promise<D
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new LocalStackError(
+              LocalStackErrorCode.PortInUse,
+              `demo function: port ${options.port} on ${options.host ?? '127.0.0.1'} is already in use; choose another port`,
+              { cause: error },
+            )
+          : error,
+      );
+    });
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });
   const { address, port } = server.address() as AddressInfo;

@@ -25,6 +25,11 @@ export interface RegisteredDemo {
   readonly functionName: string;
   /** False when the function was already registered (a second `sluice dev` on the same Redis). */
   readonly functionCreated: boolean;
+  /**
+   * The invoker URL Sluice has for the function: `functionUrl` unless an earlier registration
+   * named another one (the registry has no update; the caller should tell the user).
+   */
+  readonly registeredFunctionUrl: string;
   readonly mappingUuid: string;
   readonly mappingCreated: boolean;
 }
@@ -37,6 +42,7 @@ export interface RegisteredDemo {
 export async function registerDemo(options: RegisterDemoOptions): Promise<RegisteredDemo> {
   const functionName = options.functionName ?? DEMO_NAME;
   const functionCreated = await registerFunction(options, functionName);
+  const registeredFunctionUrl = functionCreated ? options.functionUrl : await registeredUrl(options, functionName);
   const lambda = new LambdaClient({
     endpoint: options.apiUrl,
     region: options.region,
@@ -58,8 +64,9 @@ export async function registerDemo(options: RegisterDemoOptions): Promise<Regist
         if (error instanceof ResourceConflictException) return undefined;
         throw error;
       });
-    if (created?.UUID !== undefined) return { functionName, functionCreated, mappingUuid: created.UUID, mappingCreated: true };
-    return { functionName, functionCreated, mappingUuid: await existingMapping(lambda, functionName, options.streamArn), mappingCreated: false };
+    const fn = { functionName, functionCreated, registeredFunctionUrl };
+    if (created?.UUID !== undefined) return { ...fn, mappingUuid: created.UUID, mappingCreated: true };
+    return { ...fn, mappingUuid: await existingMapping(lambda, functionName, options.streamArn), mappingCreated: false };
   } finally {
     lambda.destroy();
   }
@@ -68,10 +75,7 @@ export async function registerDemo(options: RegisterDemoOptions): Promise<Regist
 async function registerFunction(options: RegisterDemoOptions, functionName: string): Promise<boolean> {
   const response = await fetch(new URL('/sluice/v1/functions', options.apiUrl), {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(options.apiToken === undefined ? {} : { authorization: `Bearer ${options.apiToken}` }),
-    },
+    headers: { 'content-type': 'application/json', ...authorization(options.apiToken) },
     body: JSON.stringify({ FunctionName: functionName, Invoker: { Type: 'http', Url: options.functionUrl } }),
   });
   const body = await response.text();
@@ -81,6 +85,24 @@ async function registerFunction(options: RegisterDemoOptions, functionName: stri
     LocalStackErrorCode.DemoSetupFailed,
     `registering the demo function: POST /sluice/v1/functions answered ${response.status}: ${body.slice(0, 500)}`,
   );
+}
+
+function authorization(apiToken: string | undefined): Record<string, string> {
+  return apiToken === undefined ? {} : { authorization: `Bearer ${apiToken}` };
+}
+
+async function registeredUrl(options: RegisterDemoOptions, functionName: string): Promise<string> {
+  const response = await fetch(new URL(`/sluice/v1/functions/${encodeURIComponent(functionName)}`, options.apiUrl), {
+    headers: authorization(options.apiToken),
+  });
+  const body = (await response.json()) as { Invoker?: { Url?: string } };
+  if (response.status !== 200 || body.Invoker?.Url === undefined) {
+    throw new LocalStackError(
+      LocalStackErrorCode.DemoSetupFailed,
+      `reading the demo function back: GET /sluice/v1/functions/${functionName} answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`,
+    );
+  }
+  return body.Invoker.Url;
 }
 
 async function existingMapping(lambda: LambdaClient, functionName: string, streamArn: string): Promise<string> {

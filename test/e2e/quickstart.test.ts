@@ -25,7 +25,7 @@ afterAll(() => {
 describe('quick start (npm run dev)', () => {
   it('starts Sluice with the demo registered, and Ctrl+C stops everything with exit code 0', { timeout: 240_000 }, async () => {
     // Arrange
-    const [apiPort, kinesisPort, motoPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort()]);
+    const [apiPort, kinesisPort, motoPort, demoFunctionPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
     const child = spawn('bash', ['localstack/quickstart.sh'], {
       cwd: repoRoot,
       env: {
@@ -35,6 +35,7 @@ describe('quick start (npm run dev)', () => {
         SLUICE_PORT: String(apiPort),
         SLUICE_DEV_KINESIS_PORT: String(kinesisPort),
         SLUICE_DEV_MOTO_PORT: String(motoPort),
+        SLUICE_DEV_DEMO_FUNCTION_PORT: String(demoFunctionPort),
         SLUICE_DEV_PRODUCER_INTERVAL_MS: '100',
         SLUICE_LOG_LEVEL: 'warn',
       },
@@ -69,7 +70,8 @@ describe('quick start (npm run dev)', () => {
     });
     const registered = await fetch(`${apiUrl}/sluice/v1/functions/sluice-demo`);
     expect(registered.status).toBe(200);
-    const demoFunctionUrl = /function sluice-demo \((http:\/\/\S+)\)/.exec(output)?.[1];
+    const demoFunctionUrl = `http://127.0.0.1:${demoFunctionPort}/invoke`;
+    expect(output).toContain(`function sluice-demo (${demoFunctionUrl})`);
     expect(await registered.json()).toMatchObject({ FunctionName: 'sluice-demo', Invoker: { Type: 'http', Url: demoFunctionUrl } });
 
     // ...and the embedded Kinesis on the chosen port holds the demo stream.
@@ -82,7 +84,6 @@ describe('quick start (npm run dev)', () => {
     const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'sluice-demo' }));
     kinesis.destroy();
     expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
-    const demoFunctionPort = Number(new URL(demoFunctionUrl!).port);
     expect(await isPortInUse(motoPort)).toBe(true);
 
     // Act: Ctrl+C.

@@ -51,7 +51,12 @@ describe('registerDemo', () => {
     const second = await registerDemo(options);
 
     // Assert
-    expect(first).toMatchObject({ functionName: 'sluice-demo', functionCreated: true, mappingCreated: true });
+    expect(first).toMatchObject({
+      functionName: 'sluice-demo',
+      functionCreated: true,
+      mappingCreated: true,
+      registeredFunctionUrl: demoFunction.url,
+    });
     expect(second).toEqual({ ...first, functionCreated: false, mappingCreated: false });
     const fn = await fetch(`${open.url}/sluice/v1/functions/sluice-demo`);
     expect(await fn.json()).toMatchObject({ Invoker: { Type: 'http', Url: demoFunction.url } });
@@ -65,12 +70,28 @@ describe('registerDemo', () => {
     });
   });
 
+  it('reports the URL registered earlier when the function already exists with another one', async () => {
+    // Arrange
+    const functionName = uniqueName('demo-moved');
+    const options = { apiUrl: open.url, streamArn, region: REGION, functionName };
+    await registerDemo({ ...options, functionUrl: demoFunction.url });
+
+    // Act
+    const again = await registerDemo({ ...options, functionUrl: 'http://127.0.0.1:1/elsewhere' });
+
+    // Assert
+    expect(again).toMatchObject({ functionCreated: false, mappingCreated: false, registeredFunctionUrl: demoFunction.url });
+  });
+
   it('authenticates with the API token on both the REST call and the SDK client', async () => {
     // Act
-    const registered = await registerDemo({ apiUrl: guarded.url, functionUrl: demoFunction.url, streamArn, region: REGION, apiToken: TOKEN });
+    const options = { apiUrl: guarded.url, functionUrl: demoFunction.url, streamArn, region: REGION, apiToken: TOKEN };
+    const registered = await registerDemo(options);
+    const again = await registerDemo(options);
 
     // Assert
     expect(registered).toMatchObject({ functionCreated: true, mappingCreated: true });
+    expect(again).toMatchObject({ functionCreated: false, mappingCreated: false, registeredFunctionUrl: demoFunction.url });
   });
 
   it('fails with the API answer when the token is missing', async () => {

@@ -20,8 +20,9 @@ export const devEnvSchema = z.object({
   SLUICE_DEV_MOTO_PORT: port.default(5000),
   // Where localstack/quickstart.sh creates the Python venv holding moto; relative to the working directory.
   SLUICE_DEV_VENV: z.string().min(1).default('.venv'),
-  // 0 picks any free port: the demo function's URL is registered with Sluice, so nobody types it.
-  SLUICE_DEV_DEMO_FUNCTION_PORT: port.default(0),
+  // Fixed, next to the API's 9070: the function registry keeps the demo function's URL in Redis, and
+  // a URL that changed on every start would leave the registered one dead after a restart.
+  SLUICE_DEV_DEMO_FUNCTION_PORT: port.default(9071),
   // One record a second is enough to watch events flow without flooding the log.
   SLUICE_DEV_PRODUCER_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
 });

@@ -16,11 +16,16 @@ import {
   seedDemoResources,
   startDemoFunction,
   startEmbeddedStack,
+  LocalStackError,
+  LocalStackErrorCode,
   type EmbeddedStack,
 } from '@sluice/localstack';
 import { runRoles } from '../run-roles.js';
 import { devBanner } from './dev-banner.js';
 import { reportCommandFailure } from './command-failure.js';
+
+const PORT_SETTINGS =
+  'ports are chosen with SLUICE_PORT (API), SLUICE_DEV_KINESIS_PORT, SLUICE_DEV_MOTO_PORT and SLUICE_DEV_DEMO_FUNCTION_PORT; 0 picks a free one';
 
 /** Something `sluice dev` started; stopped in reverse order of starting. */
 interface Started {
@@ -63,6 +68,9 @@ export async function runDev(): Promise<number> {
     if (!shutdown.signal.aborted) await once(shutdown.signal, 'abort');
   } catch (error) {
     exitCode = reportCommandFailure('dev', error);
+    if (isPortTaken(error)) {
+      process.stderr.write(`sluice dev: ${PORT_SETTINGS}\n`);
+    }
   } finally {
     await stopAll(started);
     process.off('SIGINT', onSignal);
@@ -134,6 +142,8 @@ async function startDemo(context: DevContext, signal: AbortSignal): Promise<void
       demo,
       streamName: resources.streamName,
       tableName: resources.tableName,
+      region: config.AWS_REGION,
+      apiTokenSet: config.SLUICE_API_TOKEN !== undefined,
     }),
   );
 }
@@ -148,4 +158,10 @@ async function stopAll(started: Started[]): Promise<void> {
       process.stderr.write(`sluice dev: stopping ${part.name} failed: ${message}\n`);
     }
   }
+}
+
+function isPortTaken(error: unknown): boolean {
+  if (error instanceof LocalStackError) return error.code === LocalStackErrorCode.PortInUse;
+  // The API role's own listen() (SLUICE_PORT) fails with the plain Node error.
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
 }

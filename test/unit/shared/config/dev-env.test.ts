@@ -13,7 +13,7 @@ describe('loadDevEnv', () => {
       SLUICE_DEV_KINESIS_TLS_PORT: 0,
       SLUICE_DEV_MOTO_PORT: 5000,
       SLUICE_DEV_VENV: '.venv',
-      SLUICE_DEV_DEMO_FUNCTION_PORT: 0,
+      SLUICE_DEV_DEMO_FUNCTION_PORT: 9071,
       SLUICE_DEV_PRODUCER_INTERVAL_MS: 1000,
     });
     expect(Object.isFrozen(devEnv)).toBe(true);
