@@ -8,7 +8,7 @@ import type { MappingLimits } from './esm/mapping-rules.js';
 import type { ArnContext } from './esm/mapping-wire.js';
 import type { SourceChecker } from './esm/source-checker.js';
 import { FunctionResolver } from './functions/function-resolver.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { installErrorHandling, sendLambdaError, toLambdaApiError } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
 import { eventSourceMappingRoutes } from './routes/event-source-mappings.js';
 import { functionRoutes } from './routes/functions.js';
@@ -33,7 +33,10 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimitBytes,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long path parameters reach our own validation (and its Lambda-shaped error) instead of a router 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Errors raised before routing (a malformed URL) leave in Lambda's shape like every other error.
+    frameworkErrors: (error, _request, reply) => sendLambdaError(reply, toLambdaApiError(error)),
     // AWS SDKs read the request id from this header; it is also on every log line of the request.
     requestIdHeader: false,
     genReqId: () => randomUUID(),

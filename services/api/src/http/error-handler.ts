@@ -4,6 +4,8 @@ import { LambdaApiError, type LambdaErrorType } from '../errors/lambda-api-error
 /** Fastify's own errors that reach us, mapped once to Lambda's names. */
 const FASTIFY_ERRORS: Record<string, LambdaErrorType> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'RequestTooLargeException',
+  // A path parameter that does not decode cannot be a valid UUID or function name.
+  FST_ERR_BAD_URL: 'InvalidParameterValueException',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UnsupportedMediaTypeException',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'InvalidRequestContentException',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'InvalidRequestContentException',

@@ -18,7 +18,7 @@ const PATH = '/2015-03-31/event-source-mappings';
 const MAX_PAGE = 100;
 
 const listQuery = z.object({
-  EventSourceArn: z.string().min(1).optional(),
+  EventSourceArn: createMappingRequest.shape.EventSourceArn.optional(),
   FunctionName: z.string().min(1).max(140).optional(),
   Marker: z.string().regex(/^\d+$/, 'Marker must come from a previous page').optional(),
   MaxItems: z.coerce.number().int().min(1).max(10000).optional(),
