@@ -65,6 +65,6 @@ describe('sluice seed', () => {
 
     // Assert
     expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toMatch(/^sluice seed: .+/m);
+    expect(failure?.stderr).toMatch(/^sluice seed: seeding the demo resources on http:\/\/127\.0\.0\.1:1 failed: .+/m);
   });
 });

@@ -14,7 +14,15 @@ export async function runSeed(): Promise<number> {
     aws = createAwsClients(config);
     // Without an endpoint this would create a table in a real account; the demo only needs the stream.
     const hasLocalDynamo = endpointFor(config, 'DYNAMODB') !== undefined;
-    const resources = await seedDemoResources({ kinesis: aws.kinesis, dynamodb: hasLocalDynamo ? aws.dynamodb : undefined });
+    const where = endpointFor(config, 'KINESIS') ?? `AWS ${config.AWS_REGION}`;
+    const resources = await seedDemoResources({ kinesis: aws.kinesis, dynamodb: hasLocalDynamo ? aws.dynamodb : undefined }).catch(
+      (error: unknown) => {
+        // The SDK's own message (`connect ECONNREFUSED ...`) does not say which setting to check.
+        throw new Error(`seeding the demo resources on ${where} failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      },
+    );
     const lines = [`Kinesis stream ${resources.streamName} is ACTIVE: ${resources.streamArn}`];
     lines.push(
       resources.tableName === undefined
