@@ -55,6 +55,26 @@ describe('ensureRedis', () => {
     expect(await pingRedis(`redis://127.0.0.1:${port}`)).toBe(false);
   });
 
+  it('says how to install redis-server when it is missing', async () => {
+    // Arrange: a PATH on which no redis-server can be found (spawn looks the command up on it).
+    const port = await findFreePort();
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+
+    // Act
+    const attempt = ensureRedis(`redis://127.0.0.1:${port}`);
+
+    // Assert
+    try {
+      await expect(attempt).rejects.toMatchObject({
+        code: LocalStackErrorCode.CommandNotFound,
+        message: expect.stringContaining('apt-get install -y redis-server'),
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('says so instead of starting anything when the unreachable URL is not on this machine', async () => {
     // Act
     const attempt = ensureRedis('redis://192.0.2.1:6379', { startTimeoutMs: 1_000 });

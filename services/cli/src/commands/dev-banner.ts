@@ -3,7 +3,6 @@ import type { EmbeddedStack, RegisteredDemo } from '@sluice/localstack';
 export interface DevBannerFacts {
   readonly apiUrl: string;
   readonly stack: EmbeddedStack;
-  readonly redisStarted: boolean;
   readonly demoFunctionUrl: string;
   readonly demo: RegisteredDemo;
   readonly streamName: string;
@@ -25,7 +24,7 @@ export function devBanner(facts: DevBannerFacts): string {
     ...(stack.motoEndpoint === undefined
       ? []
       : [`  DynamoDB, DynamoDB Streams, S3, SNS, SQS (moto): ${stack.motoEndpoint}`]),
-    `  Redis:                     ${stack.redisUrl}${facts.redisStarted ? ' (started for this session)' : ' (already running)'}`,
+    `  Redis:                     ${stack.redisUrl}${stack.redisStarted ? ' (started for this session)' : ' (already running)'}`,
     `  Demo: Kinesis stream ${facts.streamName} -> mapping ${facts.demo.mappingUuid} -> function ${facts.demo.functionName} (${facts.demoFunctionUrl})`,
     ...(facts.tableName === undefined ? [] : [`  Demo: DynamoDB table ${facts.tableName} gets an item written every tick too`]),
     `  Try: ${credentials(facts)} aws --endpoint-url ${facts.apiUrl} lambda list-event-source-mappings`,

@@ -137,7 +137,6 @@ async function startDemo(context: DevContext, signal: AbortSignal): Promise<void
     devBanner({
       apiUrl: roles.apiUrl,
       stack,
-      redisStarted: stack.redisStarted,
       demoFunctionUrl: demoFunction.url,
       demo,
       streamName: resources.streamName,
