@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findFreePort, isPortInUse } from '@sluice/localstack';
+import { listeningPids } from '../helpers/listening-addresses.js';
 import { isProcessAlive } from '../helpers/process-alive.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -66,10 +67,10 @@ describe('embedded stack children when the parent dies', () => {
   it('leave no kinesis-local behind when the parent is killed with SIGKILL (it watches its parent)', async () => {
     // Arrange
     const { parent, report } = await startParent('setInterval(() => {}, 1000);', await findFreePort());
-    const kinesisPids = await pidsListeningOn(report.kinesisPort);
+    const kinesisPids = await listeningPids(report.kinesisPort);
     expect(kinesisPids.length).toBeGreaterThan(0);
 
-    const orphans = [...(await pidsListeningOn(report.motoPort)), ...(await pidsListeningOn(report.redisPort))];
+    const orphans = [...(await listeningPids(report.motoPort)), ...(await listeningPids(report.redisPort))];
 
     // Act
     parent.kill('SIGKILL');
@@ -86,10 +87,3 @@ describe('embedded stack children when the parent dies', () => {
     }
   });
 });
-
-/** Pids of processes listening on 127.0.0.1:port, from `ss` (iproute2). */
-async function pidsListeningOn(port: number): Promise<number[]> {
-  const { execFileSync } = await import('node:child_process');
-  const text = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
-  return [...text.matchAll(/pid=(\d+)/g)].map((match) => Number(match[1]));
-}

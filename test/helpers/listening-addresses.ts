@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 
 const LISTEN = '0A';
 
@@ -8,14 +8,36 @@ const LISTEN = '0A';
  * loopback only; `0.0.0.0` or `::` would mean every interface.
  */
 export async function listeningAddresses(port: number): Promise<string[]> {
-  const found: string[] = [];
+  return (await listeningSockets(port)).map((socket) => socket.address);
+}
+
+/** The pids of processes holding a socket that listens on `port` (this user's processes only). */
+export async function listeningPids(port: number): Promise<number[]> {
+  const inodes = new Set((await listeningSockets(port)).map((socket) => `socket:[${socket.inode}]`));
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fds = await readdir(`/proc/${entry}/fd`).catch(() => []);
+    for (const fd of fds) {
+      if (inodes.has(await readlink(`/proc/${entry}/fd/${fd}`).catch(() => ''))) {
+        pids.push(Number(entry));
+        break;
+      }
+    }
+  }
+  return pids;
+}
+
+async function listeningSockets(port: number): Promise<{ address: string; inode: string }[]> {
+  const found: { address: string; inode: string }[] = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     const text = await readFile(table, 'utf8').catch(() => '');
     for (const line of text.split('\n').slice(1)) {
-      const [, local, , state] = line.trim().split(/\s+/);
+      const fields = line.trim().split(/\s+/);
+      const [, local, , state] = fields;
       if (local === undefined || state !== LISTEN) continue;
       const [hexAddress, hexPort] = local.split(':');
-      if (Number.parseInt(hexPort ?? '', 16) === port) found.push(decodeAddress(hexAddress ?? ''));
+      if (Number.parseInt(hexPort ?? '', 16) === port) found.push({ address: decodeAddress(hexAddress ?? ''), inode: fields[9] ?? '' });
     }
   }
   return found;
