@@ -5,6 +5,7 @@ import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-la
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort, isPortInUse } from '@sluice/localstack';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -15,11 +16,13 @@ import { waitFor } from '../helpers/wait-for.js';
 const stack = inject('stack');
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const REGION = 'us-east-1';
+const redisPrefix = uniqueName('e2e-quickstart');
 let quickstart: ChildProcess | undefined;
 
-afterAll(() => {
+afterAll(async () => {
   // Only if an assertion failed before the SIGINT: never leave it running.
   if (quickstart !== undefined && quickstart.exitCode === null && quickstart.signalCode === null) quickstart.kill('SIGKILL');
+  await deleteRedisPrefix(stack.redisUrl, redisPrefix);
 });
 
 describe('quick start (npm run dev)', () => {
@@ -31,7 +34,7 @@ describe('quick start (npm run dev)', () => {
       env: {
         ...process.env,
         REDIS_URL: stack.redisUrl,
-        SLUICE_REDIS_PREFIX: uniqueName('e2e-quickstart'),
+        SLUICE_REDIS_PREFIX: redisPrefix,
         SLUICE_PORT: String(apiPort),
         SLUICE_DEV_KINESIS_PORT: String(kinesisPort),
         SLUICE_DEV_MOTO_PORT: String(motoPort),

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalStackErrorCode, registerDemo, seedDemoResources, startDemoFunction, type DemoFunction } from '@sluice/localstack';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { uniqueName } from '../helpers/unique-name.js';
 
 // registerDemo drives Sluice's public API (function registry REST + the real Lambda SDK client)
@@ -22,6 +23,7 @@ const kinesis = new KinesisClient({
 const streamName = uniqueName('register-demo');
 let streamArn: string;
 let demoFunction: DemoFunction;
+const prefixes = [uniqueName('e2e-register-demo'), uniqueName('e2e-register-demo-token')] as const;
 let open: SluiceProcess;
 let guarded: SluiceProcess;
 
@@ -30,8 +32,8 @@ beforeAll(async () => {
   demoFunction = await startDemoFunction({ logger: pino({ level: 'silent' }) });
   const env = { REDIS_URL: stack.redisUrl, AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint, AWS_REGION: REGION };
   [open, guarded] = await Promise.all([
-    startSluice({ env: { ...env, SLUICE_REDIS_PREFIX: uniqueName('e2e-register-demo') } }),
-    startSluice({ env: { ...env, SLUICE_REDIS_PREFIX: uniqueName('e2e-register-demo-token'), SLUICE_API_TOKEN: TOKEN } }),
+    startSluice({ env: { ...env, SLUICE_REDIS_PREFIX: prefixes[0] } }),
+    startSluice({ env: { ...env, SLUICE_REDIS_PREFIX: prefixes[1], SLUICE_API_TOKEN: TOKEN } }),
   ]);
 });
 
@@ -39,6 +41,7 @@ afterAll(async () => {
   await Promise.allSettled([open?.stop(), guarded?.stop(), demoFunction?.stop()]);
   await kinesis.send(new DeleteStreamCommand({ StreamName: streamName })).catch(() => undefined);
   kinesis.destroy();
+  await Promise.all(prefixes.map((prefix) => deleteRedisPrefix(stack.redisUrl, prefix)));
 });
 
 describe('registerDemo', () => {
