@@ -65,10 +65,8 @@ fi
 say "building (npm run build)"
 npm run --silent build
 
-if [[ -f eslint.config.js ]]; then
-  say "linting (eslint .)"
-  npx --no-install eslint .
-fi
+say "linting and type-checking the tests (npm run lint)"
+npm run --silent lint
 
 say "testing (vitest run)"
 exec npx --no-install vitest run "$@"

@@ -2,18 +2,20 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 
 // SLUICE_API_TOKEN protects every management call; the SDK authenticates by signing with the token
 // as its secret key, plain HTTP with a Bearer header.
 const stack = inject('stack');
 const token = 'a-long-enough-test-token';
+const prefix = uniqueName('e2e-token');
 let sluice: SluiceProcess;
 
 beforeAll(async () => {
   sluice = await startSluice({
     env: {
       REDIS_URL: stack.redisUrl,
-      SLUICE_REDIS_PREFIX: uniqueName('e2e-token'),
+      SLUICE_REDIS_PREFIX: prefix,
       SLUICE_API_TOKEN: token,
       SLUICE_VALIDATE_SOURCES: 'false',
     },
@@ -22,6 +24,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sluice?.stop();
+  await deleteRedisPrefix(stack.redisUrl, prefix);
 });
 
 const client = (secretAccessKey: string) =>
@@ -51,7 +54,7 @@ describe('API token', () => {
     const path = `${sluice.url}/2015-03-31/event-source-mappings/`;
     const ok = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: `Basic ${token}` }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token-of-some-length' }, { authorization: `Basic ${token}` }] as Record<string, string>[]) {
       const refused = await fetch(path, { headers });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('x-amzn-errortype')).toBe('UnrecognizedClientException');

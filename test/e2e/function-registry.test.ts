@@ -11,11 +11,13 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 
 // The function registry's REST API, driven over plain HTTP against Sluice as its own process.
 const stack = inject('stack');
 const region = 'us-east-1';
 const account = '000000000000';
+const prefix = uniqueName('e2e-fn');
 let sluice: SluiceProcess;
 
 async function call(method: string, path: string, body?: unknown) {
@@ -31,7 +33,7 @@ beforeAll(async () => {
   sluice = await startSluice({
     env: {
       REDIS_URL: stack.redisUrl,
-      SLUICE_REDIS_PREFIX: uniqueName('e2e-fn'),
+      SLUICE_REDIS_PREFIX: prefix,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
@@ -42,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sluice?.stop();
+  await deleteRedisPrefix(stack.redisUrl, prefix);
 });
 
 describe('function registry', () => {
@@ -88,6 +91,16 @@ describe('function registry', () => {
     }
     const foreign = await call('GET', `/sluice/v1/functions/${encodeURIComponent('arn:aws:lambda:us-east-1:111122223333:function:web-fn')}`);
     expect(foreign).toMatchObject({ status: 404, errorType: 'ResourceNotFoundException' });
+  });
+
+  it('updates what a PUT names and keeps the rest', async () => {
+    const updated = await call('PUT', '/sluice/v1/functions/web-fn', { Invoker: { Type: 'http', Url: 'http://127.0.0.1:9071/' }, Timeout: 10 });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ FunctionName: 'web-fn', Invoker: { Type: 'http', Url: 'http://127.0.0.1:9071/' }, Timeout: 10, MemorySize: 128 });
+    expect((await call('GET', '/sluice/v1/functions/web-fn')).body).toMatchObject({ Timeout: 10, Invoker: { Url: 'http://127.0.0.1:9071/' } });
+    expect(await call('PUT', '/sluice/v1/functions/nobody', { Timeout: 5 })).toMatchObject({ status: 404, errorType: 'ResourceNotFoundException' });
+    expect(await call('PUT', '/sluice/v1/functions/web-fn', { FunctionName: 'renamed' })).toMatchObject({ status: 400, errorType: 'InvalidParameterValueException' });
+    expect(await call('PUT', '/sluice/v1/functions/web-fn', { Timeout: 0 })).toMatchObject({ status: 400, errorType: 'InvalidParameterValueException' });
   });
 
   it('refuses bad registrations in Lambda error shape', async () => {

@@ -12,6 +12,7 @@ import {
   UpdateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
   type EventSourceMappingConfiguration,
+  type ListEventSourceMappingsCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,6 +20,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 
 // Drives the registry with the real AWS SDK LambdaClient against Sluice running as its own process.
 const stack = inject('stack');
@@ -121,6 +123,7 @@ beforeAll(async () => {
 afterAll(async () => {
   lambda?.destroy();
   await sluice?.stop();
+  await deleteRedisPrefix(stack.redisUrl, prefix);
 });
 
 describe('CreateEventSourceMapping through the AWS SDK', () => {
@@ -371,7 +374,7 @@ describe('ListEventSourceMappings through the AWS SDK', () => {
     let marker: string | undefined;
     let pages = 0;
     do {
-      const page = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: listFn, MaxItems: 2, ...(marker ? { Marker: marker } : {}) }));
+      const page: ListEventSourceMappingsCommandOutput = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: listFn, MaxItems: 2, ...(marker ? { Marker: marker } : {}) }));
       expect(page.EventSourceMappings!.length).toBeLessThanOrEqual(2);
       seen.push(...page.EventSourceMappings!.map((m) => m.UUID!));
       marker = page.NextMarker;
@@ -383,7 +386,7 @@ describe('ListEventSourceMappings through the AWS SDK', () => {
     const all: string[] = [];
     marker = undefined;
     do {
-      const page = await lambda.send(new ListEventSourceMappingsCommand({ MaxItems: 3, ...(marker ? { Marker: marker } : {}) }));
+      const page: ListEventSourceMappingsCommandOutput = await lambda.send(new ListEventSourceMappingsCommand({ MaxItems: 3, ...(marker ? { Marker: marker } : {}) }));
       all.push(...page.EventSourceMappings!.map((m) => m.UUID!));
       marker = page.NextMarker;
     } while (marker !== undefined);

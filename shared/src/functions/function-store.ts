@@ -9,6 +9,8 @@ export interface FunctionPage {
 export interface FunctionStore {
   /** Registers a function; false when one of that name exists. */
   create(fn: FunctionDefinition): Promise<boolean>;
+  /** Replaces a registered function's definition; false when there is none of that name. */
+  update(fn: FunctionDefinition): Promise<boolean>;
   get(name: string): Promise<FunctionDefinition | undefined>;
   list(marker: string | undefined, limit: number): Promise<FunctionPage>;
   /** Removes a function unless a mapping still uses it. */

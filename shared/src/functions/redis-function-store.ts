@@ -31,6 +31,10 @@ export class RedisFunctionStore implements FunctionStore {
     return code === 0;
   }
 
+  async update(fn: FunctionDefinition): Promise<boolean> {
+    return (await this.redis.set(this.k.functionRecord(fn.name), JSON.stringify(fn), 'XX')) === 'OK';
+  }
+
   async get(name: string): Promise<FunctionDefinition | undefined> {
     const data = await this.redis.get(this.k.functionRecord(name));
     return data === null ? undefined : (JSON.parse(data) as FunctionDefinition);

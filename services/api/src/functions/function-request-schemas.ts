@@ -30,4 +30,9 @@ export const createFunctionRequest = z.strictObject({
   ReservedConcurrentExecutions: z.int().min(0).max(1000).optional(),
 });
 
+/** An update names what changes; the name itself is the path's. */
+export const updateFunctionRequest = createFunctionRequest.omit({ FunctionName: true }).partial();
+
+export type UpdateFunctionRequest = z.infer<typeof updateFunctionRequest>;
+export type InvokerInput = z.infer<typeof invoker>;
 export type CreateFunctionRequest = z.infer<typeof createFunctionRequest>;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { functionArn, type FunctionStore } from '@sluice/shared';
+import { functionArn, type FunctionDefinition, type FunctionStore, type InvokerConfig } from '@sluice/shared';
 import { conflict, notFound } from '../errors/lambda-api-error.js';
-import { createFunctionRequest } from '../functions/function-request-schemas.js';
+import { createFunctionRequest, updateFunctionRequest, type InvokerInput } from '../functions/function-request-schemas.js';
 import type { FunctionResolver } from '../functions/function-resolver.js';
 import { toFunctionConfiguration } from '../functions/function-wire.js';
 import type { ArnContext } from '../esm/mapping-wire.js';
@@ -38,17 +38,7 @@ export function functionRoutes(app: FastifyInstance, deps: FunctionRoutesDeps): 
       name: req.FunctionName,
       arn,
       description: req.Description ?? '',
-      invoker:
-        req.Invoker.Type === 'http'
-          ? { type: 'http', url: req.Invoker.Url }
-          : req.Invoker.Type === 'lambda'
-            ? {
-                type: 'lambda',
-                functionName: req.Invoker.FunctionName,
-                ...(req.Invoker.Qualifier === undefined ? {} : { qualifier: req.Invoker.Qualifier }),
-                ...(req.Invoker.EndpointUrl === undefined ? {} : { endpointUrl: req.Invoker.EndpointUrl }),
-              }
-            : { type: 'node', module: req.Invoker.Module, handler: req.Invoker.Handler },
+      invoker: toInvokerConfig(req.Invoker),
       // Lambda's defaults: 3 s and 128 MB.
       timeout: req.Timeout ?? 3,
       memorySize: req.MemorySize ?? 128,
@@ -58,6 +48,22 @@ export function functionRoutes(app: FastifyInstance, deps: FunctionRoutesDeps): 
     if (!created) throw conflict(`Function already exist: ${req.FunctionName}`);
     const fn = await store.get(req.FunctionName);
     return reply.code(201).send(toFunctionConfiguration(fn!));
+  });
+
+  app.put<{ Params: { name: string } }>(`${FUNCTIONS_PATH}/:name`, async (request) => {
+    const req = parseRequest(updateFunctionRequest, request.body);
+    const { definition } = await resolver.resolve(request.params.name);
+    const next: FunctionDefinition = {
+      ...definition,
+      ...(req.Description === undefined ? {} : { description: req.Description }),
+      ...(req.Invoker === undefined ? {} : { invoker: toInvokerConfig(req.Invoker) }),
+      ...(req.Timeout === undefined ? {} : { timeout: req.Timeout }),
+      ...(req.MemorySize === undefined ? {} : { memorySize: req.MemorySize }),
+      ...(req.ReservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: req.ReservedConcurrentExecutions }),
+      lastModified: now(),
+    };
+    if (!(await store.update(next))) throw notFound(`Function not found: ${definition.arn}`);
+    return toFunctionConfiguration(next);
   });
 
   app.get(FUNCTIONS_PATH, async (request) => {
@@ -83,4 +89,20 @@ export function functionRoutes(app: FastifyInstance, deps: FunctionRoutesDeps): 
     }
     return reply.code(204).send();
   });
+}
+
+function toInvokerConfig(input: InvokerInput): InvokerConfig {
+  switch (input.Type) {
+    case 'http':
+      return { type: 'http', url: input.Url };
+    case 'lambda':
+      return {
+        type: 'lambda',
+        functionName: input.FunctionName,
+        ...(input.Qualifier === undefined ? {} : { qualifier: input.Qualifier }),
+        ...(input.EndpointUrl === undefined ? {} : { endpointUrl: input.EndpointUrl }),
+      };
+    case 'node':
+      return { type: 'node', module: input.Module, handler: input.Handler };
+  }
 }
