@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMappingRequest, updateMappingRequest } from '../../../services/api/src/esm/mapping-request-schemas.js';
-import { parseRequest } from '../../../services/api/src/esm/validation-message.js';
-import { LambdaApiError } from '../../../services/api/src/errors/lambda-api-error.js';
+import { createMappingRequest, updateMappingRequest } from '../../../../../services/api/src/esm/mapping-request-schemas.js';
+import { parseRequest } from '../../../../../services/api/src/esm/validation-message.js';
+import { LambdaApiError } from '../../../../../services/api/src/errors/lambda-api-error.js';
 
 function message(schema: Parameters<typeof parseRequest>[0], body: unknown): string {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint } from '../../../services/api/src/esm/mapping-rules.js';
-import { LambdaApiError } from '../../../services/api/src/errors/lambda-api-error.js';
+import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint } from '../../../../../services/api/src/esm/mapping-rules.js';
+import { LambdaApiError } from '../../../../../services/api/src/errors/lambda-api-error.js';
 
 const limits = { maxFilters: 5 };
 const now = Date.UTC(2026, 0, 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { verifySigV4 } from '../../../services/api/src/auth/sigv4-verifier.js';
-import { NodeSha256 } from '../../../services/api/src/auth/node-sha256.js';
+import { verifySigV4 } from '../../../../../services/api/src/auth/sigv4-verifier.js';
+import { NodeSha256 } from '../../../../../services/api/src/auth/node-sha256.js';
 
 const secret = 'the-api-token';
 const signingDate = new Date(Date.UTC(2026, 10, 26, 12, 0, 0));
