@@ -24,3 +24,17 @@ export type { FunctionStore, FunctionPage } from './functions/function-store.js'
 export { RedisFunctionStore } from './functions/redis-function-store.js';
 export { parseSourceArn, type SourceArn, type SourceKind } from './arn/source-arn.js';
 export { parseFunctionRef, functionArn, eventSourceMappingArn, FUNCTION_NAME, type FunctionRef } from './arn/lambda-arn.js';
+export { ErrorCode } from './errors/error-codes.js';
+export type { StreamRecord } from './stream/stream-record.js';
+export { compareSequenceNumbers, isAfter } from './stream/sequence-number.js';
+export {
+  STREAM_BATCH_QUEUE,
+  streamBatchJobSchema,
+  streamBatchJobId,
+  type StreamBatchJob,
+  type BatchOutcome,
+  type DiscardCondition,
+} from './queue/stream-batch-job.js';
+export type { Invoker, InvokeRequest, InvokeResult } from './invoker/invoker.js';
+export { backoffDelay, type BackoffOptions } from './retry/backoff.js';
+export { createSluiceMetrics, type SluiceMetrics } from './metrics/sluice-metrics.js';

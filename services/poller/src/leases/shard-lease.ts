@@ -1,0 +1,31 @@
+/** Where leases and checkpoints of one mapping on one incarnation of its stream live. */
+export interface LeaseScope {
+  readonly mappingId: string;
+  /** StreamSource.identity(): a stream deleted and created again gets fresh leases and checkpoints. */
+  readonly streamIdentity: string;
+}
+
+/** The checkpoint a finished shard gets; its children may start once every parent has it. */
+export const SHARD_END = 'SHARD_END';
+
+/**
+ * One (mapping, shard) lease, in the Kinesis Client Library's terms
+ * (https://docs.aws.amazon.com/streams/latest/dev/kcl-dynamoDB.html): at most one live owner,
+ * kept by renewing before `expiresAtMs`. `token` is set anew on every take and never on renew: a
+ * checkpoint write must present it, so a process that lost the lease can no longer checkpoint.
+ */
+export interface ShardLease {
+  readonly scope: LeaseScope;
+  readonly shardId: string;
+  readonly parentShardIds: readonly string[];
+  readonly owner: string | undefined;
+  readonly token: string | undefined;
+  /** Bumped on every take and renew (KCL leaseCounter); takes are conditional on it. */
+  readonly counter: number;
+  /** On Redis's clock (TIME), so processes with skewed clocks agree on expiry. */
+  readonly expiresAtMs: number;
+  /** The last fully handled sequence number, SHARD_END, or undefined (use StartingPosition). */
+  readonly checkpoint: string | undefined;
+}
+
+export type CheckpointResult = 'written' | 'lease-lost' | 'not-forward';

@@ -1,0 +1,24 @@
+/**
+ * Stable error codes, one catalogue for the whole of Sluice. Errors are classified once, where they
+ * enter (an adapter, an invoker), into one of these; loops branch on the code and `retryable`.
+ */
+export const ErrorCode = {
+  ConfigInvalid: 'CONFIG_INVALID',
+  // Stream services (sources/*): the adapter maps AWS errors to these.
+  SourceThrottled: 'SOURCE_THROTTLED', // ProvisionedThroughputExceeded, LimitExceeded: back off, never a function retry
+  SourceTransient: 'SOURCE_TRANSIENT', // network, 5xx, timeouts: back off and try again
+  IteratorExpired: 'ITERATOR_EXPIRED', // renew from where we are, never from StartingPosition
+  SourceTrimmed: 'SOURCE_TRIMMED', // TrimmedDataAccessException: the data we wanted is gone
+  SourceNotFound: 'SOURCE_NOT_FOUND', // the stream (or shard) was deleted
+  SourceInvalid: 'SOURCE_INVALID', // anything else the service refused: not retryable as is
+  // Leases and checkpoints.
+  LeaseLost: 'LEASE_LOST', // another process owns the shard now: stop, do not checkpoint
+  // Invocation (invokers): function errors spend the mapping's retry budget, transport errors do not.
+  FunctionError: 'FUNCTION_ERROR',
+  FunctionTimeout: 'FUNCTION_TIMEOUT',
+  InvokeTransport: 'INVOKE_TRANSPORT',
+  InvokerUnavailable: 'INVOKER_UNAVAILABLE',
+  FunctionNotFound: 'FUNCTION_NOT_FOUND',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

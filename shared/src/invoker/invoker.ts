@@ -1,0 +1,29 @@
+import type { FunctionDefinition } from '../functions/function-definition.js';
+
+export interface InvokeRequest {
+  readonly fn: FunctionDefinition;
+  /** The event, serialised once by the caller. */
+  readonly payload: string;
+  /** Unique per attempt; the function sees it as its request id. */
+  readonly requestId: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What came back from a function that ran. A function error is a result, not a throw: the caller
+ * decides what it costs. Faults before or around the function (unreachable, our timeouts before it
+ * ran) are thrown as SluiceError with code InvokeTransport / InvokerUnavailable.
+ */
+export interface InvokeResult {
+  /** Undefined on success; 'Unhandled' (Lambda's word) when the function failed or timed out. */
+  readonly functionError?: 'Unhandled' | 'Handled';
+  /** The function's response body as text (may be empty). */
+  readonly payload: string;
+  readonly statusCode: number;
+  readonly durationMs: number;
+}
+
+/** Calls a function wherever it runs; one implementation per invoker type (http, lambda, node). */
+export interface Invoker {
+  invoke(request: InvokeRequest): Promise<InvokeResult>;
+}

@@ -1,0 +1,29 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Every Prometheus metric Sluice exports, created once per process on its own registry and passed
+ * to the roles that record them. Label names are fixed here so dashboards can rely on them.
+ */
+export function createSluiceMetrics(registry: Registry = new Registry()) {
+  const registers = [registry];
+  return {
+    registry,
+    /** Age of the last record of each finished batch at finish time (Lambda's IteratorAge). */
+    iteratorAgeMs: new Gauge({ name: 'sluice_iterator_age_milliseconds', help: 'Age of the last record of the last finished batch', labelNames: ['mapping', 'shard'], registers }),
+    recordsRead: new Counter({ name: 'sluice_records_read_total', help: 'Records read from stream shards', labelNames: ['mapping', 'shard'], registers }),
+    batches: new Counter({ name: 'sluice_batches_total', help: 'Batches finished, by outcome (succeeded, discarded)', labelNames: ['mapping', 'outcome'], registers }),
+    invocations: new Counter({ name: 'sluice_invocations_total', help: 'Function invocations, by outcome (success, function_error, transport_error)', labelNames: ['function', 'outcome'], registers }),
+    retries: new Counter({ name: 'sluice_retries_total', help: 'Batch retries, by reason (function_error, transport_error)', labelNames: ['mapping', 'reason'], registers }),
+    millisBehindLatest: new Gauge({ name: 'sluice_millis_behind_latest', help: 'How far a shard reader is behind the tip of its shard', labelNames: ['mapping', 'shard'], registers }),
+    leasesHeld: new Gauge({ name: 'sluice_leases_held', help: 'Shard leases this process holds', labelNames: ['mapping'], registers }),
+    invokeDuration: new Histogram({
+      name: 'sluice_invoke_duration_seconds',
+      help: 'Duration of function invocations',
+      labelNames: ['function'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers,
+    }),
+  };
+}
+
+export type SluiceMetrics = ReturnType<typeof createSluiceMetrics>;
