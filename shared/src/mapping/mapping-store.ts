@@ -41,6 +41,10 @@ export interface MappingStore {
    */
   replace(current: EventSourceMapping, next: EventSourceMapping, settleAt: number | undefined): Promise<ReplaceMappingResult>;
   remove(current: EventSourceMapping): Promise<ConditionalWriteResult>;
+  /** Records what the last batch came to ("OK", "PROBLEM: ..."), beside the record, without a version bump. */
+  setLastProcessingResult(uuid: string, result: string): Promise<void>;
+  /** Calls `onChange` with the UUID of every mapping written from now on; resolves with an unsubscribe. */
+  subscribe(onChange: (uuid: string) => void): Promise<() => Promise<void>>;
   /** UUIDs whose transitional state is due to settle at `now`. */
   dueForSettling(now: number, limit: number): Promise<string[]>;
 }

@@ -37,7 +37,7 @@ export class RedisMappingStore implements MappingStore {
     keys: RedisKeys,
   ) {
     this.k = mappingKeys(keys);
-    for (const file of ['createMapping-7.lua', 'replaceMapping-7.lua', 'removeMapping-6.lua']) defineLuaScript(redis, file);
+    for (const file of ['createMapping-7.lua', 'replaceMapping-7.lua', 'removeMapping-6.lua', 'setProcessingResult-1.lua']) defineLuaScript(redis, file);
   }
 
   async create(mapping: EventSourceMapping, settleAt: number): Promise<CreateMappingResult> {
@@ -62,8 +62,11 @@ export class RedisMappingStore implements MappingStore {
   }
 
   async get(uuid: string): Promise<EventSourceMapping | undefined> {
-    const data = await this.redis.hget(this.k.record(uuid), 'data');
-    return data === null ? undefined : (JSON.parse(data) as EventSourceMapping);
+    return (await this.load([uuid]))[0];
+  }
+
+  async setLastProcessingResult(uuid: string, result: string): Promise<void> {
+    await runLuaScript<number>(this.redis, 'setProcessingResult', [this.k.record(uuid)], [result]);
   }
 
   async list(query: ListMappingsQuery): Promise<MappingPage> {
@@ -117,6 +120,15 @@ export class RedisMappingStore implements MappingStore {
     return WRITE_RESULTS[code]!;
   }
 
+  async subscribe(onChange: (uuid: string) => void): Promise<() => Promise<void>> {
+    const subscriber = this.redis.duplicate();
+    subscriber.on('message', (_channel: string, uuid: string) => onChange(uuid));
+    await subscriber.subscribe(this.k.changes);
+    return async () => {
+      await subscriber.quit();
+    };
+  }
+
   dueForSettling(now: number, limit: number): Promise<string[]> {
     return this.redis.zrangebyscore(this.k.settle, '-inf', now, 'LIMIT', 0, limit);
   }
@@ -144,9 +156,15 @@ export class RedisMappingStore implements MappingStore {
       .map((e) => ({ seq: e.seq, uuid: e.mapping.uuid }));
   }
 
+  /** Reads records with the LastProcessingResult the pollers keep beside them. */
   private async load(uuids: readonly string[]): Promise<EventSourceMapping[]> {
-    const datas = await Promise.all(uuids.map((uuid) => this.redis.hget(this.k.record(uuid), 'data')));
-    return datas.filter((d): d is string => d !== null).map((d) => JSON.parse(d) as EventSourceMapping);
+    const rows = await Promise.all(uuids.map((uuid) => this.redis.hmget(this.k.record(uuid), 'data', 'lastProcessingResult')));
+    return rows
+      .filter((row): row is [string, string | null] => row[0] !== null)
+      .map(([data, result]) => {
+        const mapping = JSON.parse(data) as EventSourceMapping;
+        return result === null ? mapping : { ...mapping, lastProcessingResult: result };
+      });
   }
 }
 
