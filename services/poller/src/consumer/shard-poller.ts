@@ -1,0 +1,309 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ErrorCode,
+  SluiceError,
+  backoffDelay,
+  compareSequenceNumbers,
+  type BackoffOptions,
+  type EventSourceMapping,
+  type Logger,
+  type SluiceMetrics,
+  type StreamBatchJob,
+  type StreamRecord,
+} from '@sluice/shared';
+import type { Dispatcher } from '../dispatch/dispatcher.js';
+import type { LeaseStore } from '../leases/lease-store.js';
+import { SHARD_END, type ShardLease } from '../leases/shard-lease.js';
+import type { ReadPosition, ShardReader, StreamSource } from '../sources/stream-source.js';
+import { MAX_PAYLOAD_BYTES, isBatchReady, takeBatch, type BatchLimits } from './batcher.js';
+import { CheckpointTracker } from './checkpoint-tracker.js';
+import { laneOf } from './lanes.js';
+import { processingResult } from './processing-result.js';
+
+/** How a shard poller ended; the scheduler decides what follows (release, delete, children). */
+export type ShardPollerEnd = 'shard-ended' | 'stopped' | 'lease-lost' | 'source-gone';
+
+export interface ShardPollerDeps {
+  readonly lease: ShardLease;
+  readonly leases: LeaseStore;
+  readonly source: StreamSource;
+  readonly dispatcher: Dispatcher;
+  /** The mapping as it is now: an update (BatchSize, window, ...) applies to the next batch. */
+  readonly mapping: () => EventSourceMapping;
+  /** Where to start when the lease has no checkpoint (the scheduler applies lineage rules). */
+  readonly initialPosition: ReadPosition;
+  readonly reportResult: (result: string) => void;
+  readonly metrics: SluiceMetrics;
+  readonly logger: Logger;
+  readonly pollIntervalMs: number;
+  readonly backoff: BackoffOptions;
+  readonly now?: () => number;
+}
+
+/** Most records a single GetRecords returns (Kinesis: 10000; DynamoDB Streams caps at 1000 itself). */
+const READ_LIMIT = 10_000;
+
+/**
+ * The loop for one leased shard: read in order, split into lanes, batch, dispatch with at most one
+ * batch in flight per lane, and checkpoint the completed prefix. Caught up, it polls every
+ * pollIntervalMs; behind, it reads continuously. A lost lease stops it without checkpointing.
+ */
+export class ShardPoller {
+  private readonly abort = new AbortController();
+  private readonly tracker = new CheckpointTracker();
+  private readonly lanes: StreamRecord[][] = [];
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly windowStart = new Map<number, number>();
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private wake: (() => void) | undefined;
+  private checkpointChain: Promise<void> = Promise.resolve();
+  private lastRead: string | undefined;
+  private end: ShardPollerEnd | undefined;
+  private running: Promise<ShardPollerEnd> | undefined;
+
+  constructor(private readonly deps: ShardPollerDeps) {
+    this.now = deps.now ?? Date.now;
+    this.log = deps.logger.child({ mappingId: deps.lease.scope.mappingId, shardId: deps.lease.shardId });
+  }
+
+  get shardId(): string {
+    return this.deps.lease.shardId;
+  }
+
+  /** Starts the loop once; resolves when the poller has ended and its lanes are drained. */
+  start(): Promise<ShardPollerEnd> {
+    this.running ??= this.run().catch((error: unknown) => {
+      this.log.error({ err: error }, 'shard poller failed');
+      return 'stopped' as const;
+    });
+    return this.running;
+  }
+
+  /** Stops reading; in-flight batches keep their jobs, and the next owner awaits them. */
+  async stop(reason: ShardPollerEnd = 'stopped'): Promise<ShardPollerEnd> {
+    this.end ??= reason;
+    this.abort.abort();
+    this.wake?.();
+    return this.running ?? reason;
+  }
+
+  private async run(): Promise<ShardPollerEnd> {
+    const { lease } = this.deps;
+    if (lease.checkpoint === SHARD_END) return 'shard-ended';
+    const start = this.startPosition();
+    this.log.info({ start }, 'shard poller started');
+    let reader = await this.retrying(() => this.deps.source.openReader(lease.shardId, start));
+    if (reader === undefined) return this.end ?? 'stopped';
+    let shardEnded = false;
+    try {
+      while (!this.abort.signal.aborted) {
+        let caughtUp = true;
+        if (!shardEnded && this.tracker.pendingCount < this.bufferCap()) {
+          const read = await this.read(reader);
+          if (read === 'gone') return (this.end ??= 'source-gone');
+          if (read === 'reopen' || read === 'trimmed') {
+            reader = await this.reopen(reader, read === 'trimmed');
+            if (reader === undefined) break;
+            continue;
+          }
+          if (read !== undefined) {
+            this.ingest(read.records);
+            shardEnded = read.shardEnded;
+            caughtUp = read.records.length === 0;
+          }
+        }
+        this.dispatchReadyLanes(shardEnded);
+        if (shardEnded && this.tracker.pendingCount === 0 && this.inFlight.size === 0) {
+          await this.writeCheckpoint(SHARD_END);
+          return (this.end ??= 'shard-ended');
+        }
+        if (caughtUp || shardEnded || this.tracker.pendingCount >= this.bufferCap()) await this.idle();
+      }
+      return this.end ?? 'stopped';
+    } finally {
+      await reader?.close().catch(() => undefined);
+      await Promise.allSettled(this.inFlight.values());
+      await this.checkpointChain;
+    }
+  }
+
+  /** One read; classified faults back off here and never count as function retries. */
+  private async read(reader: ShardReader) {
+    const mapping = this.deps.mapping();
+    try {
+      const result = await reader.read(READ_LIMIT, this.abort.signal);
+      if (result.millisBehindLatest !== undefined) {
+        this.deps.metrics.millisBehindLatest.set({ mapping: mapping.uuid, shard: this.shardId }, result.millisBehindLatest);
+      }
+      return result;
+    } catch (error) {
+      if (this.abort.signal.aborted) return undefined;
+      const code = error instanceof SluiceError ? error.code : undefined;
+      if (code === ErrorCode.SourceNotFound) {
+        this.deps.reportResult('PROBLEM: Stream not found');
+        this.log.error({ err: error }, 'stream is gone');
+        return 'gone' as const;
+      }
+      if (code === ErrorCode.SourceTrimmed) {
+        this.deps.reportResult('PROBLEM: Records were trimmed from the stream before they were processed');
+        this.log.error({ err: error, lastRead: this.lastRead }, 'records trimmed before they were read; continuing at TRIM_HORIZON');
+        return 'trimmed' as const;
+      }
+      if (code === ErrorCode.IteratorExpired) {
+        this.log.warn({ err: error, lastRead: this.lastRead }, 'shard iterator expired; reopening after the last record read');
+        return 'reopen' as const;
+      }
+      this.log.warn({ err: error, code }, 'read failed; backing off');
+      await this.pause(backoffDelay(1, this.deps.backoff));
+      return undefined;
+    }
+  }
+
+  /**
+   * Reopens the shard just after the last record read (from where we are, never from the mapping's
+   * StartingPosition), or at TRIM_HORIZON when the records we wanted were trimmed away: what
+   * remains is the oldest there is.
+   */
+  private async reopen(old: ShardReader, trimmed: boolean): Promise<ShardReader | undefined> {
+    await old.close().catch(() => undefined);
+    const position: ReadPosition =
+      trimmed || this.lastRead === undefined
+        ? trimmed
+          ? { type: 'TRIM_HORIZON' }
+          : this.startPosition()
+        : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: this.lastRead };
+    return this.retrying(() => this.deps.source.openReader(this.shardId, position));
+  }
+
+  /** Just after the checkpoint, or the initial position when the shard has none. */
+  private startPosition(): ReadPosition {
+    const { checkpoint } = this.deps.lease;
+    return checkpoint === undefined ? this.deps.initialPosition : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint };
+  }
+
+  private ingest(records: readonly StreamRecord[]): void {
+    if (records.length === 0) return;
+    const mapping = this.deps.mapping();
+    this.tracker.add(records.map((r) => r.sequenceNumber));
+    for (const record of records) {
+      const lane = laneOf(record.partitionKey, mapping.parallelizationFactor);
+      (this.lanes[lane] ??= []).push(record);
+      if (!this.windowStart.has(lane)) this.windowStart.set(lane, this.now());
+    }
+    this.lastRead = records.at(-1)!.sequenceNumber;
+    this.deps.metrics.recordsRead.inc({ mapping: mapping.uuid, shard: this.shardId }, records.length);
+  }
+
+  private dispatchReadyLanes(shardEnded: boolean): void {
+    const limits = this.limits();
+    const now = this.now();
+    this.lanes.forEach((buffer, lane) => {
+      if (this.inFlight.has(lane) || this.abort.signal.aborted) return;
+      if (!isBatchReady(buffer, limits, this.windowStart.get(lane) ?? now, now, shardEnded)) return;
+      const batch = takeBatch(buffer, limits);
+      buffer.splice(0, batch.length);
+      const flight = this.runBatch(lane, batch).finally(() => {
+        this.inFlight.delete(lane);
+        // The next window of this lane starts when this invocation completes (AWS's rule).
+        if ((this.lanes[lane]?.length ?? 0) > 0) this.windowStart.set(lane, this.now());
+        else this.windowStart.delete(lane);
+        this.wake?.();
+      });
+      this.inFlight.set(lane, flight);
+    });
+  }
+
+  private async runBatch(lane: number, batch: StreamRecord[]): Promise<void> {
+    const mapping = this.deps.mapping();
+    const job: StreamBatchJob = {
+      mappingId: mapping.uuid,
+      functionName: mapping.functionName,
+      functionArn: mapping.functionArn,
+      eventSourceArn: mapping.eventSourceArn,
+      sourceKind: mapping.sourceKind,
+      shardId: this.shardId,
+      lane,
+      records: batch.map((r) => ({ ...r.lambdaRecord })),
+      firstSequenceNumber: batch[0]!.sequenceNumber,
+      lastSequenceNumber: batch.at(-1)!.sequenceNumber,
+      firstArrivalMs: batch[0]!.approximateArrivalMs,
+      lastArrivalMs: batch.at(-1)!.approximateArrivalMs,
+      maximumRetryAttempts: mapping.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
+      functionErrors: 0,
+      enqueuedAt: this.now(),
+    };
+    const result = await this.retrying(() => this.deps.dispatcher.dispatch(job, this.abort.signal));
+    if (result === undefined) return; // stopping: the job stays queued for whoever owns the shard next
+    const covered = batch.filter((r) => compareSequenceNumbers(r.sequenceNumber, result.lastSequenceNumber) <= 0);
+    const uncovered = batch.slice(covered.length);
+    if (uncovered.length > 0) this.lanes[lane]!.unshift(...uncovered);
+    const checkpoint = this.tracker.complete(covered.map((r) => r.sequenceNumber));
+    this.deps.metrics.batches.inc({ mapping: mapping.uuid, outcome: result.outcome.status });
+    const last = covered.at(-1) ?? batch.at(-1)!;
+    this.deps.metrics.iteratorAgeMs.set({ mapping: mapping.uuid, shard: this.shardId }, Math.max(0, this.now() - last.approximateArrivalMs));
+    this.deps.reportResult(processingResult(result.outcome));
+    if (result.outcome.status === 'discarded') {
+      this.log.warn({ condition: result.outcome.condition, first: job.firstSequenceNumber, last: job.lastSequenceNumber }, 'batch discarded');
+    }
+    if (checkpoint !== undefined) await this.writeCheckpoint(checkpoint);
+  }
+
+  /** Checkpoints one at a time, in order; a lost lease stops the poller without further writes. */
+  private writeCheckpoint(sequenceNumber: string): Promise<void> {
+    this.checkpointChain = this.checkpointChain.then(async () => {
+      if (this.end === 'lease-lost') return;
+      const written = await this.retrying(() => this.deps.leases.checkpoint(this.deps.lease, sequenceNumber), { evenWhenStopping: true });
+      if (written === 'lease-lost') {
+        this.log.warn({ sequenceNumber }, 'lease lost; checkpoint refused');
+        void this.stop('lease-lost');
+      }
+    });
+    return this.checkpointChain;
+  }
+
+  /** Retries our own transient faults (Redis, the stream service) with backoff until done or stopped. */
+  private async retrying<T>(action: () => Promise<T>, options: { evenWhenStopping?: boolean } = {}): Promise<T | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.abort.signal.aborted && !options.evenWhenStopping) return undefined;
+      try {
+        return await action();
+      } catch (error) {
+        if (this.abort.signal.aborted && !options.evenWhenStopping) return undefined;
+        if (options.evenWhenStopping && attempt >= 5) throw error;
+        this.log.warn({ err: error, attempt }, 'retrying after a transient fault');
+        await this.pause(backoffDelay(attempt, this.deps.backoff));
+      }
+    }
+  }
+
+  /** Waits for the poll interval, the next batching-window deadline, a finished batch, or stop. */
+  private async idle(): Promise<void> {
+    const limits = this.limits();
+    let waitMs = this.deps.pollIntervalMs;
+    if (limits.windowMs > 0) {
+      for (const [lane, startedAt] of this.windowStart) {
+        if (!this.inFlight.has(lane)) waitMs = Math.min(waitMs, Math.max(0, startedAt + limits.windowMs - this.now()));
+      }
+    }
+    await this.pause(waitMs);
+  }
+
+  private async pause(ms: number): Promise<void> {
+    const woken = new Promise<void>((resolve) => (this.wake = resolve));
+    await Promise.race([sleep(ms, undefined, { signal: this.abort.signal }).catch(() => undefined), woken]);
+    this.wake = undefined;
+  }
+
+  private limits(): BatchLimits {
+    const mapping = this.deps.mapping();
+    return { batchSize: mapping.batchSize, maxPayloadBytes: MAX_PAYLOAD_BYTES, windowMs: mapping.maximumBatchingWindowInSeconds * 1000 };
+  }
+
+  /** Read ahead at most a few batches per lane: enough to keep lanes busy, bounded in memory. */
+  private bufferCap(): number {
+    const mapping = this.deps.mapping();
+    return Math.max(1000, mapping.batchSize * mapping.parallelizationFactor * 2);
+  }
+}

@@ -1,0 +1,145 @@
+import type { EventSourceMapping, Logger } from '@sluice/shared';
+import type { LeaseStore } from '../leases/lease-store.js';
+import { SHARD_END, type LeaseScope, type ShardLease } from '../leases/shard-lease.js';
+import { ShardPoller, type ShardPollerDeps, type ShardPollerEnd } from '../consumer/shard-poller.js';
+import type { Shard, StreamSource } from '../sources/stream-source.js';
+import { initialPosition } from './initial-position.js';
+
+/** What a mapping runner needs of lease taking and renewing (the scheduler binds the real ones). */
+export interface LeaseCoordination {
+  /** One taking round for a scope: returns the leases this process newly holds. */
+  take(scope: LeaseScope, eligible: (lease: ShardLease, all: readonly ShardLease[]) => boolean): Promise<ShardLease[]>;
+  /** Keeps a held lease renewed; `onLost` fires once if it is lost. */
+  hold(lease: ShardLease, onLost: () => void): void;
+  /** Stops renewing a lease (before releasing it or after losing it). */
+  drop(lease: ShardLease): void;
+}
+
+export interface MappingRunnerDeps {
+  readonly mapping: () => EventSourceMapping | undefined;
+  readonly source: StreamSource;
+  readonly leases: LeaseStore;
+  readonly coordination: LeaseCoordination;
+  readonly shardSyncIntervalMs: number;
+  readonly logger: Logger;
+  /** Everything a shard poller needs besides its lease, mapping and position. */
+  readonly pollerDeps: Omit<ShardPollerDeps, 'lease' | 'mapping' | 'initialPosition' | 'source' | 'leases' | 'logger' | 'reportResult'>;
+  /** Records the mapping's LastProcessingResult. */
+  readonly reportResult: (result: string) => void;
+  /** Asks the scheduler for another round soon (a shard ended: its children may start). */
+  readonly requestRound: () => void;
+}
+
+/**
+ * One mapping in one process: syncs the stream's shards into leases, takes its fair share, and
+ * runs a ShardPoller per held lease. A child shard's lease is eligible only once every parent this
+ * mapping tracks has checkpoint SHARD_END (parents before children; a merge waits for both).
+ * https://docs.aws.amazon.com/streams/latest/dev/kcl-migration-lease-lifecycle.html
+ */
+export class MappingRunner {
+  private readonly pollers = new Map<string, { poller: ShardPoller; lease: ShardLease }>();
+  private scope: LeaseScope | undefined;
+  private lastSyncAt = Number.NEGATIVE_INFINITY;
+  private stopped = false;
+
+  constructor(
+    private readonly mappingId: string,
+    private readonly deps: MappingRunnerDeps,
+  ) {}
+
+  get heldShards(): string[] {
+    return [...this.pollers.keys()];
+  }
+
+  /** One scheduling round: sync shards when due, take leases, start their pollers. */
+  async tick(now: number): Promise<void> {
+    if (this.stopped) return;
+    const mapping = this.deps.mapping();
+    if (mapping === undefined) return;
+    if (now - this.lastSyncAt >= this.deps.shardSyncIntervalMs || this.scope === undefined) {
+      await this.syncShards(mapping);
+      this.lastSyncAt = now;
+    }
+    const scope = this.scope;
+    if (scope === undefined) return;
+    const taken = await this.deps.coordination.take(scope, isEligible);
+    const all = taken.length > 0 ? await this.deps.leases.listLeases(scope) : [];
+    for (const lease of taken) this.startPoller(lease, all);
+  }
+
+  /** Stops every poller of this mapping and hands its leases back (checkpoints stay). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.pollers.values()].map(({ poller }) => poller.stop('stopped')));
+  }
+
+  private async syncShards(mapping: EventSourceMapping): Promise<void> {
+    const identity = await this.deps.source.identity();
+    if (this.scope !== undefined && this.scope.streamIdentity !== identity) {
+      // The stream was deleted and created again: its old positions mean nothing now.
+      this.deps.logger.warn({ mappingId: this.mappingId, identity }, 'stream identity changed; starting over on the new stream');
+      await Promise.all([...this.pollers.values()].map(({ poller }) => poller.stop('source-gone')));
+    }
+    this.scope = { mappingId: this.mappingId, streamIdentity: identity };
+    const shards = await this.deps.source.listShards();
+    const known = new Set((await this.deps.leases.listLeases(this.scope)).map((l) => l.shardId));
+    await this.deps.leases.ensureLeases(this.scope, shardsToTrack(mapping, shards, known));
+  }
+
+  private startPoller(lease: ShardLease, all: readonly ShardLease[]): void {
+    if (this.pollers.has(lease.shardId)) return;
+    const mapping = this.deps.mapping();
+    if (mapping === undefined) return;
+    const tracked = new Set(all.map((l) => l.shardId));
+    const parentsTracked = lease.parentShardIds.some((p) => tracked.has(p));
+    const poller = new ShardPoller({
+      ...this.deps.pollerDeps,
+      lease,
+      leases: this.deps.leases,
+      source: this.deps.source,
+      logger: this.deps.logger,
+      mapping: () => this.deps.mapping() ?? mapping,
+      initialPosition: initialPosition(mapping, parentsTracked),
+      reportResult: this.deps.reportResult,
+    });
+    this.pollers.set(lease.shardId, { poller, lease });
+    this.deps.coordination.hold(lease, () => void poller.stop('lease-lost'));
+    void poller.start().then((end) => this.onPollerEnd(lease, end));
+  }
+
+  private async onPollerEnd(lease: ShardLease, end: ShardPollerEnd): Promise<void> {
+    this.pollers.delete(lease.shardId);
+    this.deps.coordination.drop(lease);
+    this.deps.logger.info({ mappingId: this.mappingId, shardId: lease.shardId, end }, 'shard poller ended');
+    if (end !== 'lease-lost') {
+      await this.deps.leases.releaseLease(lease).catch((error: unknown) => {
+        this.deps.logger.warn({ err: error, shardId: lease.shardId }, 'releasing a lease failed; it will expire');
+      });
+    }
+    if (end === 'shard-ended') this.deps.requestRound();
+  }
+}
+
+/** A lease may be taken when its shard is unfinished and every tracked parent has finished. */
+export function isEligible(lease: ShardLease, all: readonly ShardLease[]): boolean {
+  if (lease.checkpoint === SHARD_END) return false;
+  const byShard = new Map(all.map((l) => [l.shardId, l]));
+  return lease.parentShardIds.every((parent) => {
+    const parentLease = byShard.get(parent);
+    return parentLease === undefined || parentLease.checkpoint === SHARD_END;
+  });
+}
+
+/**
+ * The shards a mapping reads: all of them, except that a LATEST mapping ignores shards that were
+ * already closed when it first saw them (their records predate it; the KCL does the same).
+ */
+export function shardsToTrack(mapping: EventSourceMapping, shards: readonly Shard[], known: ReadonlySet<string>): Shard[] {
+  return shards.filter((shard) => {
+    if (known.has(shard.shardId)) return false;
+    if (mapping.startingPosition === 'LATEST' && shard.endingSequenceNumber !== undefined) {
+      return shard.parentShardIds.some((p) => known.has(p));
+    }
+    return true;
+  });
+}
