@@ -1,0 +1,42 @@
+import { compareSequenceNumbers } from '@sluice/shared';
+import type { LeaseStore } from '../../../../../services/poller/src/leases/lease-store.js';
+import type { CheckpointResult, LeaseScope, ShardLease } from '../../../../../services/poller/src/leases/shard-lease.js';
+
+/** Records checkpoints; `lost` makes every later checkpoint refused, as after a takeover. */
+export class FakeLeaseStore implements LeaseStore {
+  readonly checkpoints: string[] = [];
+  lost = false;
+
+  async ensureLeases(): Promise<void> {}
+  async listLeases(): Promise<ShardLease[]> {
+    return [];
+  }
+  async takeLease(lease: ShardLease): Promise<ShardLease> {
+    return lease;
+  }
+  async renewLease(lease: ShardLease): Promise<ShardLease> {
+    return lease;
+  }
+  async releaseLease(): Promise<void> {}
+  async deleteMapping(): Promise<void> {}
+
+  async checkpoint(_lease: ShardLease, sequenceNumber: string): Promise<CheckpointResult> {
+    if (this.lost) return 'lease-lost';
+    const last = this.checkpoints.at(-1);
+    if (last === 'SHARD_END') return 'not-forward';
+    if (last !== undefined && sequenceNumber !== 'SHARD_END' && compareSequenceNumbers(sequenceNumber, last) <= 0) return 'not-forward';
+    this.checkpoints.push(sequenceNumber);
+    return 'written';
+  }
+}
+
+export const fakeLease = (shardId: string, checkpoint?: string): ShardLease => ({
+  scope: { mappingId: 'mapping-1', streamIdentity: 'fake-stream@1' } satisfies LeaseScope,
+  shardId,
+  parentShardIds: [],
+  owner: 'me',
+  token: 't',
+  counter: 1,
+  expiresAtMs: Number.MAX_SAFE_INTEGER,
+  checkpoint,
+});
