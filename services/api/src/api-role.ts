@@ -6,6 +6,7 @@ import {
   type AwsClients,
   type Logger,
   type SluiceConfig,
+  type SluiceMetrics,
 } from '@sluice/shared';
 import { buildApp } from './app.js';
 import { AwsSourceChecker } from './esm/aws-source-checker.js';
@@ -21,7 +22,7 @@ export interface RunningApi {
 const TRUSTING_SOURCES: SourceChecker = { exists: async () => true };
 
 /** Starts the registry API role: HTTP server plus the state settler. */
-export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger: Logger): Promise<RunningApi> {
+export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger: Logger, metrics: SluiceMetrics): Promise<RunningApi> {
   const redis = createRedis(config.REDIS_URL);
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
   const mappings = new RedisMappingStore(redis, keys);
@@ -36,6 +37,7 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
     settleMs: config.SLUICE_STATE_SETTLE_MS,
     ...(config.SLUICE_API_TOKEN === undefined ? {} : { apiToken: config.SLUICE_API_TOKEN }),
     bodyLimitBytes: config.SLUICE_API_BODY_LIMIT_BYTES,
+    metrics,
   });
   const settler = new StateSettler({
     store: mappings,

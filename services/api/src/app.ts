@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { FunctionStore, Logger, MappingStore } from '@sluice/shared';
+import type { FunctionStore, Logger, MappingStore, SluiceMetrics } from '@sluice/shared';
 import { installApiTokenAuth } from './auth/api-token-auth.js';
 import { MappingService } from './esm/mapping-service.js';
 import type { MappingLimits } from './esm/mapping-rules.js';
@@ -13,6 +13,7 @@ import { installJsonBodyParser } from './http/json-body.js';
 import { eventSourceMappingRoutes } from './routes/event-source-mappings.js';
 import { functionRoutes } from './routes/functions.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 
 export interface ApiDeps {
   readonly logger: Logger;
@@ -25,6 +26,7 @@ export interface ApiDeps {
   readonly settleMs: number;
   readonly apiToken?: string;
   readonly bodyLimitBytes: number;
+  readonly metrics: SluiceMetrics;
   readonly now?: () => number;
 }
 
@@ -58,6 +60,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
   healthRoutes(app, { redis: deps.redis });
+  metricsRoutes(app, { registry: deps.metrics.registry });
   eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
   functionRoutes(app, { store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
   return app;

@@ -1,5 +1,5 @@
 import { startApiRole } from '@sluice/api';
-import { createAwsClients, SluiceError, type Logger, type SluiceConfig } from '@sluice/shared';
+import { createAwsClients, createSluiceMetrics, SluiceError, type Logger, type SluiceConfig } from '@sluice/shared';
 import type { Role } from './roles.js';
 
 export interface RunningRoles {
@@ -17,11 +17,12 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
     throw new SluiceError('ROLE_UNAVAILABLE', `role ${missing.join(', ')} is not in this build of Sluice yet (available: ${AVAILABLE_ROLES.join(', ')})`);
   }
   const aws = createAwsClients(config);
+  const metrics = createSluiceMetrics();
   const stops: (() => Promise<void>)[] = [async () => aws.destroy()];
   let apiUrl: string | undefined;
   try {
     if (roles.includes('api')) {
-      const api = await startApiRole(config, aws, logger);
+      const api = await startApiRole(config, aws, logger, metrics);
       apiUrl = api.url;
       stops.push(() => api.stop());
     }

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { LambdaApiError } from '../errors/lambda-api-error.js';
 import { verifySigV4 } from './sigv4-verifier.js';
 
-/** Paths that answer without a token: probes must work before anyone has one. */
-const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+/** Paths that answer without a token: probes and scrapers must work before anyone has one. */
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * When SLUICE_API_TOKEN is set, every management call must prove it knows the token, either as
