@@ -38,3 +38,6 @@ export {
 export type { Invoker, InvokeRequest, InvokeResult } from './invoker/invoker.js';
 export { backoffDelay, type BackoffOptions } from './retry/backoff.js';
 export { createSluiceMetrics, type SluiceMetrics } from './metrics/sluice-metrics.js';
+export { buildKinesisStreamRecord, defaultInvokeIdentityArn, type KinesisRecordInput, type KinesisRecordContext } from './events/kinesis-record.js';
+export { buildDynamoDbStreamRecord, type DynamoDbRecordInput } from './events/dynamodb-record.js';
+export { toAttributeValueJson, type AttributeValueInput, type AttributeValueJson } from './events/dynamodb-attribute-value.js';
