@@ -38,6 +38,16 @@ export {
 export type { Invoker, InvokeRequest, InvokeResult } from './invoker/invoker.js';
 export { backoffDelay, type BackoffOptions } from './retry/backoff.js';
 export { createSluiceMetrics, type SluiceMetrics } from './metrics/sluice-metrics.js';
+export {
+  STREAM_BATCH_BACKOFF,
+  STREAM_BATCH_JOB_OPTIONS,
+  createStreamBatchQueue,
+  createStreamBatchQueueEvents,
+  enqueueStreamBatch,
+  awaitBatchOutcome,
+  type StreamBatchQueue,
+  type StreamBatchJobHandle,
+} from './queue/stream-batch-queue.js';
 export { buildKinesisStreamRecord, defaultInvokeIdentityArn, type KinesisRecordInput, type KinesisRecordContext } from './events/kinesis-record.js';
 export { buildDynamoDbStreamRecord, type DynamoDbRecordInput } from './events/dynamodb-record.js';
 export { toAttributeValueJson, type AttributeValueInput, type AttributeValueJson } from './events/dynamodb-attribute-value.js';

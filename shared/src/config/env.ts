@@ -43,6 +43,14 @@ export const envSchema = z.object({
   SLUICE_SHARD_SYNC_INTERVAL_MS: intFromEnv(100, 600_000).default(10_000),
   // Whether the API checks that the source stream exists (Lambda does: InvalidParameterValueException).
   SLUICE_VALIDATE_SOURCES: boolFromEnv.default(true),
+  // Batches one worker process runs at once: one job per lane, most of it waiting on functions.
+  SLUICE_WORKER_CONCURRENCY: intFromEnv(1, 10_000).default(50),
+  // First retry of a failed batch waits about this long (then doubling, jittered).
+  SLUICE_RETRY_BASE_MS: intFromEnv(1, 3_600_000).default(1000),
+  // Retries of a failing batch never wait longer than this, so a fixed function is noticed soon.
+  SLUICE_RETRY_MAX_MS: intFromEnv(1, 3_600_000).default(60_000),
+  // A dead worker's batches go to another worker after about this long (BullMQ's lock, renewed at half).
+  SLUICE_WORKER_LOCK_MS: intFromEnv(200, 600_000).default(30_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,101 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  RedisFunctionStore,
+  STREAM_BATCH_QUEUE,
+  SluiceError,
+  backoffDelay,
+  createRedis,
+  createRedisKeys,
+  type BatchOutcome,
+  type FunctionStore,
+  type Invoker,
+  type Logger,
+  type SluiceConfig,
+  type SluiceMetrics,
+  type StreamBatchJob,
+} from '@sluice/shared';
+import { HttpInvoker } from './invokers/http-invoker.js';
+import { InvokerRegistry } from './invokers/invoker-registry.js';
+import { createStreamBatchProcessor } from './stream-batch-processor.js';
+
+/**
+ * How often one batch may lose its worker (crash, kill, lost lock) before BullMQ fails it. A dead
+ * worker is our fault, never the function's, and a failed job would leave its lane without an
+ * outcome; so it is effectively unlimited, and the batch stays bounded by MaximumRecordAgeInSeconds.
+ */
+const MAX_STALLED_COUNT = 1_000_000;
+
+export interface WorkerRoleDeps {
+  readonly logger: Logger;
+  readonly metrics: SluiceMetrics;
+  /** Opens a connection BullMQ can block on (maxRetriesPerRequest null); defaults to createRedis. */
+  readonly createRedis?: (url: string) => Redis;
+  /** Where function names resolve; defaults to the registry in Redis. */
+  readonly functionStore?: Pick<FunctionStore, 'get'>;
+  /** Defaults to the invokers of this build (http). */
+  readonly invoker?: Invoker;
+  /** Epoch ms, for record age; injectable for tests. */
+  readonly now?: () => number;
+  /** Backoff jitter source. */
+  readonly random?: () => number;
+}
+
+export interface RunningWorker {
+  /** Stops taking batches, waits for the running ones to finish, closes connections. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker role: a BullMQ Worker on the stream batch queue that invokes functions. Many lanes
+ * run at once (one job each), so concurrency is high and each job mostly waits on its function.
+ * A worker that dies mid-batch stops renewing its job lock; BullMQ's stalled check hands the job to
+ * another worker after SLUICE_WORKER_LOCK_MS, where it is invoked again (at least once delivery,
+ * as Lambda: https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html).
+ */
+export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps): Promise<RunningWorker> {
+  const logger = deps.logger.child({ role: 'worker' });
+  const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
+  const redis = (deps.createRedis ?? ((url: string) => createRedis(url, { forBullmq: true })))(config.REDIS_URL);
+  const httpInvoker = deps.invoker === undefined ? new HttpInvoker() : undefined;
+  const invoker = deps.invoker ?? new InvokerRegistry({ http: httpInvoker! });
+  const processor = createStreamBatchProcessor({
+    functions: deps.functionStore ?? new RedisFunctionStore(redis, keys),
+    invoker,
+    logger,
+    metrics: deps.metrics,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  const backoff = { baseMs: config.SLUICE_RETRY_BASE_MS, maxMs: config.SLUICE_RETRY_MAX_MS };
+  const worker = new Worker<StreamBatchJob, BatchOutcome>(STREAM_BATCH_QUEUE, processor, {
+    connection: redis,
+    prefix: keys.prefix,
+    concurrency: config.SLUICE_WORKER_CONCURRENCY,
+    lockDuration: config.SLUICE_WORKER_LOCK_MS,
+    // Checking as often as a lock lasts bounds the handover of a dead worker's job to about 2 locks.
+    stalledInterval: config.SLUICE_WORKER_LOCK_MS,
+    maxStalledCount: MAX_STALLED_COUNT,
+    // attemptsMade is 1 for the first retry; every job uses the one 'sluice' strategy.
+    settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff, deps.random) },
+  });
+  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  worker.on('failed', (job, error) => {
+    // The processor logs the retries it decides on; anything else here is a bug or a bad payload.
+    if (!(error instanceof SluiceError)) logger.error({ err: error, jobId: job?.id }, 'batch job failed');
+  });
+  await worker.waitUntilReady();
+  logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, 'worker started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        await worker.close();
+        httpInvoker?.close();
+        await redis.quit().catch(() => undefined);
+        logger.info('worker stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { FunctionDefinition, StreamBatchJob } from '@sluice/shared';
+
+/** A valid stream batch job of two Kinesis records; override what a test is about. */
+export function buildStreamBatchJob(overrides: Partial<StreamBatchJob> = {}): StreamBatchJob {
+  const now = Date.now();
+  return {
+    mappingId: 'a1b2c3d4-0000-4000-8000-000000000001',
+    functionName: 'orders',
+    functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:orders',
+    eventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders',
+    sourceKind: 'kinesis',
+    shardId: 'shardId-000000000000',
+    lane: 0,
+    records: [
+      { kinesis: { sequenceNumber: '49590338271490256608559692538361571095921575989136588898', data: 'eyJhIjoxfQ==' }, eventSource: 'aws:kinesis' },
+      { kinesis: { sequenceNumber: '49590338271490256608559692538361571095921575989136588899', data: 'eyJhIjoyfQ==' }, eventSource: 'aws:kinesis' },
+    ],
+    firstSequenceNumber: '49590338271490256608559692538361571095921575989136588898',
+    lastSequenceNumber: '49590338271490256608559692538361571095921575989136588899',
+    firstArrivalMs: now - 1000,
+    lastArrivalMs: now - 500,
+    maximumRetryAttempts: -1,
+    maximumRecordAgeInSeconds: -1,
+    functionErrors: 0,
+    enqueuedAt: now,
+    ...overrides,
+  };
+}
+
+/** A registered function definition; `url` makes it an http function. */
+export function buildFunction(name: string, invoker: FunctionDefinition['invoker'], timeout = 3): FunctionDefinition {
+  return {
+    name,
+    arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    description: '',
+    invoker,
+    timeout,
+    memorySize: 128,
+    lastModified: Date.now(),
+  };
+}

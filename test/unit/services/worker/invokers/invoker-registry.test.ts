@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, SluiceError } from '@sluice/shared';
+import { FakeInvoker, InvokerRegistry } from '@sluice/worker';
+import { buildFunction } from '../../../../helpers/stream-batch-fixture.js';
+
+describe('invoker registry', () => {
+  it('picks the invoker by the function invoker type', async () => {
+    const http = new FakeInvoker();
+    const registry = new InvokerRegistry({ http });
+    const fn = buildFunction('orders', { type: 'http', url: 'http://127.0.0.1:1/' });
+
+    await registry.invoke({ fn, payload: '{}', requestId: 'r' });
+
+    expect(http.requests.map((r) => r.fn.name)).toEqual(['orders']);
+  });
+
+  it('refuses lambda and node functions with InvokerUnavailable naming issue #4', async () => {
+    const registry = new InvokerRegistry({ http: new FakeInvoker() });
+    for (const invoker of [
+      { type: 'lambda', functionName: 'orders' },
+      { type: 'node', module: './handler.js', handler: 'handler' },
+    ] as const) {
+      const error = await registry.invoke({ fn: buildFunction('orders', invoker), payload: '{}', requestId: 'r' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SluiceError);
+      expect((error as SluiceError).code).toBe(ErrorCode.InvokerUnavailable);
+      expect((error as SluiceError).message).toMatch(/issue #4/);
+    }
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { UnrecoverableError } from 'bullmq';
+import { ErrorCode, SluiceError, createLogger, createSluiceMetrics, type FunctionDefinition, type StreamBatchJob } from '@sluice/shared';
+import { FakeInvoker, createStreamBatchProcessor, type ProcessableJob } from '@sluice/worker';
+import { buildFunction, buildStreamBatchJob } from '../../../helpers/stream-batch-fixture.js';
+
+const NOW = 1_700_000_000_000;
+const logger = createLogger({ level: 'silent' });
+
+function setup(options: { invoker?: FakeInvoker; functions?: FunctionDefinition[] } = {}) {
+  const invoker = options.invoker ?? new FakeInvoker();
+  const registered = new Map((options.functions ?? [buildFunction('orders', { type: 'http', url: 'http://127.0.0.1:1/' })]).map((f) => [f.name, f]));
+  const metrics = createSluiceMetrics();
+  const process = createStreamBatchProcessor({
+    functions: { get: async (name) => registered.get(name) },
+    invoker,
+    logger,
+    metrics,
+    now: () => NOW,
+    newRequestId: () => 'req-1',
+  });
+  return { invoker, metrics, process };
+}
+
+/** A stand-in for BullMQ's Job: data in memory, updateData replaces it. */
+function fakeJob(data: unknown): ProcessableJob & { data: unknown } {
+  const job = {
+    id: 'job-1',
+    data,
+    async updateData(next: StreamBatchJob) {
+      job.data = next;
+    },
+  };
+  return job;
+}
+
+async function metric(metrics: ReturnType<typeof createSluiceMetrics>, name: string) {
+  const values = (await metrics.registry.getSingleMetric(name)!.get()).values;
+  return values.map((v) => ({ ...v.labels, value: v.value }));
+}
+
+describe('stream batch processor', () => {
+  it('invokes the function with {"Records":[...]} and returns succeeded', async () => {
+    // Arrange
+    const { invoker, process, metrics } = setup();
+    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW }));
+    // Act
+    const outcome = await process(job);
+    // Assert
+    expect(outcome).toEqual({ status: 'succeeded', invocations: 1 });
+    expect(invoker.requests).toHaveLength(1);
+    const sent = JSON.parse(invoker.requests[0]!.payload) as { Records: unknown[] };
+    expect(sent).toEqual({ Records: buildStreamBatchJob().records });
+    expect(invoker.requests[0]!.fn.name).toBe('orders');
+    expect(await metric(metrics, 'sluice_invocations_total')).toEqual([{ function: 'orders', outcome: 'success', value: 1 }]);
+  });
+
+  it('saves the function error count and throws so BullMQ retries', async () => {
+    const { process, metrics } = setup({ invoker: new FakeInvoker([FakeInvoker.functionError('bad record')]) });
+    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW }));
+
+    const error = await process(job).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(SluiceError);
+    expect((error as SluiceError).code).toBe(ErrorCode.FunctionError);
+    expect((job.data as StreamBatchJob).functionErrors).toBe(1);
+    expect(await metric(metrics, 'sluice_retries_total')).toEqual([{ mapping: buildStreamBatchJob().mappingId, reason: 'function_error', value: 1 }]);
+  });
+
+  it('returns discarded RetryAttemptsExhausted with the function answer once the budget is spent', async () => {
+    const { process } = setup({ invoker: new FakeInvoker([FakeInvoker.functionError('still bad')]) });
+    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW, maximumRetryAttempts: 2, functionErrors: 2 }));
+
+    const outcome = await process(job);
+
+    expect(outcome).toMatchObject({ status: 'discarded', condition: 'RetryAttemptsExhausted', invocations: 3 });
+    expect(outcome.status === 'discarded' && outcome.lastError).toContain('still bad');
+    expect((job.data as StreamBatchJob).functionErrors).toBe(3);
+  });
+
+  it('discards old records without invoking', async () => {
+    const { invoker, process } = setup();
+    const job = fakeJob(buildStreamBatchJob({ maximumRecordAgeInSeconds: 60, firstArrivalMs: NOW - 120_000 }));
+
+    expect(await process(job)).toEqual({ status: 'discarded', condition: 'RecordAgeExceeded', invocations: 0 });
+    expect(invoker.requests).toHaveLength(0);
+  });
+
+  it('retries transport faults without touching the function error count', async () => {
+    const refused = new SluiceError(ErrorCode.InvokeTransport, 'ECONNREFUSED', { retryable: true });
+    const { process, metrics } = setup({ invoker: new FakeInvoker([refused]) });
+    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW, maximumRetryAttempts: 0 }));
+
+    await expect(process(job)).rejects.toBe(refused);
+
+    expect((job.data as StreamBatchJob).functionErrors).toBe(0);
+    expect(await metric(metrics, 'sluice_invocations_total')).toEqual([{ function: 'orders', outcome: 'transport_error', value: 1 }]);
+  });
+
+  it('treats a deleted function as a function error, ending by the mapping rules', async () => {
+    const { invoker, process } = setup({ functions: [] });
+    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW, maximumRetryAttempts: 0 }));
+
+    const outcome = await process(job);
+
+    expect(outcome).toMatchObject({ status: 'discarded', condition: 'RetryAttemptsExhausted', lastError: 'function orders is not registered' });
+    expect(invoker.requests).toHaveLength(0);
+  });
+
+  it('fails a malformed payload for good (UnrecoverableError), without invoking', async () => {
+    const { invoker, process } = setup();
+
+    await expect(process(fakeJob({ mappingId: 'x' }))).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(invoker.requests).toHaveLength(0);
+  });
+});
