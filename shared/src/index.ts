@@ -51,3 +51,4 @@ export {
 export { buildKinesisStreamRecord, defaultInvokeIdentityArn, type KinesisRecordInput, type KinesisRecordContext } from './events/kinesis-record.js';
 export { buildDynamoDbStreamRecord, type DynamoDbRecordInput } from './events/dynamodb-record.js';
 export { toAttributeValueJson, type AttributeValueInput, type AttributeValueJson } from './events/dynamodb-attribute-value.js';
+export { defineLuaScript, runLuaScript } from './redis/lua-scripts.js';

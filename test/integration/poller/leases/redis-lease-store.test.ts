@@ -1,0 +1,245 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createRedisKeys } from '@sluice/shared';
+import { RedisLeaseStore } from '../../../../services/poller/src/leases/redis-lease-store.js';
+import { SHARD_END, type LeaseScope, type ShardLease } from '../../../../services/poller/src/leases/shard-lease.js';
+import { deleteRedisPrefix } from '../../../helpers/delete-redis-prefix.js';
+import { uniqueName } from '../../../helpers/unique-name.js';
+
+const stack = inject('stack');
+const TTL = 500;
+
+describe('RedisLeaseStore', () => {
+  let redis: Redis;
+  let prefix: string;
+  let store: RedisLeaseStore;
+  let scope: LeaseScope;
+
+  beforeAll(() => {
+    redis = new Redis(stack.redisUrl);
+  });
+  afterAll(() => redis.disconnect());
+
+  beforeEach(() => {
+    // Each test its own installation prefix (deleted after it) and mapping.
+    prefix = uniqueName('lease');
+    store = new RedisLeaseStore(redis, createRedisKeys(prefix));
+    scope = { mappingId: uniqueName('map'), streamIdentity: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders@1700000000' };
+  });
+  afterEach(async () => {
+    await deleteRedisPrefix(stack.redisUrl, prefix);
+  });
+
+  async function oneLease(shardId = 'shardId-000000000000', parents: string[] = []): Promise<ShardLease> {
+    await store.ensureLeases(scope, [{ shardId, parentShardIds: parents }]);
+    const lease = (await store.listLeases(scope)).find((l) => l.shardId === shardId);
+    if (lease === undefined) throw new Error('lease not created');
+    return lease;
+  }
+
+  it('creates leases unowned and without checkpoint, once, and lists them', async () => {
+    // Act
+    await store.ensureLeases(scope, [
+      { shardId: 'shardId-000000000000', parentShardIds: [] },
+      { shardId: 'shardId-000000000002', parentShardIds: ['shardId-000000000000', 'shardId-000000000001'] },
+    ]);
+    const [first] = await store.listLeases(scope);
+    const taken = await store.takeLease(first!, 'w1', TTL);
+    await store.checkpoint(taken!, '5');
+    await store.ensureLeases(scope, [{ shardId: 'shardId-000000000000', parentShardIds: [] }]);
+
+    // Assert: the second ensure changed nothing of the existing lease.
+    const leases = await store.listLeases(scope);
+    expect(leases.map((l) => [l.shardId, l.parentShardIds, l.owner, l.checkpoint])).toEqual([
+      ['shardId-000000000000', [], 'w1', '5'],
+      ['shardId-000000000002', ['shardId-000000000000', 'shardId-000000000001'], undefined, undefined],
+    ]);
+    expect(leases[1]).toMatchObject({ counter: 0, expiresAtMs: 0, token: undefined });
+  });
+
+  it('takes, renews (same token, counter bumped, expiry on Redis time) and releases keeping the checkpoint', async () => {
+    // Arrange
+    const lease = await oneLease();
+    const [seconds] = await redis.time();
+
+    // Act
+    const taken = await store.takeLease(lease, 'w1', TTL);
+    const renewed = await store.renewLease(taken!, TTL);
+    await store.checkpoint(renewed!, '100');
+    await store.releaseLease(renewed!);
+
+    // Assert
+    expect(taken).toMatchObject({ owner: 'w1', counter: 1 });
+    expect(taken!.token).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Math.abs(taken!.expiresAtMs - (Number(seconds) * 1000 + TTL))).toBeLessThan(1500);
+    expect(renewed).toMatchObject({ owner: 'w1', token: taken!.token, counter: 2 });
+    expect(renewed!.expiresAtMs).toBeGreaterThanOrEqual(taken!.expiresAtMs);
+    const [released] = await store.listLeases(scope);
+    expect(released).toMatchObject({ owner: undefined, token: undefined, counter: 3, expiresAtMs: 0, checkpoint: '100' });
+  });
+
+  it('a take is conditional on the counter read: of two racing takers one wins, and a renewal in between fails a take', async () => {
+    // Arrange
+    const lease = await oneLease();
+
+    // Act
+    const [a, b] = await Promise.all([store.takeLease(lease, 'a', TTL), store.takeLease(lease, 'b', TTL)]);
+    const held = (a ?? b)!;
+    const [read] = await store.listLeases(scope);
+    await store.renewLease(held, TTL);
+    const steal = await store.takeLease(read!, 'c', TTL);
+
+    // Assert
+    expect([a, b].filter((x) => x !== undefined)).toHaveLength(1);
+    expect(steal).toBeUndefined();
+    expect((await store.listLeases(scope))[0]?.owner).toBe(held.owner);
+  });
+
+  it('an expired lease is taken over, and the old holder can neither renew, checkpoint nor release it', async () => {
+    // Arrange
+    const old = (await store.takeLease(await oneLease(), 'w1', TTL))!;
+    await store.checkpoint(old, '10');
+
+    // Act: w1 stops renewing; after the ttl w2 takes the lease.
+    await sleep(TTL + 50);
+    const [expired] = await store.listLeases(scope);
+    const [seconds, micros] = await redis.time();
+    const now = Number(seconds) * 1000 + Number(micros) / 1000;
+    const taken = await store.takeLease(expired!, 'w2', TTL);
+
+    // Assert
+    expect(expired!.expiresAtMs).toBeLessThanOrEqual(now);
+    expect(taken).toMatchObject({ owner: 'w2', checkpoint: '10' });
+    expect(await store.checkpoint(old, '20')).toBe('lease-lost');
+    expect(await store.renewLease(old, TTL)).toBeUndefined();
+    await store.releaseLease(old);
+    expect((await store.listLeases(scope))[0]).toMatchObject({ owner: 'w2', token: taken!.token, checkpoint: '10' });
+    expect(await store.checkpoint(taken!, '20')).toBe('written');
+  });
+
+  it('fences by token, not only owner: a restarted process with the same worker id cannot write with the old token', async () => {
+    // Arrange
+    const first = (await store.takeLease(await oneLease(), 'w1', TTL))!;
+    await store.releaseLease(first);
+    const [free] = await store.listLeases(scope);
+    const second = (await store.takeLease(free!, 'w1', TTL))!;
+
+    // Act / Assert
+    expect(second.token).not.toBe(first.token);
+    expect(await store.checkpoint(first, '7')).toBe('lease-lost');
+    expect(await store.renewLease(first, TTL)).toBeUndefined();
+    expect(await store.checkpoint(second, '7')).toBe('written');
+  });
+
+  it('an expired lease nobody took is still renewable and checkpointable by its holder (as in KCL)', async () => {
+    const held = (await store.takeLease(await oneLease(), 'w1', TTL))!;
+    await sleep(TTL + 50);
+    expect(await store.checkpoint(held, '3')).toBe('written');
+    expect(await store.renewLease(held, TTL)).toMatchObject({ owner: 'w1', token: held.token });
+  });
+
+  it('checkpoints only move forward, comparing long sequence numbers exactly', async () => {
+    // Arrange: 56-digit numbers that differ only in the last digit (a double would round them together).
+    const held = (await store.takeLease(await oneLease(), 'w1', TTL))!;
+    const base = '4955905843591245871432568271957893458793458728888888888';
+    const lower = `${base}1`;
+    const higher = `${base}2`;
+    expect(lower).toHaveLength(56);
+    expect(Number(lower)).toBe(Number(higher));
+
+    // Act / Assert
+    expect(await store.checkpoint(held, lower)).toBe('written');
+    expect(await store.checkpoint(held, higher)).toBe('written');
+    expect(await store.checkpoint(held, lower)).toBe('not-forward');
+    expect(await store.checkpoint(held, higher)).toBe('written'); // the same one again: a retried write
+    expect(await store.checkpoint(held, '9'.repeat(55))).toBe('not-forward'); // shorter is smaller
+    expect(await store.checkpoint(held, `1${'0'.repeat(56)}`)).toBe('written'); // longer is larger
+    expect((await store.listLeases(scope))[0]?.checkpoint).toBe(`1${'0'.repeat(56)}`);
+  });
+
+  it('ignores leading zeros when comparing (DynamoDB Local pads its sequence numbers) and stores what it was given', async () => {
+    const held = (await store.takeLease(await oneLease(), 'w1', TTL))!;
+    expect(await store.checkpoint(held, '000000000000000000027')).toBe('written');
+    expect(await store.checkpoint(held, '9')).toBe('not-forward');
+    expect(await store.checkpoint(held, '28')).toBe('written');
+    expect(await store.checkpoint(held, '000000000000000000027')).toBe('not-forward');
+    expect((await store.listLeases(scope))[0]?.checkpoint).toBe('28');
+  });
+
+  it('SHARD_END is after every number and final', async () => {
+    const held = (await store.takeLease(await oneLease(), 'w1', TTL))!;
+    expect(await store.checkpoint(held, '9'.repeat(60))).toBe('written');
+    expect(await store.checkpoint(held, SHARD_END)).toBe('written');
+    expect(await store.checkpoint(held, '9'.repeat(80))).toBe('not-forward');
+    expect(await store.checkpoint(held, SHARD_END)).toBe('written');
+    expect((await store.listLeases(scope))[0]?.checkpoint).toBe(SHARD_END);
+  });
+
+  it('refuses a checkpoint that is not a sequence number, before touching Redis', async () => {
+    const held = (await store.takeLease(await oneLease(), 'w1', TTL))!;
+    for (const bad of ['', '12a', '-1', '1.5', 'LATEST', 'shard_end', ' 1']) {
+      await expect(store.checkpoint(held, bad), bad).rejects.toThrow(RangeError);
+    }
+    expect((await store.listLeases(scope))[0]?.checkpoint).toBeUndefined();
+  });
+
+  it('two stream identities of one mapping never see each other’s leases or checkpoints', async () => {
+    // Arrange: the stream was deleted and created again under the same ARN.
+    const before = scope;
+    const after = { ...scope, streamIdentity: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders@1800000000' };
+    const shard = { shardId: 'shardId-000000000000', parentShardIds: [] };
+    await store.ensureLeases(before, [shard]);
+    await store.ensureLeases(after, [shard]);
+
+    // Act
+    const old = (await store.takeLease((await store.listLeases(before))[0]!, 'w1', TTL))!;
+    await store.checkpoint(old, '999999');
+    const fresh = (await store.listLeases(after))[0]!;
+
+    // Assert
+    expect(fresh).toMatchObject({ owner: undefined, checkpoint: undefined, counter: 0 });
+    const renewedOld = await store.renewLease({ ...old, scope: after }, TTL);
+    expect(renewedOld).toBeUndefined();
+    expect(await store.checkpoint({ ...old, scope: after }, '1000000')).toBe('lease-lost');
+    expect((await store.listLeases(before))[0]?.checkpoint).toBe('999999');
+    expect((await store.listLeases(after))[0]?.checkpoint).toBeUndefined();
+  });
+
+  it('deleteMapping removes every lease, checkpoint and index of the mapping under every identity, and nothing else', async () => {
+    // Arrange
+    const other = { mappingId: uniqueName('map'), streamIdentity: scope.streamIdentity };
+    const second = { ...scope, streamIdentity: `${scope.streamIdentity}-recreated` };
+    const shards = [0, 1, 2].map((n) => ({ shardId: `shardId-00000000000${n}`, parentShardIds: [] }));
+    await store.ensureLeases(scope, shards);
+    await store.ensureLeases(second, shards);
+    await store.ensureLeases(other, shards);
+    const held = (await store.takeLease((await store.listLeases(scope))[0]!, 'w1', TTL))!;
+    await store.checkpoint(held, '42');
+
+    // Act
+    await store.deleteMapping(scope.mappingId);
+
+    // Assert
+    expect(await store.listLeases(scope)).toEqual([]);
+    expect(await store.listLeases(second)).toEqual([]);
+    expect(await store.listLeases(other)).toHaveLength(3);
+    const left = await keysUnder(redis, prefix);
+    expect(left.length).toBeGreaterThan(0);
+    expect(left.filter((k) => k.includes(encodeURIComponent(scope.mappingId)))).toEqual([]);
+    expect(await store.checkpoint(held, '43')).toBe('lease-lost');
+    expect(await store.renewLease(held, TTL)).toBeUndefined();
+  });
+});
+
+/** The keys of one installation prefix (SCAN: the Redis is shared, KEYS would block it). */
+async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 500);
+    out.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return out;
+}
