@@ -1,0 +1,184 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '@sluice/shared';
+import { leaseId } from './lease-id.js';
+import type { LeaseStore } from './lease-store.js';
+import type { ShardLease } from './shard-lease.js';
+import type { WorkerRegistry } from './worker-registry.js';
+
+/** Why a held lease stopped being this process's. */
+export const LeaseLossReason = {
+  /** The renewal was refused: another process took it (or the mapping's leases were deleted). */
+  Taken: 'taken',
+  /** No renewal succeeded for a whole ttl (Redis unreachable or slow): someone may have taken it. */
+  Expired: 'expired',
+  /** hold() was called again for the same shard with another token. */
+  Replaced: 'replaced',
+} as const;
+export type LeaseLossReason = (typeof LeaseLossReason)[keyof typeof LeaseLossReason];
+
+/** Called once per lost lease; the shard's poller must stop at once and must not checkpoint. */
+export type LeaseLostCallback = (lease: ShardLease, reason: LeaseLossReason) => void;
+
+export interface LeaseRenewerDeps {
+  readonly store: LeaseStore;
+  /** Lease lifetime per renewal (KCL failoverTimeMillis). */
+  readonly ttlMs: number;
+  /** Time between renewal rounds; default ttl/3, as KCL renews at failover/3. */
+  readonly intervalMs?: number;
+  /** When given, each round also heartbeats this worker, so it counts as live while it renews. */
+  readonly heartbeat?: { readonly registry: Pick<WorkerRegistry, 'heartbeat'>; readonly workerId: string };
+  readonly logger?: Logger;
+  /** Local monotonic clock (ms): how long since the last renewal that Redis accepted. */
+  readonly now?: () => number;
+}
+
+interface HeldLease {
+  readonly lease: ShardLease;
+  /** Local time the last accepted renewal (or the hold) was sent: Redis's expiry is later than this plus ttl. */
+  readonly renewedAt: number;
+  readonly onLost: LeaseLostCallback;
+}
+
+/**
+ * Keeps this process's leases alive (KCL's LeaseRenewer): every interval it renews each held lease
+ * (owner and token checked by renewLease-1.lua) and reports each one it lost. A lease whose renewals
+ * all failed for a whole ttl is reported too, since another process may have taken it by then.
+ * stop() releases nothing: the scheduler releases leases on a graceful stop, after its pollers
+ * checkpoint; a crashed process's leases simply expire.
+ */
+export class LeaseRenewer {
+  private readonly held = new Map<string, HeldLease>();
+  private readonly intervalMs: number;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private running = false;
+  private detachSignal: (() => void) | undefined;
+
+  constructor(private readonly deps: LeaseRenewerDeps) {
+    this.intervalMs = deps.intervalMs ?? Math.max(1, Math.floor(deps.ttlMs / 3));
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  /** Starts renewing a lease this process took; `onLost` fires at most once. */
+  hold(lease: ShardLease, onLost: LeaseLostCallback): void {
+    const id = leaseId(lease);
+    const previous = this.held.get(id);
+    this.held.set(id, { lease, renewedAt: this.now(), onLost });
+    if (previous !== undefined && previous.lease.token !== lease.token) this.report(previous, LeaseLossReason.Replaced);
+  }
+
+  /** Stops renewing a lease (before releasing it, or once its poller ended). False if not held with this token. */
+  drop(lease: ShardLease): boolean {
+    const id = leaseId(lease);
+    if (this.held.get(id)?.lease.token !== lease.token) return false;
+    return this.held.delete(id);
+  }
+
+  /** Whether this process holds the lease's shard, whatever the token. */
+  isHeld(lease: Pick<ShardLease, 'scope' | 'shardId'>): boolean {
+    return this.held.has(leaseId(lease));
+  }
+
+  /** The latest renewed state of every held lease. */
+  heldLeases(): ShardLease[] {
+    return [...this.held.values()].map((entry) => entry.lease);
+  }
+
+  /** Renews now and then every interval, until stop() or the signal aborts. Idempotent. */
+  start(signal?: AbortSignal): void {
+    if (this.running || signal?.aborted) return;
+    this.running = true;
+    if (signal !== undefined) {
+      const onAbort = (): void => void this.stop();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.detachSignal = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.tick();
+  }
+
+  /** Stops the timer and waits for a round in flight. Idempotent; held leases stay held. */
+  async stop(): Promise<void> {
+    if (this.running) {
+      this.running = false;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.detachSignal?.();
+      this.detachSignal = undefined;
+    }
+    await this.inFlight;
+  }
+
+  /** One round now (tests, or a caller that wants a renewal before a long step). */
+  renewNow(): Promise<void> {
+    this.inFlight ??= this.renewAll().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private tick(): void {
+    if (!this.running) return;
+    this.expireUnrenewed();
+    // A round that hangs (Redis unreachable) must not stop the expiry check above from running.
+    void this.renewNow();
+    this.timer = setTimeout(() => this.tick(), this.intervalMs);
+  }
+
+  private expireUnrenewed(): void {
+    const now = this.now();
+    for (const [id, entry] of this.held) {
+      if (now - entry.renewedAt < this.deps.ttlMs) continue;
+      this.held.delete(id);
+      this.report(entry, LeaseLossReason.Expired);
+    }
+  }
+
+  private async renewAll(): Promise<void> {
+    const sentAt = this.now();
+    const entries = [...this.held.values()];
+    await Promise.all([this.heartbeat(), ...entries.map((entry) => this.renew(entry, sentAt))]);
+  }
+
+  private async heartbeat(): Promise<void> {
+    const { heartbeat } = this.deps;
+    if (heartbeat === undefined) return;
+    try {
+      await heartbeat.registry.heartbeat(heartbeat.workerId, this.deps.ttlMs);
+    } catch (error) {
+      this.deps.logger?.warn({ err: error, workerId: heartbeat.workerId }, 'worker heartbeat failed; retrying next round');
+    }
+  }
+
+  private async renew(entry: HeldLease, sentAt: number): Promise<void> {
+    let renewed: ShardLease | undefined;
+    try {
+      renewed = await this.deps.store.renewLease(entry.lease, this.deps.ttlMs);
+    } catch (error) {
+      // Transient: the next round tries again, and expireUnrenewed gives up after a whole ttl.
+      this.deps.logger?.warn({ err: error, ...fields(entry.lease) }, 'lease renewal failed; retrying next round');
+      return;
+    }
+    const id = leaseId(entry.lease);
+    if (this.held.get(id) !== entry) return; // dropped, replaced or expired while the renewal ran
+    if (renewed === undefined) {
+      this.held.delete(id);
+      this.report(entry, LeaseLossReason.Taken);
+      return;
+    }
+    this.held.set(id, { ...entry, lease: renewed, renewedAt: sentAt });
+  }
+
+  private report(entry: HeldLease, reason: LeaseLossReason): void {
+    this.deps.logger?.warn({ ...fields(entry.lease), reason }, 'lease lost');
+    try {
+      entry.onLost(entry.lease, reason);
+    } catch (error) {
+      this.deps.logger?.error({ err: error, ...fields(entry.lease) }, 'lease-lost callback threw');
+    }
+  }
+}
+
+function fields(lease: ShardLease): Record<string, string> {
+  return { mappingId: lease.scope.mappingId, shardId: lease.shardId };
+}
