@@ -41,6 +41,10 @@ export const envSchema = z.object({
   SLUICE_POLL_INTERVAL_MS: intFromEnv(10, 60_000).default(100),
   // New shards (splits, merges) and new mappings are discovered this often (KCL syncs every 60 s).
   SLUICE_SHARD_SYNC_INTERVAL_MS: intFromEnv(100, 600_000).default(10_000),
+  // A lease not renewed for this long can be taken over (KCL failoverTimeMillis, 10 s); renewed every third of it.
+  SLUICE_LEASE_TTL_MS: intFromEnv(500, 600_000).default(10_000),
+  // How often each process takes expired, unowned or unevenly spread leases: a failover takes up to ttl plus this.
+  SLUICE_LEASE_TAKE_INTERVAL_MS: intFromEnv(100, 600_000).default(2000),
   // Whether the API checks that the source stream exists (Lambda does: InvalidParameterValueException).
   SLUICE_VALIDATE_SOURCES: boolFromEnv.default(true),
   // Batches one worker process runs at once: one job per lane, most of it waiting on functions.
