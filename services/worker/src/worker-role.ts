@@ -29,8 +29,8 @@ const MAX_STALLED_COUNT = 1_000_000;
 export interface WorkerRoleDeps {
   readonly logger: Logger;
   readonly metrics: SluiceMetrics;
-  /** Opens a connection BullMQ can block on (maxRetriesPerRequest null); defaults to createRedis. */
-  readonly createRedis?: (url: string) => Redis;
+  /** Opens a Redis connection (`forBullmq`: one BullMQ can block on); defaults to createRedis. */
+  readonly createRedis?: (url: string, options: { forBullmq: boolean }) => Redis;
   /** Where function names resolve; defaults to the registry in Redis. */
   readonly functionStore?: Pick<FunctionStore, 'get'>;
   /** Defaults to the invokers of this build (http). */
@@ -56,11 +56,16 @@ export interface RunningWorker {
 export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps): Promise<RunningWorker> {
   const logger = deps.logger.child({ role: 'worker' });
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
-  const redis = (deps.createRedis ?? ((url: string) => createRedis(url, { forBullmq: true })))(config.REDIS_URL);
+  const connect = deps.createRedis ?? createRedis;
+  // BullMQ only duplicates this one (for its worker and blocking connections).
+  const bullRedis = connect(config.REDIS_URL, { forBullmq: true });
+  // The function store has its own connection: ioredis' auto-pipelining loses scripts defined on a
+  // connection that already has a pipeline queued (redis/ioredis#1931), which BullMQ's traffic makes likely.
+  const storeRedis = deps.functionStore === undefined ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
   const httpInvoker = deps.invoker === undefined ? new HttpInvoker() : undefined;
   const invoker = deps.invoker ?? new InvokerRegistry({ http: httpInvoker! });
   const processor = createStreamBatchProcessor({
-    functions: deps.functionStore ?? new RedisFunctionStore(redis, keys),
+    functions: deps.functionStore ?? new RedisFunctionStore(storeRedis!, keys),
     invoker,
     logger,
     metrics: deps.metrics,
@@ -68,7 +73,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   });
   const backoff = { baseMs: config.SLUICE_RETRY_BASE_MS, maxMs: config.SLUICE_RETRY_MAX_MS };
   const worker = new Worker<StreamBatchJob, BatchOutcome>(STREAM_BATCH_QUEUE, processor, {
-    connection: redis,
+    connection: bullRedis,
     prefix: keys.prefix,
     concurrency: config.SLUICE_WORKER_CONCURRENCY,
     lockDuration: config.SLUICE_WORKER_LOCK_MS,
@@ -92,7 +97,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
       stopping ??= (async () => {
         await worker.close();
         httpInvoker?.close();
-        await redis.quit().catch(() => undefined);
+        await Promise.all([bullRedis.quit().catch(() => undefined), storeRedis?.quit().catch(() => undefined)]);
         logger.info('worker stopped');
       })();
       return stopping;

@@ -29,6 +29,7 @@ describe('worker role', () => {
   const { redisUrl } = inject('stack');
   let prefix: string;
   let redis: Redis;
+  let storeRedis: Redis;
   let queue: StreamBatchQueue;
   let events: QueueEvents;
   let functions: RedisFunctionStore;
@@ -43,7 +44,9 @@ describe('worker role', () => {
     queue = createStreamBatchQueue(redis, keys);
     events = createStreamBatchQueueEvents(redis, keys);
     await events.waitUntilReady();
-    functions = new RedisFunctionStore(redis, keys);
+    // Its own connection: scripts defined on one BullMQ already uses can get lost (redis/ioredis#1931).
+    storeRedis = createRedis(redisUrl);
+    functions = new RedisFunctionStore(storeRedis, keys);
     metrics = createSluiceMetrics();
     const config = loadConfig({ REDIS_URL: redisUrl, SLUICE_REDIS_PREFIX: prefix, SLUICE_RETRY_BASE_MS: '20', SLUICE_RETRY_MAX_MS: '100' });
     worker = await startWorkerRole(config, { logger: createLogger({ level: 'silent' }), metrics });
@@ -55,6 +58,7 @@ describe('worker role', () => {
     await events.close();
     await queue.close();
     await redis.quit();
+    await storeRedis.quit();
     await deleteRedisPrefix(redisUrl, prefix);
   });
 
