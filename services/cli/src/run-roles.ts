@@ -1,4 +1,6 @@
 import { startApiRole } from '@sluice/api';
+import { startPollerRole } from '@sluice/poller';
+import { startWorkerRole } from '@sluice/worker';
 import { createAwsClients, createSluiceMetrics, SluiceError, type Logger, type SluiceConfig } from '@sluice/shared';
 import type { Role } from './roles.js';
 
@@ -7,8 +9,8 @@ export interface RunningRoles {
   stop(): Promise<void>;
 }
 
-/** Roles that exist in this build; the others land with their issues (poller #3, worker #4, ingress #5). */
-export const AVAILABLE_ROLES: readonly Role[] = ['api'];
+/** Roles that exist in this build; the ingress lands with issue #5. */
+export const AVAILABLE_ROLES: readonly Role[] = ['api', 'poller', 'worker'];
 
 /** Starts the given roles in this process, sharing one set of AWS clients; stop() stops them in reverse. */
 export async function runRoles(config: SluiceConfig, roles: readonly Role[], logger: Logger): Promise<RunningRoles> {
@@ -21,6 +23,15 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
   const stops: (() => Promise<void>)[] = [async () => aws.destroy()];
   let apiUrl: string | undefined;
   try {
+    // Workers first and the API last, so nothing is accepted before it can be handled; stop() reverses.
+    if (roles.includes('worker')) {
+      const worker = await startWorkerRole(config, { logger, metrics });
+      stops.push(() => worker.stop());
+    }
+    if (roles.includes('poller')) {
+      const poller = await startPollerRole(config, aws, logger, metrics);
+      stops.push(() => poller.stop());
+    }
     if (roles.includes('api')) {
       const api = await startApiRole(config, aws, logger, metrics);
       apiUrl = api.url;

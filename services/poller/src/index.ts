@@ -1,1 +1,1 @@
-export {};
+export { startPollerRole, type RunningPoller } from './poller-role.js';

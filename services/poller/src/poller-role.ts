@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  RedisMappingStore,
+  createRedis,
+  createRedisKeys,
+  createStreamBatchQueue,
+  createStreamBatchQueueEvents,
+  parseSourceArn,
+  type AwsClients,
+  type EventSourceMapping,
+  type Logger,
+  type SluiceConfig,
+  type SluiceMetrics,
+} from '@sluice/shared';
+import { BullmqDispatcher } from './dispatch/bullmq-dispatcher.js';
+import { LeaseCoordinator } from './leases/lease-coordinator.js';
+import { RedisLeaseClock } from './leases/redis-lease-clock.js';
+import { RedisLeaseStore } from './leases/redis-lease-store.js';
+import { RedisWorkerRegistry } from './leases/redis-worker-registry.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { ProcessingResultReporter } from './scheduler/processing-result-reporter.js';
+import { createStreamSource } from './sources/create-stream-source.js';
+
+export interface RunningPoller {
+  readonly workerId: string;
+  /** Graceful: pollers stop, leases go back at once (checkpoints stay), then connections close. */
+  stop(): Promise<void>;
+}
+
+/** Starts the poller role: lease coordination, the scheduler and its shard pollers. */
+export async function startPollerRole(
+  config: SluiceConfig,
+  aws: AwsClients,
+  logger: Logger,
+  metrics: SluiceMetrics,
+): Promise<RunningPoller> {
+  const log = logger.child({ role: 'poller' });
+  const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
+  const redis = createRedis(config.REDIS_URL);
+  const bullRedis = createRedis(config.REDIS_URL, { forBullmq: true });
+  const workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const leases = new RedisLeaseStore(redis, keys);
+  const mappings = new RedisMappingStore(redis, keys);
+  const coordinator = new LeaseCoordinator({
+    store: leases,
+    registry: new RedisWorkerRegistry(redis, keys),
+    clock: new RedisLeaseClock(redis),
+    workerId,
+    ttlMs: config.SLUICE_LEASE_TTL_MS,
+    logger: log,
+  });
+  const queue = createStreamBatchQueue(bullRedis, keys);
+  const events = createStreamBatchQueueEvents(bullRedis, keys);
+  await events.waitUntilReady();
+  const reporter = new ProcessingResultReporter(mappings, log);
+  const held = new Map<string, number>();
+  const countHeld = (mappingId: string, delta: number) => {
+    held.set(mappingId, (held.get(mappingId) ?? 0) + delta);
+    metrics.leasesHeld.set({ mapping: mappingId }, held.get(mappingId)!);
+  };
+  const scheduler = new Scheduler({
+    mappings,
+    leases,
+    coordination: {
+      take: (scope, eligible) => coordinator.take(scope, eligible),
+      hold: (lease, onLost) => {
+        countHeld(lease.scope.mappingId, 1);
+        coordinator.hold(lease, () => onLost());
+      },
+      drop: (lease) => {
+        countHeld(lease.scope.mappingId, -1);
+        coordinator.drop(lease);
+      },
+    },
+    sourceFor: (mapping: EventSourceMapping) => createStreamSource(parseSourceArn(mapping.eventSourceArn)!, aws),
+    logger: log,
+    takeIntervalMs: config.SLUICE_LEASE_TAKE_INTERVAL_MS,
+    shardSyncIntervalMs: config.SLUICE_SHARD_SYNC_INTERVAL_MS,
+    reportResult: (mappingId, result) => reporter.report(mappingId, result),
+    pollerDeps: {
+      dispatcher: new BullmqDispatcher(queue, events),
+      metrics,
+      pollIntervalMs: config.SLUICE_POLL_INTERVAL_MS,
+      backoff: { baseMs: Math.min(config.SLUICE_RETRY_BASE_MS, 1000), maxMs: config.SLUICE_RETRY_MAX_MS },
+    },
+  });
+  await coordinator.start();
+  await scheduler.start();
+  log.info({ workerId }, 'poller started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    workerId,
+    stop() {
+      stopping ??= (async () => {
+        await scheduler.stop();
+        await coordinator.stop();
+        await events.close();
+        await queue.close();
+        await Promise.all([redis.quit().catch(() => undefined), bullRedis.quit().catch(() => undefined)]);
+        log.info({ workerId }, 'poller stopped');
+      })();
+      return stopping;
+    },
+  };
+}

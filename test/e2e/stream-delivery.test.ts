@@ -1,0 +1,327 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  CreateEventSourceMappingCommand,
+  DeleteEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  ResourceNotFoundException,
+  UpdateEventSourceMappingCommand,
+  type CreateEventSourceMappingCommandInput,
+} from '@aws-sdk/client-lambda';
+import { MergeShardsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { Redis } from 'ioredis';
+import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
+import {
+  REGION,
+  createTestStream,
+  decodeKinesisData,
+  kinesisClient,
+  openShardIds,
+  putJsonRecords,
+  waitForActive,
+} from '../helpers/kinesis-test-stream.js';
+
+// Records written to Kinesis and DynamoDB reach the function through a Sluice process running every
+// role (API, poller, worker), driven only through its public API and the real AWS SDK.
+const stack = inject('stack');
+const prefix = uniqueName('e2e-flow');
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+let sluice: SluiceProcess;
+let lambda: LambdaClient;
+let kinesis: KinesisClient;
+let fn: RecordingFunction;
+const fnName = uniqueName('flow-fn');
+
+beforeAll(async () => {
+  fn = await startRecordingFunction();
+  kinesis = kinesisClient(stack.kinesisEndpoint);
+  sluice = await startSluice({
+    args: ['start', '--role', 'all'],
+    env: {
+      REDIS_URL: stack.redisUrl,
+      SLUICE_REDIS_PREFIX: prefix,
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
+      SLUICE_STATE_SETTLE_MS: '100',
+      SLUICE_POLL_INTERVAL_MS: '50',
+      SLUICE_SHARD_SYNC_INTERVAL_MS: '300',
+      SLUICE_LEASE_TAKE_INTERVAL_MS: '200',
+      SLUICE_RETRY_BASE_MS: '50',
+      SLUICE_RETRY_MAX_MS: '200',
+    },
+  });
+  lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  const registered = await fetch(`${sluice.url}/sluice/v1/functions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ FunctionName: fnName, Invoker: { Type: 'http', Url: fn.url } }),
+  });
+  expect(registered.status).toBe(201);
+});
+
+afterAll(async () => {
+  lambda?.destroy();
+  kinesis?.destroy();
+  await sluice?.stop();
+  await fn?.close();
+  await deleteRedisPrefix(stack.redisUrl, prefix);
+});
+
+async function createMapping(input: Partial<CreateEventSourceMappingCommandInput> & { EventSourceArn: string }) {
+  const created = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fnName, StartingPosition: 'TRIM_HORIZON', ...input }));
+  return created.UUID!;
+}
+
+async function waitForState(uuid: string, state: string) {
+  return waitFor(async () => {
+    const got = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    return got.State === state ? got : undefined;
+  }, { timeoutMs: 10_000, message: `mapping ${uuid} never reached ${state}` });
+}
+
+async function deleteMapping(uuid: string) {
+  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
+  await waitFor(
+    () => lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })).then(() => undefined, (e: unknown) => e instanceof ResourceNotFoundException),
+    { timeoutMs: 10_000, message: `mapping ${uuid} never went away` },
+  );
+}
+
+/** Records the function received from one stream, decoded. */
+function receivedFrom(streamArn: string) {
+  return fn.records().filter((r) => r.eventSourceARN === streamArn);
+}
+
+/** Waits until each of `numbers` was delivered at least once from the stream. */
+async function waitForDelivery(streamArn: string, numbers: readonly number[], timeoutMs = 30_000) {
+  await waitFor(
+    () => {
+      const seen = new Set(receivedFrom(streamArn).map((r) => decodeKinesisData(r).n));
+      return numbers.every((n) => seen.has(n));
+    },
+    { timeoutMs, message: () => `only ${receivedFrom(streamArn).length} of ${numbers.length} records arrived` },
+  );
+}
+
+/** Sequence numbers per shard, in the order the function received them. */
+function perShard(records: Record<string, unknown>[]) {
+  const shards = new Map<string, bigint[]>();
+  for (const r of records) {
+    const [shardId, seq] = String(r.eventID).split(':') as [string, string];
+    shards.set(shardId, [...(shards.get(shardId) ?? []), BigInt(seq)]);
+  }
+  return shards;
+}
+
+describe('Kinesis to function', () => {
+  it('delivers every record from TRIM_HORIZON, in order per shard, in Lambda event shape', async () => {
+    const name = uniqueName('flow-trim');
+    const arn = await createTestStream(kinesis, name, 2);
+    const put = await putJsonRecords(kinesis, name, Array.from({ length: 60 }, (_, i) => `key-${i % 7}`));
+    const uuid = await createMapping({ EventSourceArn: arn, BatchSize: 7 });
+    await waitForDelivery(arn, put.map((p) => p.n));
+
+    const records = receivedFrom(arn);
+    for (const sequence of perShard(records).values()) {
+      expect(sequence).toEqual([...sequence].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    const events = fn.events.filter((e) => e.event.Records[0]?.eventSourceARN === arn);
+    expect(events.every((e) => e.event.Records.length <= 7)).toBe(true);
+    expect(events.every((e) => new Set(e.event.Records.map((r) => String(r.eventID).split(':')[0])).size === 1)).toBe(true);
+    const first = records[0]!;
+    expect(first).toMatchObject({
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventName: 'aws:kinesis:record',
+      awsRegion: REGION,
+      eventSourceARN: arn,
+      kinesis: { kinesisSchemaVersion: '1.0' },
+    });
+    const kinesisPart = first.kinesis as { sequenceNumber: string; partitionKey: string; approximateArrivalTimestamp: number };
+    expect(first.eventID).toBe(`${String(first.eventID).split(':')[0]}:${kinesisPart.sequenceNumber}`);
+    expect(typeof kinesisPart.approximateArrivalTimestamp).toBe('number');
+    expect(Math.abs(kinesisPart.approximateArrivalTimestamp * 1000 - Date.now())).toBeLessThan(120_000);
+    expect(decodeKinesisData(first).key).toBe(kinesisPart.partitionKey);
+
+    await waitFor(async () => (await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).LastProcessingResult === 'OK', {
+      message: 'LastProcessingResult never became OK',
+    });
+    const metrics = await (await fetch(`${sluice.url}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`sluice_records_read_total\\{mapping="${uuid}",shard="shardId-\\d+"\\} \\d+`));
+    expect(metrics).toMatch(new RegExp(`sluice_iterator_age_milliseconds\\{mapping="${uuid}",shard="shardId-\\d+"\\}`));
+    await deleteMapping(uuid);
+  });
+
+  it('starts at AT_TIMESTAMP, skipping what came before', async () => {
+    const name = uniqueName('flow-at');
+    const arn = await createTestStream(kinesis, name, 1);
+    await putJsonRecords(kinesis, name, ['a', 'a', 'a'], 0);
+    await new Promise((r) => setTimeout(r, 1500));
+    const at = new Date();
+    await new Promise((r) => setTimeout(r, 200));
+    const later = await putJsonRecords(kinesis, name, ['a', 'a', 'a'], 100);
+    const uuid = await createMapping({ EventSourceArn: arn, StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: at });
+    await waitForDelivery(arn, later.map((p) => p.n));
+    expect(receivedFrom(arn).map((r) => decodeKinesisData(r).n)).toEqual([100, 101, 102]);
+    await deleteMapping(uuid);
+  });
+
+  it('starts at LATEST, delivering only what is written once the shard is read', async () => {
+    const name = uniqueName('flow-latest');
+    const arn = await createTestStream(kinesis, name, 1);
+    await putJsonRecords(kinesis, name, ['a', 'a'], 0);
+    const uuid = await createMapping({ EventSourceArn: arn, StartingPosition: 'LATEST' });
+    await waitForState(uuid, 'Enabled');
+    // LATEST is "just after the newest record when polling starts"; give the poller a moment to start.
+    await waitFor(async () => (await (await fetch(`${sluice.url}/metrics`)).text()).includes(`sluice_leases_held{mapping="${uuid}"} 1`), {
+      message: 'the shard was never leased',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const later = await putJsonRecords(kinesis, name, ['a', 'a'], 200);
+    await waitForDelivery(arn, later.map((p) => p.n));
+    expect(receivedFrom(arn).map((r) => decodeKinesisData(r).n)).toEqual([200, 201]);
+    await deleteMapping(uuid);
+  });
+
+  it('applies disable, update, enable and delete live while records flow, losing nothing', async () => {
+    const name = uniqueName('flow-live');
+    const arn = await createTestStream(kinesis, name, 1);
+    const uuid = await createMapping({ EventSourceArn: arn, BatchSize: 50 });
+    const first = await putJsonRecords(kinesis, name, Array.from({ length: 20 }, () => 'a'), 0);
+    await waitForDelivery(arn, first.map((p) => p.n));
+
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
+    await waitForState(uuid, 'Disabled');
+    await new Promise((r) => setTimeout(r, 500));
+    const before = receivedFrom(arn).length;
+    const whileDisabled = await putJsonRecords(kinesis, name, Array.from({ length: 10 }, () => 'a'), 100);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receivedFrom(arn).length).toBe(before);
+
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, BatchSize: 1 }));
+    await waitForState(uuid, 'Disabled');
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: true }));
+    await waitForState(uuid, 'Enabled');
+    await waitForDelivery(arn, whileDisabled.map((p) => p.n));
+    const resumed = fn.events.filter((e) => e.event.Records[0]?.eventSourceARN === arn).slice(-10);
+    expect(resumed.every((e) => e.event.Records.length === 1)).toBe(true);
+    // Resumed from the checkpoint: nothing before the pause is delivered again.
+    const numbers = receivedFrom(arn).map((r) => decodeKinesisData(r).n);
+    expect(numbers.filter((n) => n < 100)).toHaveLength(20);
+
+    await deleteMapping(uuid);
+    await new Promise((r) => setTimeout(r, 800));
+    const afterDelete = receivedFrom(arn).length;
+    await putJsonRecords(kinesis, name, ['a', 'a'], 300);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receivedFrom(arn).length).toBe(afterDelete);
+    const redis = new Redis(stack.redisUrl);
+    const leftovers = await redis.keys(`{${prefix}}:lease*${uuid}*`);
+    redis.disconnect();
+    expect(leftovers).toEqual([]);
+  });
+
+  it('reads parents to their end before children, across a split and a merge', async () => {
+    // The whole lineage is written before the mapping exists, so the poller finds parents with
+    // records left while their children already have records too.
+    const name = uniqueName('flow-reshard');
+    const arn = await createTestStream(kinesis, name, 1);
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `key-${i}`);
+    await putJsonRecords(kinesis, name, keys(30), 0);
+    const [parent] = await openShardIds(kinesis, name);
+    await kinesis.send(new SplitShardCommand({ StreamName: name, ShardToSplit: parent!, NewStartingHashKey: (2n ** 127n).toString() }));
+    await waitForActive(kinesis, name);
+    await putJsonRecords(kinesis, name, keys(30), 100);
+    const children = await openShardIds(kinesis, name);
+    expect(children).toHaveLength(2);
+    await kinesis.send(new MergeShardsCommand({ StreamName: name, ShardToMerge: children[0]!, AdjacentShardToMerge: children[1]! }));
+    await waitForActive(kinesis, name);
+    await putJsonRecords(kinesis, name, keys(30), 200);
+
+    const uuid = await createMapping({ EventSourceArn: arn, BatchSize: 5 });
+    await waitForDelivery(arn, [...Array(30).keys()].flatMap((i) => [i, 100 + i, 200 + i]));
+
+    // Each generation's first delivery comes after the previous generation's last.
+    const arrival = new Map<number, number>();
+    for (const e of fn.events) for (const r of e.event.Records) if (r.eventSourceARN === arn) arrival.set(decodeKinesisData(r).n, e.receivedAt);
+    const times = (from: number) => [...arrival].filter(([n]) => n >= from && n < from + 100).map(([, t]) => t);
+    expect(Math.min(...times(100))).toBeGreaterThanOrEqual(Math.max(...times(0)));
+    expect(Math.min(...times(200))).toBeGreaterThanOrEqual(Math.max(...times(100)));
+    const events = fn.events.filter((e) => e.event.Records[0]?.eventSourceARN === arn);
+    const shardsInOrder = [...new Set(events.map((e) => String(e.event.Records[0]!.eventID).split(':')[0]))];
+    expect(shardsInOrder[0]).toBe(parent);
+    expect(shardsInOrder).toHaveLength(4);
+    expect(new Set(receivedFrom(arn).map((r) => decodeKinesisData(r).n)).size).toBe(90);
+    await deleteMapping(uuid);
+  });
+
+  it('retries a failing batch, blocking its shard, then moves on after MaximumRetryAttempts', async () => {
+    const name = uniqueName('flow-retry');
+    const arn = await createTestStream(kinesis, name, 1);
+    let failures = 0;
+    fn.respond = (event) => {
+      if (event.Records[0]?.eventSourceARN !== arn) return { status: 200 };
+      const numbers = event.Records.map((r) => decodeKinesisData(r).n);
+      if (numbers.includes(3) && failures < 3) {
+        failures += 1;
+        return { status: 500, body: { errorMessage: 'boom' } };
+      }
+      return { status: 200 };
+    };
+    const uuid = await createMapping({ EventSourceArn: arn, BatchSize: 2, MaximumRetryAttempts: 1 });
+    const put = await putJsonRecords(kinesis, name, Array.from({ length: 8 }, () => 'a'), 0);
+    await waitForDelivery(arn, put.map((p) => p.n));
+    const batches = fn.events.filter((e) => e.event.Records[0]?.eventSourceARN === arn).map((e) => e.event.Records.map((r) => decodeKinesisData(r).n));
+    // [2,3] fails, is retried once (MaximumRetryAttempts 1), then discarded; nothing after it ran in between.
+    expect(batches.slice(0, 4)).toEqual([[0, 1], [2, 3], [2, 3], [4, 5]]);
+    expect(failures).toBe(2);
+    const got = await waitFor(async () => {
+      const m = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+      return m.LastProcessingResult === 'OK' ? m : undefined;
+    });
+    expect(got.LastProcessingResult).toBe('OK');
+    fn.respond = () => ({ status: 200 });
+    await deleteMapping(uuid);
+  });
+});
+
+describe('DynamoDB Streams to function', () => {
+  it('delivers INSERT, MODIFY and REMOVE in order with the images of the view type', async () => {
+    const dynamodb = new DynamoDBClient({ region: REGION, credentials, endpoint: stack.motoEndpoint });
+    const table = uniqueName('flow-table');
+    const created = await dynamodb.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+    const streamArn = created.TableDescription!.LatestStreamArn!;
+    const uuid = await createMapping({ EventSourceArn: streamArn });
+    await dynamodb.send(new PutItemCommand({ TableName: table, Item: { id: { S: 'a' }, v: { N: '1' } } }));
+    await dynamodb.send(new UpdateItemCommand({ TableName: table, Key: { id: { S: 'a' } }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': { N: '2' } } }));
+    await dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { id: { S: 'a' } } }));
+    await waitFor(() => fn.records().filter((r) => r.eventSourceARN === streamArn).length >= 3, { timeoutMs: 20_000, message: 'DynamoDB records never arrived' });
+
+    const records = fn.records().filter((r) => r.eventSourceARN === streamArn);
+    expect(records.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
+    const [insert, modify, remove] = records as { dynamodb: Record<string, unknown> }[];
+    expect(insert).toMatchObject({ eventSource: 'aws:dynamodb', eventVersion: '1.1', awsRegion: REGION, dynamodb: { Keys: { id: { S: 'a' } }, NewImage: { id: { S: 'a' }, v: { N: '1' } }, StreamViewType: 'NEW_AND_OLD_IMAGES' } });
+    expect(insert!.dynamodb.OldImage).toBeUndefined();
+    expect(modify!.dynamodb).toMatchObject({ OldImage: { v: { N: '1' } }, NewImage: { v: { N: '2' } } });
+    expect(remove!.dynamodb).toMatchObject({ OldImage: { v: { N: '2' } } });
+    expect(remove!.dynamodb.NewImage).toBeUndefined();
+    expect(typeof insert!.dynamodb.ApproximateCreationDateTime).toBe('number');
+    dynamodb.destroy();
+    await deleteMapping(uuid);
+  });
+});
