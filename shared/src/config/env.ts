@@ -37,8 +37,9 @@ export const envSchema = z.object({
   SLUICE_API_BODY_LIMIT_BYTES: intFromEnv(1024, 64 * 1024 * 1024).default(1024 * 1024),
   // Filters per mapping: Lambda allows 5 by default and up to 10 with a quota increase.
   SLUICE_MAX_FILTERS: intFromEnv(1, 10).default(5),
-  // A caught-up shard is polled this often; AWS polls about once a second, we aim lower for latency.
-  SLUICE_POLL_INTERVAL_MS: intFromEnv(10, 60_000).default(100),
+  // The longest a quiet shard waits between polls (the wait grows from 20 ms while it stays quiet).
+  // AWS polls about once a second; we aim lower for latency while keeping idle shards cheap.
+  SLUICE_POLL_INTERVAL_MS: intFromEnv(10, 60_000).default(250),
   // New shards (splits, merges) and new mappings are discovered this often (KCL syncs every 60 s).
   SLUICE_SHARD_SYNC_INTERVAL_MS: intFromEnv(100, 600_000).default(10_000),
   // A lease not renewed for this long can be taken over (KCL failoverTimeMillis, 10 s); renewed every third of it.

@@ -40,6 +40,8 @@ export interface ShardPollerDeps {
   readonly now?: () => number;
 }
 
+/** The first wait after records stopped coming; it doubles while the shard stays quiet. */
+const FIRST_IDLE_POLL_MS = 20;
 /** Most records a single GetRecords returns (Kinesis: 10000; DynamoDB Streams caps at 1000 itself). */
 const READ_LIMIT = 10_000;
 
@@ -59,6 +61,8 @@ export class ShardPoller {
   private wake: (() => void) | undefined;
   private checkpointChain: Promise<void> = Promise.resolve();
   private lastRead: string | undefined;
+  /** Empty reads in a row: a quiet shard is polled less and less often, up to pollIntervalMs. */
+  private emptyReads = 0;
   private end: ShardPollerEnd | undefined;
   private running: Promise<ShardPollerEnd> | undefined;
 
@@ -111,6 +115,7 @@ export class ShardPoller {
             this.ingest(read.records);
             shardEnded = read.shardEnded;
             caughtUp = read.records.length === 0;
+            this.emptyReads = caughtUp ? this.emptyReads + 1 : 0;
           }
         }
         this.dispatchReadyLanes(shardEnded);
@@ -278,10 +283,14 @@ export class ShardPoller {
     }
   }
 
-  /** Waits for the poll interval, the next batching-window deadline, a finished batch, or stop. */
+  /**
+   * Waits for the next poll, the next batching-window deadline, a finished batch, or stop. A shard
+   * that just had records is polled again soon (low latency while data flows); each empty read
+   * doubles the wait up to pollIntervalMs, so idle shards stay cheap for the stream service.
+   */
   private async idle(): Promise<void> {
     const limits = this.limits();
-    let waitMs = this.deps.pollIntervalMs;
+    let waitMs = Math.min(this.deps.pollIntervalMs, FIRST_IDLE_POLL_MS * 2 ** Math.min(this.emptyReads, 16));
     if (limits.windowMs > 0) {
       for (const [lane, startedAt] of this.windowStart) {
         if (!this.inFlight.has(lane)) waitMs = Math.min(waitMs, Math.max(0, startedAt + limits.windowMs - this.now()));
