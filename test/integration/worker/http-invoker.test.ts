@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, SluiceError } from '@sluice/shared';
 import { HttpInvoker } from '@sluice/worker';
 import { buildFunction } from '../../helpers/stream-batch-fixture.js';
 import { startHttpFunction, unusedPort, type HttpFunction } from '../../helpers/http-function.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 // Loopback only: a local node:http server plays the function.
 describe('HttpInvoker', () => {
@@ -12,6 +13,7 @@ describe('HttpInvoker', () => {
     await fn?.close();
     fn = undefined;
   });
+  afterAll(() => invoker.close());
 
   const call = (url: string, timeout = 3) =>
     invoker.invoke({ fn: buildFunction('orders', { type: 'http', url }, timeout), payload: '{"Records":[{"a":1}]}', requestId: 'req-42' });
@@ -77,6 +79,28 @@ describe('HttpInvoker', () => {
     const error = await call(fn.url).catch((e: unknown) => e);
 
     expect(error).toMatchObject({ code: ErrorCode.InvokeTransport, retryable: true });
+  });
+
+  it('turns an answer over the size limit into a function error (Lambda: 6 MB)', async () => {
+    fn = await startHttpFunction((_call, res) => res.end('x'.repeat(64)));
+    const small = new HttpInvoker({ maxResponseBytes: 16 });
+
+    const result = await small.invoke({ fn: buildFunction('orders', { type: 'http', url: fn.url }), payload: '{}', requestId: 'r' });
+    small.close();
+
+    expect(result.functionError).toBe('Unhandled');
+    expect(JSON.parse(result.payload)).toMatchObject({ errorType: 'Function.ResponseSizeTooLarge' });
+  });
+
+  it('throws InvokeTransport when the invocation is cancelled through its signal', async () => {
+    fn = await startHttpFunction(() => undefined);
+    const controller = new AbortController();
+    const invoking = invoker.invoke({ fn: buildFunction('orders', { type: 'http', url: fn.url }), payload: '{}', requestId: 'r', signal: controller.signal });
+    await waitFor(() => fn!.calls.length === 1);
+
+    controller.abort();
+
+    await expect(invoking).rejects.toMatchObject({ code: ErrorCode.InvokeTransport, retryable: true });
   });
 
   it('counts a response cut off midway as a function error: the function had answered', async () => {

@@ -79,7 +79,7 @@ type Outcome =
   | { readonly kind: 'timeout' }
   | { readonly kind: 'too-large'; readonly status: number; readonly limit: number }
   | { readonly kind: 'broken'; readonly status: number; readonly error: Error }
-  | { readonly kind: 'transport'; readonly error: Error; readonly timedOut: boolean }
+  | { readonly kind: 'transport'; readonly error: Error }
   | { readonly kind: 'aborted' };
 
 /** Runs one request/response exchange and reports how it ended; never rejects. */
@@ -98,7 +98,7 @@ function exchange(req: ClientRequest, request: InvokeRequest, timeoutMs: number,
   const timer = setTimeout(() => {
     // A request that never reached the function did not run it: that is ours, not a timeout.
     if (connected) finish({ kind: 'timeout' });
-    else finish({ kind: 'transport', error: new Error(`no connection within ${timeoutMs} ms`), timedOut: true });
+    else finish({ kind: 'transport', error: new Error(`no connection within ${timeoutMs} ms`) });
   }, timeoutMs);
   const onAbort = () => finish({ kind: 'aborted' });
   if (request.signal?.aborted) return finish({ kind: 'aborted' });
@@ -109,26 +109,31 @@ function exchange(req: ClientRequest, request: InvokeRequest, timeoutMs: number,
     else socket.once('connect', () => (connected = true));
   });
   req.on('error', (error) => {
-    if (response === undefined) finish({ kind: 'transport', error, timedOut: false });
+    if (response === undefined) finish({ kind: 'transport', error });
     else finish({ kind: 'broken', status: response.statusCode ?? 0, error });
   });
   req.on('response', (res) => {
     response = res;
-    const status = res.statusCode ?? 0;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    res.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) return finish({ kind: 'too-large', status, limit: maxBytes });
-      chunks.push(chunk);
-    });
-    res.on('end', () => finish({ kind: 'response', status, body: Buffer.concat(chunks).toString('utf8') }));
-    res.on('error', (error) => finish({ kind: 'broken', status, error }));
-    res.on('close', () => {
-      if (!res.complete) finish({ kind: 'broken', status, error: new Error('connection closed mid-response') });
-    });
+    readResponse(res, maxBytes, finish);
   });
   req.end(request.payload);
+}
+
+/** Collects the body up to maxBytes; once a status arrived, every ending is the function's. */
+function readResponse(res: IncomingMessage, maxBytes: number, finish: (o: Outcome) => void): void {
+  const status = res.statusCode ?? 0;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) return finish({ kind: 'too-large', status, limit: maxBytes });
+    chunks.push(chunk);
+  });
+  res.on('end', () => finish({ kind: 'response', status, body: Buffer.concat(chunks).toString('utf8') }));
+  res.on('error', (error) => finish({ kind: 'broken', status, error }));
+  res.on('close', () => {
+    if (!res.complete) finish({ kind: 'broken', status, error: new Error('connection closed mid-response') });
+  });
 }
 
 function toResult(outcome: Outcome, request: InvokeRequest, durationMs: number): InvokeResult {
