@@ -5,6 +5,7 @@ import {
   KinesisClient,
   PutRecordCommand,
   type PutRecordCommandOutput,
+  type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -135,4 +136,36 @@ export function recordCalls(client: SdkClient): { commandName: string; input: Re
     `recordCalls-${Math.random()}`,
   );
   return calls;
+}
+
+/**
+ * Rewrites the event stream of each SubscribeToShard answer the client receives (fault injection on
+ * a real subscription): `transform` gets the real events and the number of the subscription (0, 1, ...).
+ */
+export function transformSubscriptions(
+  client: KinesisClient,
+  transform: (events: AsyncIterable<SubscribeToShardEventStream>, subscription: number) => AsyncIterable<SubscribeToShardEventStream>,
+): void {
+  let subscriptions = 0;
+  addInitializeMiddleware(
+    client,
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName !== 'SubscribeToShardCommand') return result;
+      const output = result.output as { EventStream?: AsyncIterable<SubscribeToShardEventStream> };
+      if (output.EventStream !== undefined) output.EventStream = transform(output.EventStream, subscriptions++);
+      return result;
+    },
+    `transformSubscriptions-${Math.random()}`,
+  );
+}
+
+/** The first `count` events of a subscription, then its end (as when a 5-minute subscription expires). */
+export async function* firstEvents(events: AsyncIterable<SubscribeToShardEventStream>, count: number): AsyncIterable<SubscribeToShardEventStream> {
+  if (count <= 0) return;
+  let seen = 0;
+  for await (const event of events) {
+    yield event;
+    if (++seen >= count) return;
+  }
 }
