@@ -36,9 +36,9 @@ describe('the sluice command', () => {
   });
 
   it('says plainly that a role not in this build is not available', () => {
-    const poller = sluice(['start', '--role', 'poller'], { REDIS_URL: stack.redisUrl });
-    expect(poller.code).toBe(2);
-    expect(poller.stderr).toMatch(/role poller is not in this build of Sluice yet/);
+    const ingress = sluice(['start', '--role', 'ingress'], { REDIS_URL: stack.redisUrl });
+    expect(ingress.code).toBe(2);
+    expect(ingress.stderr).toMatch(/role ingress is not in this build of Sluice yet/);
   });
 
   it('starts the API role and stops cleanly on SIGTERM and SIGINT', async () => {

@@ -7,6 +7,8 @@ export interface ReceivedEvent {
   /** Set when the caller hung up before the answer was sent (it died mid-invocation). */
   aborted: boolean;
   answered: boolean;
+  /** When the answer was sent, epoch ms. */
+  answeredAt?: number;
 }
 
 export interface RecordingFunction {
@@ -43,6 +45,7 @@ export async function startRecordingFunction(): Promise<RecordingFunction> {
       void Promise.resolve(fn.respond(event, index)).then(({ status, body }) => {
         if (received.aborted) return;
         received.answered = true;
+        received.answeredAt = Date.now();
         response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
       });
     });
