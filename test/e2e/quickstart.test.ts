@@ -40,7 +40,7 @@ describe('quick start (npm run dev)', () => {
         SLUICE_DEV_MOTO_PORT: String(motoPort),
         SLUICE_DEV_DEMO_FUNCTION_PORT: String(demoFunctionPort),
         SLUICE_DEV_PRODUCER_INTERVAL_MS: '100',
-        SLUICE_LOG_LEVEL: 'warn',
+        SLUICE_LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -88,6 +88,16 @@ describe('quick start (npm run dev)', () => {
     kinesis.destroy();
     expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
     expect(await isPortInUse(motoPort)).toBe(true);
+
+    // ...and the producer's records reach the demo function within seconds, as the log shows.
+    await waitFor(() => /"msg":"demo function invoked"/.test(output), {
+      timeoutMs: 15_000,
+      message: () => `the demo function never logged an invocation; output so far:\n${output.slice(-3000)}`,
+    });
+    const invoked = /\{[^\n]*"msg":"demo function invoked"[^\n]*\}/.exec(output)![0];
+    const logged = JSON.parse(invoked) as { records: number; event: { Records: { eventSource: string; eventSourceARN: string }[] } };
+    expect(logged.records).toBeGreaterThan(0);
+    expect(logged.event.Records[0]).toMatchObject({ eventSource: 'aws:kinesis', eventSourceARN: `arn:aws:kinesis:${REGION}:000000000000:stream/sluice-demo` });
 
     // Act: Ctrl+C.
     child.kill('SIGINT');
