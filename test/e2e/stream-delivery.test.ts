@@ -8,7 +8,7 @@ import {
   UpdateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
 } from '@aws-sdk/client-lambda';
-import { MergeShardsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { DescribeStreamConsumerCommand, MergeShardsCommand, RegisterStreamConsumerCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
@@ -259,6 +259,24 @@ describe('Kinesis to function', () => {
     expect(shardsInOrder[0]).toBe(parent);
     expect(shardsInOrder).toHaveLength(4);
     expect(new Set(receivedFrom(arn).map((r) => decodeKinesisData(r).n)).size).toBe(90);
+    await deleteMapping(uuid);
+  });
+
+  it('reads through enhanced fan-out when the source is a stream consumer ARN', async () => {
+    const name = uniqueName('flow-efo');
+    const streamArn = await createTestStream(kinesis, name, 2);
+    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'sluice-efo' }));
+    await waitFor(
+      async () => (await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }))).ConsumerDescription?.ConsumerStatus === 'ACTIVE',
+      { message: 'the stream consumer never became ACTIVE' },
+    );
+    const uuid = await createMapping({ EventSourceArn: Consumer!.ConsumerARN!, BatchSize: 10 });
+    const put = await putJsonRecords(kinesis, name, Array.from({ length: 40 }, (_, i) => `key-${i}`));
+    // Records name the stream, not the consumer, as on AWS.
+    await waitForDelivery(streamArn, put.map((p) => p.n));
+    for (const sequence of perShard(receivedFrom(streamArn)).values()) {
+      expect(sequence).toEqual([...sequence].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
     await deleteMapping(uuid);
   });
 
