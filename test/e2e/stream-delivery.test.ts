@@ -8,7 +8,7 @@ import {
   UpdateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
 } from '@aws-sdk/client-lambda';
-import { DescribeStreamConsumerCommand, MergeShardsCommand, RegisterStreamConsumerCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, DescribeStreamConsumerCommand, MergeShardsCommand, RegisterStreamConsumerCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
@@ -277,6 +277,21 @@ describe('Kinesis to function', () => {
     for (const sequence of perShard(receivedFrom(streamArn)).values()) {
       expect(sequence).toEqual([...sequence].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     }
+    await deleteMapping(uuid);
+  });
+
+  it('reports a deleted stream on the mapping', async () => {
+    const name = uniqueName('flow-gone');
+    const arn = await createTestStream(kinesis, name, 1);
+    const uuid = await createMapping({ EventSourceArn: arn });
+    const put = await putJsonRecords(kinesis, name, ['a', 'b'], 0);
+    await waitForDelivery(arn, put.map((p) => p.n));
+    await kinesis.send(new DeleteStreamCommand({ StreamName: name }));
+    const got = await waitFor(async () => {
+      const m = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+      return m.LastProcessingResult === 'PROBLEM: Stream not found' ? m : undefined;
+    }, { timeoutMs: 15_000, message: 'the deleted stream was never reported on the mapping' });
+    expect(got.State).toBe('Enabled');
     await deleteMapping(uuid);
   });
 

@@ -1,4 +1,4 @@
-import type { EventSourceMapping, Logger } from '@sluice/shared';
+import { ErrorCode, SluiceError, type EventSourceMapping, type Logger } from '@sluice/shared';
 import type { LeaseStore } from '../leases/lease-store.js';
 import { SHARD_END, type LeaseScope, type ShardLease } from '../leases/shard-lease.js';
 import { ShardPoller, type ShardPollerDeps, type ShardPollerEnd } from '../consumer/shard-poller.js';
@@ -57,7 +57,13 @@ export class MappingRunner {
     const mapping = this.deps.mapping();
     if (mapping === undefined) return;
     if (now - this.lastSyncAt >= this.deps.shardSyncIntervalMs || this.scope === undefined) {
-      await this.syncShards(mapping);
+      try {
+        await this.syncShards(mapping);
+      } catch (error) {
+        // A deleted stream shows on the mapping, as AWS reports it, not only in our logs.
+        if (error instanceof SluiceError && error.code === ErrorCode.SourceNotFound) this.deps.reportResult('PROBLEM: Stream not found');
+        throw error;
+      }
       this.lastSyncAt = now;
     }
     const scope = this.scope;
