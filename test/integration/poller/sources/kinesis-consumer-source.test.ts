@@ -6,7 +6,7 @@ import {
   type KinesisClient,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { ErrorCode } from '@sluice/shared';
 import { KinesisConsumerSource } from '../../../../services/poller/src/sources/kinesis-consumer-source.js';
 import type { FanOutReaderOptions } from '../../../../services/poller/src/sources/kinesis-fan-out-shard-reader.js';
@@ -35,16 +35,12 @@ const stack = inject('stack');
 const SHARD = 'shardId-000000000000';
 const MAX_HASH = '340282366920938463463374607431768211455';
 const streams: string[] = [];
-const clients: KinesisClient[] = [];
-const readers: ShardReader[] = [];
 let admin: KinesisClient;
+
+type Cleanup = (fn: () => Promise<void> | void) => void;
 
 beforeAll(() => {
   admin = kinesisClient(stack.kinesisEndpoint);
-});
-afterEach(async () => {
-  await Promise.all(readers.splice(0).map((reader) => reader.close()));
-  for (const client of clients.splice(0)) client.destroy();
 });
 afterAll(async () => {
   await Promise.all(streams.map((name) => deleteStream(admin, name)));
@@ -63,13 +59,17 @@ async function registerConsumer(streamArn: string, consumerName: string): Promis
 }
 
 /** A fresh stream with an ACTIVE consumer, and a consumer source on a client of its own. */
-async function consumerOn(shardCount: number, options: FanOutReaderOptions = {}) {
+async function consumerOn(onTestFinished: Cleanup, shardCount: number, options: FanOutReaderOptions = {}) {
   const name = uniqueName('efo');
   streams.push(name);
   const streamArn = await createStream(admin, name, shardCount);
   const consumerArn = await registerConsumer(streamArn, 'sluice');
   const client = kinesisClient(stack.kinesisEndpoint);
-  clients.push(client);
+  const readers: ShardReader[] = [];
+  onTestFinished(async () => {
+    await Promise.all(readers.map((reader) => reader.close()));
+    client.destroy();
+  });
   const sourceOf = (arn: string) => new KinesisConsumerSource(client, arn, { maxWaitMs: 1_500, resubscribeDelayMs: 250, ...options });
   const source = sourceOf(consumerArn);
   /** Opens a reader through the consumer, or through another one (a consumer holds one subscription per shard). */
@@ -84,10 +84,12 @@ async function consumerOn(shardCount: number, options: FanOutReaderOptions = {})
 
 const payloads = (n: number, prefix = 'r') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
-describe('KinesisConsumerSource (enhanced fan-out) on kinesis-local', () => {
-  it('reads a shard in order through SubscribeToShard, the same Lambda records the polling reader gives', async () => {
+// Each test has its own stream, consumer and client, and most of their time is waiting on
+// kinesis-local's event cadence and 5-second subscription rule: they run concurrently.
+describe.concurrent('KinesisConsumerSource (enhanced fan-out) on kinesis-local', () => {
+  it('reads a shard in order through SubscribeToShard, the same Lambda records the polling reader gives', async ({ expect, onTestFinished }) => {
     // Arrange
-    const { streamArn, open } = await consumerOn(1);
+    const { streamArn, open } = await consumerOn(onTestFinished, 1);
     await putRecords(admin, streamArn, payloads(20));
 
     // Act
@@ -99,9 +101,9 @@ describe('KinesisConsumerSource (enhanced fan-out) on kinesis-local', () => {
     expect(pushed.records).toEqual(polled.records);
   });
 
-  it('starts at LATEST, AT_TIMESTAMP and AFTER_SEQUENCE_NUMBER (one consumer each)', async () => {
+  it('starts at LATEST, AT_TIMESTAMP and AFTER_SEQUENCE_NUMBER (one consumer each)', async ({ expect, onTestFinished }) => {
     // Arrange
-    const { streamArn, open, source, otherConsumer } = await consumerOn(1);
+    const { streamArn, open, source, otherConsumer } = await consumerOn(onTestFinished, 1);
     const [viaTimestamp, viaSequence] = await Promise.all([otherConsumer('by-time'), otherConsumer('by-sequence')]);
     const early = await putRecords(admin, streamArn, ['a', 'b']);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -121,9 +123,9 @@ describe('KinesisConsumerSource (enhanced fan-out) on kinesis-local', () => {
     expect((await readAll(afterA, { count: 3 })).records.map(decode)).toEqual(['b', 'c', 'd']);
   });
 
-  it('a second subscription on a shard its consumer already holds waits as "not yet" (ResourceInUseException), then reads once the first is closed', async () => {
+  it('a second subscription on a shard its consumer already holds waits as "not yet" (ResourceInUseException), then reads once the first is closed', async ({ expect, onTestFinished }) => {
     // Arrange
-    const { streamArn, open } = await consumerOn(1);
+    const { streamArn, open } = await consumerOn(onTestFinished, 1);
     await putRecords(admin, streamArn, ['x']);
     const first = await open(SHARD, { type: 'TRIM_HORIZON' });
     expect((await readAll(first, { count: 1 })).records.map(decode)).toEqual(['x']);
@@ -139,9 +141,9 @@ describe('KinesisConsumerSource (enhanced fan-out) on kinesis-local', () => {
     expect(after.records.map(decode)).toEqual(['x']);
   }, 20_000);
 
-  it('injected end of a subscription (as after 5 minutes): resubscribes after the continuation and loses or repeats nothing', async () => {
+  it('injected end of a subscription (as after 5 minutes): resubscribes after the continuation and loses or repeats nothing', async ({ expect, onTestFinished }) => {
     // Arrange
-    const { streamArn, client, open } = await consumerOn(1);
+    const { streamArn, client, open } = await consumerOn(onTestFinished, 1);
     const calls = recordCalls(client);
     transformSubscriptions(client, (events, subscription) => (subscription === 0 ? firstEvents(events, 1) : events));
     const first = await putRecords(admin, streamArn, payloads(3, 'before-'));
@@ -159,9 +161,9 @@ describe('KinesisConsumerSource (enhanced fan-out) on kinesis-local', () => {
     expect(subscribes.at(-1)).toEqual({ Type: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: first[2]!.SequenceNumber });
   }, 25_000);
 
-  it('injected exception event mid-subscription: throws SOURCE_TRANSIENT, then the next reads resubscribe and go on', async () => {
+  it('injected exception event mid-subscription: throws SOURCE_TRANSIENT, then the next reads resubscribe and go on', async ({ expect, onTestFinished }) => {
     // Arrange
-    const { streamArn, client, open } = await consumerOn(1);
+    const { streamArn, client, open } = await consumerOn(onTestFinished, 1);
     transformSubscriptions(client, (events, subscription) =>
       subscription === 0
         ? (async function* () {
@@ -184,9 +186,9 @@ describe('KinesisConsumerSource (enhanced fan-out) on kinesis-local', () => {
     expect([...before.records, ...after.records].map(decode)).toEqual([...payloads(2), 'late']);
   }, 25_000);
 
-  it('after a MergeShards, reads each parent to its end and says shardEnded (kinesis-local sends no ChildShards: the end probe finds it)', async () => {
+  it('after a MergeShards, reads each parent to its end and says shardEnded (kinesis-local sends no ChildShards: the end probe finds it)', async ({ expect, onTestFinished }) => {
     // Arrange
-    const { name, streamArn, source, open } = await consumerOn(2, { endProbeIntervalMs: 200 });
+    const { name, streamArn, source, open } = await consumerOn(onTestFinished, 2, { endProbeIntervalMs: 200 });
     await putRecords(admin, streamArn, ['a1', 'a2'], () => 'k', '0');
     await putRecords(admin, streamArn, ['b1'], () => 'k', MAX_HASH);
     const [a, b] = (await source.listShards()).map((s) => s.shardId);
@@ -206,9 +208,9 @@ describe('KinesisConsumerSource (enhanced fan-out) on kinesis-local', () => {
     expect(child?.parentShardIds).toEqual([a, b]);
   }, 20_000);
 
-  it('injected final event with ChildShards and no continuation (what AWS sends at a shard end): shardEnded after the last records', async () => {
+  it('injected final event with ChildShards and no continuation (what AWS sends at a shard end): shardEnded after the last records', async ({ expect, onTestFinished }) => {
     // Arrange
-    const { streamArn, client, open } = await consumerOn(1, { endProbeIntervalMs: 3_600_000 });
+    const { streamArn, client, open } = await consumerOn(onTestFinished, 1, { endProbeIntervalMs: 3_600_000 });
     const childShardsEvent: SubscribeToShardEventStream = {
       SubscribeToShardEvent: {
         Records: [],
@@ -235,9 +237,9 @@ describe('KinesisConsumerSource (enhanced fan-out) on kinesis-local', () => {
     expect(await reader.read(10)).toMatchObject({ records: [], shardEnded: true });
   });
 
-  it("has the stream's identity, and SOURCE_NOT_FOUND for a consumer that does not exist", async () => {
+  it("has the stream's identity, and SOURCE_NOT_FOUND for a consumer that does not exist", async ({ expect, onTestFinished }) => {
     // Arrange
-    const { streamArn, consumerArn, client, source } = await consumerOn(1);
+    const { streamArn, consumerArn, client, source } = await consumerOn(onTestFinished, 1);
     const missing = new KinesisConsumerSource(client, consumerArn.replace('/consumer/sluice:', '/consumer/nobody:'));
 
     // Act / Assert
