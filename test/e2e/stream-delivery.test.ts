@@ -87,6 +87,10 @@ async function waitForState(uuid: string, state: string) {
 }
 
 async function deleteMapping(uuid: string) {
+  // Lambda refuses to delete a mapping still Creating or Updating (ResourceInUseException).
+  await waitFor(async () => ['Enabled', 'Disabled'].includes((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? ''), {
+    message: `mapping ${uuid} never settled`,
+  });
   await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
   await waitFor(
     () => lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })).then(() => undefined, (e: unknown) => e instanceof ResourceNotFoundException),

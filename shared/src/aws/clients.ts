@@ -2,6 +2,8 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { SluiceConfig } from '../config/env.js';
 import { endpointFor, type AwsService } from './endpoints.js';
@@ -22,7 +24,14 @@ function baseOptions(config: SluiceConfig, service: AwsService) {
     ...(endpoint === undefined ? {} : { endpoint }),
     // HTTP/1.1 for every client: the SDK's HTTP/2 handler breaks on bodies over ~40 KB against
     // kinesis-local, the engine LocalStack runs for Kinesis (../shared/test-stack.md).
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
+    // Sockets: an enhanced fan-out subscription holds one for up to 5 minutes per shard, and the
+    // SDK's default of 50 per client would let many subscriptions starve every other call.
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 5_000,
+      requestTimeout: 30_000,
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 1024 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 1024 }),
+    }),
   };
 }
 

@@ -97,7 +97,8 @@ export class ShardPoller {
     if (lease.checkpoint === SHARD_END) return 'shard-ended';
     const start = this.startPosition();
     this.log.info({ start }, 'shard poller started');
-    let reader = await this.retrying(() => this.deps.source.openReader(lease.shardId, start));
+    let reader = await this.open(start);
+    if (reader === 'gone') return (this.end ??= 'source-gone');
     if (reader === undefined) return this.end ?? 'stopped';
     let shardEnded = false;
     try {
@@ -107,8 +108,10 @@ export class ShardPoller {
           const read = await this.read(reader);
           if (read === 'gone') return (this.end ??= 'source-gone');
           if (read === 'reopen' || read === 'trimmed') {
-            reader = await this.reopen(reader, read === 'trimmed');
-            if (reader === undefined) break;
+            const reopened = await this.reopen(reader, read === 'trimmed');
+            if (reopened === 'gone') return (this.end ??= 'source-gone');
+            if (reopened === undefined) break;
+            reader = reopened;
             continue;
           }
           if (read !== undefined) {
@@ -170,7 +173,7 @@ export class ShardPoller {
    * StartingPosition), or at TRIM_HORIZON when the records we wanted were trimmed away: what
    * remains is the oldest there is.
    */
-  private async reopen(old: ShardReader, trimmed: boolean): Promise<ShardReader | undefined> {
+  private async reopen(old: ShardReader, trimmed: boolean): Promise<ShardReader | 'gone' | undefined> {
     await old.close().catch(() => undefined);
     const position: ReadPosition =
       trimmed || this.lastRead === undefined
@@ -178,7 +181,37 @@ export class ShardPoller {
           ? { type: 'TRIM_HORIZON' }
           : this.startPosition()
         : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: this.lastRead };
-    return this.retrying(() => this.deps.source.openReader(this.shardId, position));
+    return this.open(position);
+  }
+
+  /**
+   * Opens a reader, backing off on our transient faults. A stream that is gone ends the poller; a
+   * position whose records were trimmed (a checkpoint older than the retention) continues at
+   * TRIM_HORIZON, reported on the mapping, since the records in between no longer exist.
+   */
+  private async open(position: ReadPosition): Promise<ShardReader | 'gone' | undefined> {
+    for (let attempt = 1; !this.abort.signal.aborted; attempt += 1) {
+      try {
+        return await this.deps.source.openReader(this.shardId, position);
+      } catch (error) {
+        const code = error instanceof SluiceError ? error.code : undefined;
+        if (code === ErrorCode.SourceNotFound) {
+          this.deps.reportResult('PROBLEM: Stream not found');
+          this.log.error({ err: error }, 'stream is gone');
+          return 'gone';
+        }
+        if (code === ErrorCode.SourceTrimmed && position.type !== 'TRIM_HORIZON') {
+          this.deps.reportResult('PROBLEM: Records were trimmed from the stream before they were processed');
+          this.log.error({ err: error, position }, 'records trimmed before they were read; continuing at TRIM_HORIZON');
+          position = { type: 'TRIM_HORIZON' };
+          continue;
+        }
+        if (this.abort.signal.aborted) return undefined;
+        this.log.warn({ err: error, code, attempt }, 'opening the shard failed; backing off');
+        await this.pause(backoffDelay(attempt, this.deps.backoff));
+      }
+    }
+    return undefined;
   }
 
   /** Just after the checkpoint, or the initial position when the shard has none. */

@@ -144,6 +144,27 @@ describe('ShardPoller', () => {
     expect(results).toContain('PROBLEM: Records were trimmed from the stream before they were processed');
   });
 
+  it('ends as source-gone when an injected SourceNotFound refuses the shard, and reports it', async () => {
+    const { shard, poller, results } = setup();
+    shard.openFaults.push(fault(ErrorCode.SourceNotFound));
+    expect(await poller.start()).toBe('source-gone');
+    expect(results).toEqual(['PROBLEM: Stream not found']);
+  });
+
+  it('opens at TRIM_HORIZON when an injected trim makes its checkpoint unreadable', async () => {
+    const { shard, poller, source, delivered } = setup({}, '1002');
+    shard.openFaults.push(fault(ErrorCode.SourceTrimmed), fault(ErrorCode.SourceTransient));
+    shard.append(6);
+    shard.closed = true;
+    expect(await poller.start()).toBe('shard-ended');
+    expect(source.opened).toEqual([
+      { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '1002' },
+      { type: 'TRIM_HORIZON' },
+      { type: 'TRIM_HORIZON' },
+    ]);
+    expect(delivered()).toEqual(seqs(1000, 6));
+  });
+
   it('waits for the batching window before invoking a partial batch', async () => {
     const { shard, poller, dispatcher } = setup({ batchSize: 100, maximumBatchingWindowInSeconds: 1 });
     shard.append(3);

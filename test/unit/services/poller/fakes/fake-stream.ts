@@ -8,6 +8,8 @@ export class FakeShard {
   closed = false;
   /** Errors the next reads throw, in order (faults the emulators cannot produce). */
   readonly faults: SluiceError[] = [];
+  /** Errors the next openReader calls throw, in order. */
+  readonly openFaults: SluiceError[] = [];
 
   append(count: number, key: (i: number) => string = () => 'k'): void {
     const start = this.records.length;
@@ -33,6 +35,8 @@ export class FakeSource implements StreamSource {
   async openReader(shardId: string, position: ReadPosition): Promise<ShardReader> {
     this.opened.push(position);
     const shard = this.shards.get(shardId)!;
+    const openFault = shard.openFaults.shift();
+    if (openFault) throw openFault;
     let next =
       position.type === 'TRIM_HORIZON'
         ? 0
