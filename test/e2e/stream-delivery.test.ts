@@ -297,6 +297,50 @@ describe('Kinesis to function', () => {
       return m.LastProcessingResult === 'PROBLEM: Stream not found' ? m : undefined;
     }, { timeoutMs: 15_000, message: 'the deleted stream was never reported on the mapping' });
     expect(got.State).toBe('Enabled');
+
+    // Created again under the same name: the old stream's checkpoints are not the new one's.
+    await waitFor(async () => {
+      try {
+        await createTestStream(kinesis, name, 1);
+        return true;
+      } catch {
+        return false;
+      }
+    }, { timeoutMs: 15_000, message: 'the stream could not be created again' });
+    const again = await putJsonRecords(kinesis, name, ['a', 'b', 'c'], 500);
+    await waitForDelivery(arn, again.map((p) => p.n));
+    await waitFor(async () => (await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).LastProcessingResult === 'OK', {
+      message: 'the mapping never reported OK on the new stream',
+    });
+    await deleteMapping(uuid);
+  });
+
+  it('runs up to ParallelizationFactor batches of one shard at once, in order per partition key', async () => {
+    const name = uniqueName('flow-parallel');
+    const arn = await createTestStream(kinesis, name, 1);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    fn.respond = async (event) => {
+      if (event.Records[0]?.eventSourceARN !== arn) return { status: 200 };
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 60));
+      inFlight -= 1;
+      return { status: 200 };
+    };
+    const put = await putJsonRecords(kinesis, name, Array.from({ length: 90 }, (_, i) => `key-${i % 9}`));
+    const uuid = await createMapping({ EventSourceArn: arn, BatchSize: 3, ParallelizationFactor: 5 });
+    await waitForDelivery(arn, put.map((p) => p.n));
+    fn.respond = () => ({ status: 200 });
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(5);
+    const byKey = new Map<string, number[]>();
+    for (const r of receivedFrom(arn)) {
+      const { n, key } = decodeKinesisData(r);
+      byKey.set(key, [...(byKey.get(key) ?? []), n]);
+    }
+    expect(byKey.size).toBe(9);
+    for (const numbers of byKey.values()) expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
     await deleteMapping(uuid);
   });
 
