@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors/config-error.js';
+import { parseEnv } from './parse-env.js';
 import { envSchema } from './env.js';
 
 /**
@@ -31,12 +31,5 @@ export type DevEnv = Readonly<z.infer<typeof devEnvSchema>>;
 
 /** Parses the dev settings once; throws ConfigError naming the first bad variable, as loadConfig does. */
 export function loadDevEnv(env: NodeJS.ProcessEnv = process.env): DevEnv {
-  const result = devEnvSchema.safeParse(env);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const name = String(issue.path[0] ?? 'environment');
-    const value = env[name];
-    throw new ConfigError(`${name}=${JSON.stringify(value ?? '')}: ${issue.message}`);
-  }
-  return Object.freeze(result.data);
+  return parseEnv(devEnvSchema, env);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors/config-error.js';
+import { parseEnv } from './parse-env.js';
 
 /**
  * Every environment variable Sluice reads, parsed once at boot.
@@ -63,12 +63,5 @@ export type SluiceConfig = Readonly<Env>;
 
 /** Parses the environment once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SluiceConfig {
-  const result = envSchema.safeParse(env);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const name = String(issue.path[0] ?? 'environment');
-    const value = env[name];
-    throw new ConfigError(`${name}=${JSON.stringify(value ?? '')}: ${issue.message}`);
-  }
-  return Object.freeze(result.data);
+  return parseEnv(envSchema, env);
 }
