@@ -4,3 +4,4 @@ export { decideAfterAttempt, decideBeforeInvoke, recordAgeExceeded, type Attempt
 export { HttpInvoker, MAX_RESPONSE_BYTES, type HttpInvokerOptions } from './invokers/http-invoker.js';
 export { FakeInvoker, type FakeStep } from './invokers/fake-invoker.js';
 export { InvokerRegistry, type InvokerType } from './invokers/invoker-registry.js';
+export { RIE_INVOKE_PATH } from './invokers/http-invoker.js';

@@ -1,12 +1,20 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ErrorCode, SluiceError, type InvokeRequest, type InvokeResult, type Invoker } from '@sluice/shared';
+import { functionErrorResult, timedOutResult } from './function-error-result.js';
+import { isLambdaErrorBody } from './lambda-error-body.js';
 
 /**
  * Lambda's limit on a synchronous response: a larger answer is a function error.
  * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
  */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+
+/**
+ * The Runtime Interface Emulator's invoke path, served by every AWS Lambda container image.
+ * https://docs.aws.amazon.com/lambda/latest/dg/images-test.html
+ */
+export const RIE_INVOKE_PATH = '/2015-03-31/functions/function/invocations';
 
 export interface HttpInvokerOptions {
   /** Clock for durations (ms); injectable for tests. */
@@ -19,7 +27,12 @@ export interface HttpInvokerOptions {
  * as Lambda's Runtime Interface Emulator expects, over keep-alive connections.
  *
  * Classification (errors are data, decided here once):
- * - a 2xx answer is success; any other status is a function error ('Unhandled');
+ * - an `X-Amz-Function-Error` header (`Unhandled`, or the legacy `Handled`) is a function error of
+ *   that kind whatever the status, as the Invoke API reports one
+ *   (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html);
+ * - at the Runtime Interface Emulator's path (RIE_INVOKE_PATH), a 2xx whose body is a runtime error
+ *   object (`{errorType, errorMessage, ...}`) is a function error: the RIE sends no header;
+ * - otherwise a 2xx answer is success; any other status is a function error ('Unhandled');
  * - no answer within the function's Timeout, once the request reached it, is a function error with
  *   Lambda's "Task timed out after N.00 seconds" message (a timed-out function still costs a retry);
  * - no connection (refused, DNS, reset, unreachable before the timeout) before any response is
@@ -75,7 +88,7 @@ export class HttpInvoker implements Invoker {
 }
 
 type Outcome =
-  | { readonly kind: 'response'; readonly status: number; readonly body: string }
+  | { readonly kind: 'response'; readonly status: number; readonly body: string; readonly functionError: string | undefined }
   | { readonly kind: 'timeout' }
   | { readonly kind: 'too-large'; readonly status: number; readonly limit: number }
   | { readonly kind: 'broken'; readonly status: number; readonly error: Error }
@@ -129,7 +142,9 @@ function readResponse(res: IncomingMessage, maxBytes: number, finish: (o: Outcom
     if (size > maxBytes) return finish({ kind: 'too-large', status, limit: maxBytes });
     chunks.push(chunk);
   });
-  res.on('end', () => finish({ kind: 'response', status, body: Buffer.concat(chunks).toString('utf8') }));
+  const header = res.headers['x-amz-function-error'];
+  const functionError = Array.isArray(header) ? header[0] : header;
+  res.on('end', () => finish({ kind: 'response', status, body: Buffer.concat(chunks).toString('utf8'), functionError }));
   res.on('error', (error) => finish({ kind: 'broken', status, error }));
   res.on('close', () => {
     if (!res.complete) finish({ kind: 'broken', status, error: new Error('connection closed mid-response') });
@@ -140,19 +155,16 @@ function toResult(outcome: Outcome, request: InvokeRequest, durationMs: number):
   const { fn } = request;
   switch (outcome.kind) {
     case 'response': {
-      const ok = outcome.status >= 200 && outcome.status < 300;
-      // TODO(issue #4): X-Amz-Function-Error and errorType bodies with a 200 (Lambda's Invoke shape).
-      return { ...(ok ? {} : { functionError: 'Unhandled' as const }), payload: outcome.body, statusCode: outcome.status, durationMs };
+      const functionError = classifyResponse(outcome, url(request));
+      return { ...(functionError === undefined ? {} : { functionError }), payload: outcome.body, statusCode: outcome.status, durationMs };
     }
     case 'timeout':
-      // Lambda answers a timed-out invocation with 200, X-Amz-Function-Error: Unhandled and this body.
-      // https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
-      return lambdaError('Sandbox.Timedout', `RequestId: ${request.requestId} Error: Task timed out after ${fn.timeout.toFixed(2)} seconds`, 200, durationMs);
+      return timedOutResult(request.requestId, fn.timeout, durationMs);
     case 'too-large':
-      return lambdaError('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${outcome.limit} bytes).`, outcome.status, durationMs);
+      return functionErrorResult('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${outcome.limit} bytes).`, outcome.status, durationMs);
     case 'broken':
       // The function had started answering, so it ran: its broken answer is its error, not ours.
-      return lambdaError('Runtime.ResponseBroken', `RequestId: ${request.requestId} Error: response ended early (${outcome.error.message})`, outcome.status, durationMs);
+      return functionErrorResult('Runtime.ResponseBroken', `RequestId: ${request.requestId} Error: response ended early (${outcome.error.message})`, outcome.status, durationMs);
     case 'transport':
       throw new SluiceError(ErrorCode.InvokeTransport, `could not reach function ${fn.name}: ${describe(outcome.error)}`, {
         retryable: true,
@@ -163,8 +175,17 @@ function toResult(outcome: Outcome, request: InvokeRequest, durationMs: number):
   }
 }
 
-function lambdaError(errorType: string, errorMessage: string, statusCode: number, durationMs: number): InvokeResult {
-  return { functionError: 'Unhandled', payload: JSON.stringify({ errorType, errorMessage }), statusCode, durationMs };
+/** Whether (and how) an answer is a function error; see the class comment for the rules. */
+function classifyResponse(outcome: Extract<Outcome, { kind: 'response' }>, target: URL | undefined): 'Unhandled' | 'Handled' | undefined {
+  // Lambda's header values are Unhandled and Handled; anything else present still means failure.
+  if (outcome.functionError !== undefined && outcome.functionError !== '') return outcome.functionError === 'Handled' ? 'Handled' : 'Unhandled';
+  if (outcome.status < 200 || outcome.status >= 300) return 'Unhandled';
+  if (target?.pathname.endsWith(RIE_INVOKE_PATH) === true && isLambdaErrorBody(outcome.body)) return 'Unhandled';
+  return undefined;
+}
+
+function url(request: InvokeRequest): URL | undefined {
+  return request.fn.invoker.type === 'http' ? new URL(request.fn.invoker.url) : undefined;
 }
 
 function describe(error: Error): string {
