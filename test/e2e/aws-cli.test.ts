@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DeleteStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
+import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Sluice's Lambda-compatible API driven by the real AWS CLI v2, exactly as a user's shell would
@@ -108,19 +109,8 @@ async function createKinesisStream(): Promise<string> {
 
 async function createDynamoDbStream(): Promise<string> {
   const name = uniqueName('cli-table');
-  const created = await dynamodb.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }),
-  );
   tables.push(name);
-  const arn = created.TableDescription?.LatestStreamArn;
-  if (arn === undefined) throw new Error(`moto gave table ${name} no stream ARN`);
-  return arn;
+  return createTableWithStream(dynamodb, name, { keyName: 'pk' });
 }
 
 /** A fresh function registered with Sluice, so each mapping's (source, function) pair is unique. */

@@ -15,7 +15,8 @@ import {
   type ListEventSourceMappingsCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
@@ -67,17 +68,9 @@ async function createKinesisStream(name: string): Promise<string> {
 
 async function createTableStream(name: string): Promise<string> {
   const dynamodb = new DynamoDBClient({ region, credentials, endpoint: stack.motoEndpoint });
-  const created = await dynamodb.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-    }),
-  );
+  const arn = await createTableWithStream(dynamodb, name);
   dynamodb.destroy();
-  return created.TableDescription!.LatestStreamArn!;
+  return arn;
 }
 
 function create(input: Partial<CreateEventSourceMappingCommandInput>) {

@@ -9,13 +9,14 @@ import {
   type CreateEventSourceMappingCommandInput,
 } from '@aws-sdk/client-lambda';
 import { DeleteStreamCommand, DescribeStreamConsumerCommand, MergeShardsCommand, RegisterStreamConsumerCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
+import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import {
   REGION,
   createTestStream,
@@ -378,16 +379,7 @@ describe('DynamoDB Streams to function', () => {
   it('delivers INSERT, MODIFY and REMOVE in order with the images of the view type', async () => {
     const dynamodb = new DynamoDBClient({ region: REGION, credentials, endpoint: stack.motoEndpoint });
     const table = uniqueName('flow-table');
-    const created = await dynamodb.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
-    );
-    const streamArn = created.TableDescription!.LatestStreamArn!;
+    const streamArn = await createTableWithStream(dynamodb, table);
     const uuid = await createMapping({ EventSourceArn: streamArn });
     await dynamodb.send(new PutItemCommand({ TableName: table, Item: { id: { S: 'a' }, v: { N: '1' } } }));
     await dynamodb.send(new UpdateItemCommand({ TableName: table, Key: { id: { S: 'a' } }, UpdateExpression: 'SET v = :v', ExpressionAttributeValues: { ':v': { N: '2' } } }));

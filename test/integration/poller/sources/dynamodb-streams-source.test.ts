@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
   PutItemCommand,
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ErrorCode, type StreamRecord } from '@sluice/shared';
 import { DynamoDbStreamsSource } from '../../../../services/poller/src/sources/dynamodb-streams-source.js';
 import { uniqueName } from '../../../helpers/unique-name.js';
+import { createTableWithStream } from '../../../helpers/dynamodb-test-table.js';
 import { dynamoDbClient, dynamoDbStreamsClient, injectFault, readAll, recordCalls } from './source-test-kit.js';
 
 const stack = inject('stack');
@@ -32,16 +32,7 @@ afterAll(async () => {
 
 async function createTable(viewType: StreamViewType, name = uniqueName('tbl')): Promise<{ name: string; streamArn: string }> {
   tables.push(name);
-  const out = await dynamodb.send(
-    new CreateTableCommand({
-      TableName: name,
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
-    }),
-  );
-  return { name, streamArn: out.TableDescription!.LatestStreamArn! };
+  return { name, streamArn: await createTableWithStream(dynamodb, name, { viewType }) };
 }
 
 const bytes = new Uint8Array([0, 1, 2, 250]);
