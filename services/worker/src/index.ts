@@ -5,3 +5,5 @@ export { HttpInvoker, MAX_RESPONSE_BYTES, type HttpInvokerOptions } from './invo
 export { FakeInvoker, type FakeStep } from './invokers/fake-invoker.js';
 export { InvokerRegistry, type InvokerType } from './invokers/invoker-registry.js';
 export { RIE_INVOKE_PATH } from './invokers/http-invoker.js';
+export { LambdaInvoker, type LambdaInvokerOptions } from './invokers/lambda-invoker.js';
+export { classifyLambdaError } from './invokers/lambda-invoke-error.js';

@@ -21,6 +21,12 @@ export interface InvokeResult {
   readonly payload: string;
   readonly statusCode: number;
   readonly durationMs: number;
+  /**
+   * The invocation's log output when the invoker has it (local Node runtime, Lambda's Tail): at most
+   * the last 4 KB, as the Invoke API's `X-Amz-Log-Result` carries it
+   * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html).
+   */
+  readonly logTail?: string;
 }
 
 /** Calls a function wherever it runs; one implementation per invoker type (http, lambda, node). */
