@@ -6,8 +6,7 @@ import {
   LambdaClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
-import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -124,9 +123,8 @@ describe('function registry', () => {
 
   it('refuses to remove a function while a mapping uses it, and removes it afterwards', async () => {
     const stream = uniqueName('fn-stream');
-    const kinesis = new KinesisClient({ region, endpoint: stack.kinesisEndpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, requestHandler: new NodeHttpHandler() });
-    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
-    await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: stream });
+    const kinesis = kinesisClient(stack.kinesisEndpoint);
+    await createTestStream(kinesis, stream, 1);
     kinesis.destroy();
     const lambda = new LambdaClient({ region, endpoint: sluice.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const mapping = await lambda.send(

@@ -14,10 +14,9 @@ import {
   type EventSourceMappingConfiguration,
   type ListEventSourceMappingsCommandOutput,
 } from '@aws-sdk/client-lambda';
-import { CreateStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -59,11 +58,10 @@ async function registerFunction(name: string): Promise<void> {
 }
 
 async function createKinesisStream(name: string): Promise<string> {
-  const kinesis = new KinesisClient({ region, credentials, endpoint: stack.kinesisEndpoint, requestHandler: new NodeHttpHandler() });
-  await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
-  await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: name });
+  const kinesis = kinesisClient(stack.kinesisEndpoint);
+  const arn = await createTestStream(kinesis, name, 1);
   kinesis.destroy();
-  return `arn:aws:kinesis:${region}:${account}:stream/${name}`;
+  return arn;
 }
 
 async function createTableStream(name: string): Promise<string> {
