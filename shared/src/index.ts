@@ -34,6 +34,8 @@ export {
   type StreamBatchJob,
   type BatchOutcome,
   type DiscardCondition,
+  type SubBatch,
+  type BatchProgress,
 } from './queue/stream-batch-job.js';
 export type { Invoker, InvokeRequest, InvokeResult } from './invoker/invoker.js';
 export { backoffDelay, type BackoffOptions } from './retry/backoff.js';
@@ -52,3 +54,17 @@ export { buildKinesisStreamRecord, defaultInvokeIdentityArn, type KinesisRecordI
 export { buildDynamoDbStreamRecord, type DynamoDbRecordInput } from './events/dynamodb-record.js';
 export { toAttributeValueJson, type AttributeValueInput, type AttributeValueJson } from './events/dynamodb-attribute-value.js';
 export { defineLuaScript, runLuaScript } from './redis/lua-scripts.js';
+export { lambdaRecordPosition, type LambdaRecordPosition } from './stream/lambda-record-position.js';
+export {
+  buildStreamFailureRecord,
+  failureObjectKey,
+  type StreamFailureRecord,
+  type StreamFailureRecordInput,
+  type StreamBatchInfo,
+  type FailedResponse,
+} from './destinations/stream-failure-record.js';
+export { DestinationType, type Destination, type DestinationRouter, type FailureDelivery } from './destinations/destination.js';
+export { SqsDestination } from './destinations/sqs-destination.js';
+export { SnsDestination } from './destinations/sns-destination.js';
+export { S3Destination } from './destinations/s3-destination.js';
+export { AwsDestinationRouter } from './destinations/aws-destination-router.js';

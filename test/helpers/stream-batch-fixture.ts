@@ -23,6 +23,8 @@ export function buildStreamBatchJob(overrides: Partial<StreamBatchJob> = {}): St
     maximumRecordAgeInSeconds: -1,
     functionErrors: 0,
     enqueuedAt: now,
+    bisectBatchOnFunctionError: false,
+    functionResponseTypes: [],
     ...overrides,
   };
 }

@@ -3,15 +3,23 @@ import { UnrecoverableError } from 'bullmq';
 import {
   ErrorCode,
   SluiceError,
+  lambdaRecordPosition,
   streamBatchJobSchema,
   type BatchOutcome,
+  type BatchProgress,
+  type DestinationRouter,
+  type DiscardCondition,
+  type FailedResponse,
+  type SubBatch,
   type FunctionStore,
   type Invoker,
   type Logger,
   type SluiceMetrics,
   type StreamBatchJob,
 } from '@sluice/shared';
-import { decideAfterAttempt, decideBeforeInvoke, type AttemptResult, type RetryDecision } from './retry-policy.js';
+import { FailureReporter, subBatchBounds } from './failure-reporter.js';
+import { decideBeforeInvoke, type AttemptResult } from './retry-policy.js';
+import { planAfterAttempt, type SubBatchStep } from './sub-batch-plan.js';
 
 /** How much of a failed function's answer travels in the outcome (the destination record gets it). */
 const MAX_LAST_ERROR_CHARS = 4096;
@@ -28,6 +36,8 @@ export interface StreamBatchProcessorDeps {
   readonly invoker: Invoker;
   readonly logger: Logger;
   readonly metrics?: SluiceMetrics;
+  /** Where DestinationConfig.OnFailure records go; without it a mapping's destination cannot be reached. */
+  readonly destinations?: DestinationRouter;
   /** Epoch ms; injectable so record-age tests need no real waiting. */
   readonly now?: () => number;
   readonly newRequestId?: () => string;
@@ -36,9 +46,12 @@ export interface StreamBatchProcessorDeps {
 export type StreamBatchProcessor = (job: ProcessableJob, token?: string, signal?: AbortSignal) => Promise<BatchOutcome>;
 
 /**
- * The BullMQ processor of stream batches: one attempt per call. It returns the batch's final
- * outcome (succeeded, or discarded with Lambda's condition) or throws so BullMQ retries it after the
- * backoff; the poller awaits the final outcome, so the lane stays blocked meanwhile, as Lambda
+ * The BullMQ processor of stream batches. One call works through the job's pending sub-batches
+ * (the whole batch, bisect halves, a partial failure's remainder: sub-batch-plan.ts) in lane order
+ * until one needs a retry, and throws then so BullMQ retries the job after the backoff; progress is
+ * saved in the job data first. Discarded sub-batches go to the on-failure destination before the
+ * next one starts (a failing destination is retried the same way). It returns the batch's final
+ * outcome (succeeded, or discarded with Lambda's condition when any part was discarded); the poller awaits the final outcome, so the lane stays blocked meanwhile, as Lambda
  * pauses a shard on a failing batch (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html).
  *
  * Function errors are counted in the job's own data (functionErrors), because BullMQ's attempt
@@ -49,14 +62,19 @@ export type StreamBatchProcessor = (job: ProcessableJob, token?: string, signal?
 export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): StreamBatchProcessor {
   const now = deps.now ?? Date.now;
   const newRequestId = deps.newRequestId ?? randomUUID;
+  const reporter = new FailureReporter({
+    ...(deps.destinations ? { destinations: deps.destinations } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    newId: randomUUID,
+  });
 
-  async function attempt(batch: StreamBatchJob, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  async function attempt(batch: StreamBatchJob, sub: SubBatch, signal: AbortSignal | undefined): Promise<AttemptResult> {
     let fnName = batch.functionName;
     try {
       const fn = await deps.functions.get(batch.functionName);
       if (fn === undefined) return { kind: 'function-missing' };
       fnName = fn.name;
-      const payload = JSON.stringify({ Records: batch.records });
+      const payload = JSON.stringify({ Records: batch.records.slice(sub.start, sub.end) });
       const result = await deps.invoker.invoke({ fn, payload, requestId: newRequestId(), ...(signal ? { signal } : {}) });
       deps.metrics?.invocations.inc({ function: fn.name, outcome: result.functionError === undefined ? 'success' : 'function_error' });
       deps.metrics?.invokeDuration.observe({ function: fn.name }, result.durationMs / 1000);
@@ -71,43 +89,104 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
   return async (job, _token, signal) => {
     const batch = parseBatch(job);
     const log = deps.logger.child({ jobId: job.id, mappingId: batch.mappingId, shardId: batch.shardId, lane: batch.lane });
-    const early = decideBeforeInvoke(batch, now());
-    if (early !== undefined) return settle(job, batch, early, undefined, log);
-    const result = await attempt(batch, signal);
-    return settle(job, batch, decideAfterAttempt(batch, result, now()), result, log);
+    let progress = batch.progress ?? initialProgress(batch);
+    const save = async (next: BatchProgress, functionErrors: number) => {
+      // Saved before any retry or delivery, so a worker dying or another taking over resumes here.
+      await job.updateData({ ...batch, functionErrors, progress: next });
+    };
+    if (progress.undelivered !== undefined) progress = await deliver(job, batch, progress, save, log);
+    const sequenceNumbers = batch.records.map((r) => lambdaRecordPosition(batch.sourceKind, r).sequenceNumber ?? '');
+    while (progress.pending.length > 0) {
+      const [head, ...rest] = progress.pending as [SubBatch, ...SubBatch[]];
+      const limits = { ...batch, firstArrivalMs: subBatchBounds(batch, head).firstArrivalMs, functionErrors: head.functionErrors };
+      const early = decideBeforeInvoke(limits, now());
+      if (early !== undefined) {
+        progress = await discard(job, batch, { ...progress, pending: rest }, head, 'RecordAgeExceeded', undefined, save, log);
+        continue;
+      }
+      const result = await attempt(batch, head, signal);
+      const invocations = progress.invocations + (result.kind === 'not-invoked' ? 0 : 1);
+      const context = { job: batch, sequenceNumbers, firstArrivalMs: (sub: SubBatch) => subBatchBounds(batch, sub).firstArrivalMs, now: now() };
+      const step = planAfterAttempt(head, result, context);
+      switch (step.action) {
+        case 'succeeded':
+          progress = { ...progress, pending: rest, invocations };
+          if (rest.length > 0) await save(progress, rest[0]!.functionErrors);
+          log.debug({ invocations, start: head.start, end: head.end }, 'batch succeeded');
+          break;
+        case 'discard':
+          progress = await discard(job, batch, { ...progress, pending: rest, invocations }, step.sub, step.condition, result, save, log);
+          break;
+        case 'retry': {
+          const next = { ...progress, pending: [...step.replaceWith, ...rest], invocations };
+          await save(next, step.replaceWith[0]!.functionErrors);
+          deps.metrics?.retries.inc({ mapping: batch.mappingId, reason: step.reason });
+          const fields = { reason: step.reason, functionErrors: step.replaceWith[0]!.functionErrors, pending: next.pending.length, error: step.detail ?? describeFailure(batch, result) };
+          if (step.reason === 'function_error') log.info(fields, 'batch will be retried');
+          else log.warn(fields, 'batch will be retried');
+          throw retryError(batch, step, result);
+        }
+      }
+    }
+    return outcomeOf(progress);
   };
 
-  async function settle(
+  /** Records the discard (with its failure record) in the job, then delivers it. */
+  async function discard(
     job: ProcessableJob,
     batch: StreamBatchJob,
-    decision: RetryDecision,
+    progress: BatchProgress,
+    sub: SubBatch,
+    condition: DiscardCondition,
     result: AttemptResult | undefined,
+    save: (next: BatchProgress, functionErrors: number) => Promise<void>,
     log: Logger,
-  ): Promise<BatchOutcome> {
-    if (decision.action !== 'succeeded' && decision.functionErrors !== batch.functionErrors) {
-      // Saved before retrying, so the count survives this worker dying and another taking over.
-      await job.updateData({ ...batch, functionErrors: decision.functionErrors });
-    }
-    switch (decision.action) {
-      case 'succeeded':
-        log.debug({ invocations: decision.invocations }, 'batch succeeded');
-        return { status: 'succeeded', invocations: decision.invocations };
-      case 'discard': {
-        const lastError = result === undefined ? undefined : describeFailure(batch, result);
-        // TODO(issue #4): send the on-failure destination record (aws-facts.md 2.4) from here.
-        log.warn({ condition: decision.condition, functionErrors: decision.functionErrors, lastError }, 'batch discarded');
-        return { status: 'discarded', condition: decision.condition, invocations: decision.invocations, ...(lastError === undefined ? {} : { lastError }) };
-      }
-      case 'retry': {
-        deps.metrics?.retries.inc({ mapping: batch.mappingId, reason: decision.reason });
-        const reason = result === undefined ? 'unknown' : describeFailure(batch, result);
-        const fields = { reason: decision.reason, functionErrors: decision.functionErrors, error: reason };
-        if (decision.reason === 'function_error') log.info(fields, 'batch will be retried');
-        else log.warn(fields, 'batch will be retried');
-        throw retryError(batch, decision, result);
-      }
-    }
+  ): Promise<BatchProgress> {
+    const lastError = result === undefined ? undefined : describeFailure(batch, result);
+    const undelivered = reporter.build(batch, sub, condition, failedResponse(result), now());
+    const next: BatchProgress = { ...progress, discarded: { condition, ...(lastError === undefined ? {} : { lastError }) }, undelivered };
+    await save(next, sub.functionErrors);
+    log.warn({ condition, functionErrors: sub.functionErrors, start: sub.start, end: sub.end, lastError }, 'batch discarded');
+    return deliver(job, batch, next, save, log);
   }
+
+  /** Delivers the saved failure record; a failing destination throws, and BullMQ retries the job. */
+  async function deliver(
+    _job: ProcessableJob,
+    batch: StreamBatchJob,
+    progress: BatchProgress,
+    save: (next: BatchProgress, functionErrors: number) => Promise<void>,
+    log: Logger,
+  ): Promise<BatchProgress> {
+    const undelivered = progress.undelivered!;
+    const functionErrors = progress.pending[0]?.functionErrors ?? batch.functionErrors;
+    try {
+      await reporter.deliver(batch, undelivered, log);
+    } catch (error) {
+      // Never the function's budget: the sub-batches and their counts stay as they are.
+      await save({ ...progress, undelivered: { ...undelivered, attempts: undelivered.attempts + 1 } }, functionErrors);
+      throw error;
+    }
+    const { undelivered: _delivered, ...rest } = progress;
+    return rest;
+  }
+}
+
+function initialProgress(batch: StreamBatchJob): BatchProgress {
+  const whole: SubBatch = { start: 0, end: batch.records.length, functionErrors: batch.functionErrors, invocations: batch.functionErrors };
+  return { pending: [whole], invocations: batch.functionErrors };
+}
+
+function outcomeOf(progress: BatchProgress): BatchOutcome {
+  if (progress.discarded === undefined) return { status: 'succeeded', invocations: progress.invocations };
+  const { condition, lastError } = progress.discarded;
+  return { status: 'discarded', condition, invocations: progress.invocations, ...(lastError === undefined ? {} : { lastError }) };
+}
+
+/** The failed invocation's status for the failure record's responseContext. */
+function failedResponse(result: AttemptResult | undefined): FailedResponse | undefined {
+  if (result?.kind !== 'invoked') return result?.kind === 'function-missing' ? { statusCode: 404, functionError: 'Unhandled' } : undefined;
+  return { statusCode: result.result.statusCode, ...(result.result.functionError === undefined ? {} : { functionError: result.result.functionError }) };
 }
 
 /** The job payload is an edge: a malformed one is a bug upstream, and retrying cannot fix it. */
@@ -119,7 +198,8 @@ function parseBatch(job: ProcessableJob): StreamBatchJob {
   return parsed.data;
 }
 
-function describeFailure(batch: StreamBatchJob, result: AttemptResult): string {
+function describeFailure(batch: StreamBatchJob, result: AttemptResult | undefined): string {
+  if (result === undefined) return 'unknown';
   switch (result.kind) {
     case 'invoked':
       return result.result.payload.slice(0, MAX_LAST_ERROR_CHARS);
@@ -130,12 +210,12 @@ function describeFailure(batch: StreamBatchJob, result: AttemptResult): string {
   }
 }
 
-function retryError(batch: StreamBatchJob, decision: Extract<RetryDecision, { action: 'retry' }>, result: AttemptResult | undefined): SluiceError {
+function retryError(batch: StreamBatchJob, step: Extract<SubBatchStep, { action: 'retry' }>, result: AttemptResult | undefined): SluiceError {
   if (result?.kind === 'not-invoked' && result.error instanceof SluiceError) return result.error;
   const message =
-    decision.reason === 'function_error'
-      ? `function ${batch.functionName} failed (${decision.functionErrors} function errors so far)`
+    step.reason === 'function_error'
+      ? `function ${batch.functionName} failed (${step.replaceWith[0]?.functionErrors ?? 0} function errors so far)`
       : `function ${batch.functionName} was not invoked`;
-  const code = decision.reason === 'function_error' ? ErrorCode.FunctionError : ErrorCode.InvokeTransport;
+  const code = step.reason === 'function_error' ? ErrorCode.FunctionError : ErrorCode.InvokeTransport;
   return new SluiceError(code, message, { retryable: true, ...(result?.kind === 'not-invoked' ? { cause: result.error } : {}) });
 }

@@ -1,13 +1,16 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  AwsDestinationRouter,
   RedisFunctionStore,
   STREAM_BATCH_QUEUE,
   SluiceError,
   backoffDelay,
+  createAwsClients,
   createRedis,
   createRedisKeys,
   type BatchOutcome,
+  type DestinationRouter,
   type FunctionStore,
   type Invoker,
   type Logger,
@@ -35,6 +38,8 @@ export interface WorkerRoleDeps {
   readonly functionStore?: Pick<FunctionStore, 'get'>;
   /** Defaults to the invokers of this build (http). */
   readonly invoker?: Invoker;
+  /** Where on-failure records go; defaults to SQS, SNS and S3 clients at the configured endpoints. */
+  readonly destinations?: DestinationRouter;
   /** Epoch ms, for record age; injectable for tests. */
   readonly now?: () => number;
   /** Backoff jitter source. */
@@ -64,7 +69,10 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   const storeRedis = deps.functionStore === undefined ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
   const httpInvoker = deps.invoker === undefined ? new HttpInvoker() : undefined;
   const invoker = deps.invoker ?? new InvokerRegistry({ http: httpInvoker! });
+  const awsClients = deps.destinations === undefined ? createAwsClients(config) : undefined;
+  const destinations = deps.destinations ?? new AwsDestinationRouter(awsClients!);
   const processor = createStreamBatchProcessor({
+    destinations,
     functions: deps.functionStore ?? new RedisFunctionStore(storeRedis!, keys),
     invoker,
     logger,
@@ -97,6 +105,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
       stopping ??= (async () => {
         await worker.close();
         httpInvoker?.close();
+        awsClients?.destroy();
         await Promise.all([bullRedis.quit().catch(() => undefined), storeRedis?.quit().catch(() => undefined)]);
         logger.info('worker stopped');
       })();

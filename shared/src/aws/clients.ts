@@ -2,6 +2,8 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -14,6 +16,9 @@ export interface AwsClients {
   readonly dynamodbStreams: DynamoDBStreamsClient;
   readonly dynamodb: DynamoDBClient;
   readonly s3: S3Client;
+  /** On-failure destinations. */
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
   destroy(): void;
 }
 
@@ -40,13 +45,17 @@ export function createAwsClients(config: SluiceConfig): AwsClients {
   const dynamodbStreams = new DynamoDBStreamsClient(baseOptions(config, 'DYNAMODB_STREAMS'));
   const dynamodb = new DynamoDBClient(baseOptions(config, 'DYNAMODB'));
   const s3 = new S3Client({ ...baseOptions(config, 'S3'), forcePathStyle: endpointFor(config, 'S3') !== undefined });
+  const sqs = new SQSClient(baseOptions(config, 'SQS'));
+  const sns = new SNSClient(baseOptions(config, 'SNS'));
   return {
     kinesis,
     dynamodbStreams,
     dynamodb,
     s3,
+    sqs,
+    sns,
     destroy() {
-      for (const client of [kinesis, dynamodbStreams, dynamodb, s3]) client.destroy();
+      for (const client of [kinesis, dynamodbStreams, dynamodb, s3, sqs, sns]) client.destroy();
     },
   };
 }

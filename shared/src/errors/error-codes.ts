@@ -19,6 +19,8 @@ export const ErrorCode = {
   InvokeTransport: 'INVOKE_TRANSPORT',
   InvokerUnavailable: 'INVOKER_UNAVAILABLE',
   FunctionNotFound: 'FUNCTION_NOT_FOUND',
+  // On-failure destinations: always retried (with backoff), since the record must not be lost.
+  DestinationFailed: 'DESTINATION_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

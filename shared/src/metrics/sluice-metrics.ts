@@ -14,6 +14,12 @@ export function createSluiceMetrics(registry: Registry = new Registry()) {
     batches: new Counter({ name: 'sluice_batches_total', help: 'Batches finished, by outcome (succeeded, discarded)', labelNames: ['mapping', 'outcome'], registers }),
     invocations: new Counter({ name: 'sluice_invocations_total', help: 'Function invocations, by outcome (success, function_error, transport_error)', labelNames: ['function', 'outcome'], registers }),
     retries: new Counter({ name: 'sluice_retries_total', help: 'Batch retries, by reason (function_error, transport_error)', labelNames: ['mapping', 'reason'], registers }),
+    destinationDeliveries: new Counter({
+      name: 'sluice_destination_deliveries_total',
+      help: 'On-failure destination deliveries, by destination type (sqs, sns, s3) and outcome (delivered, failed)',
+      labelNames: ['mapping', 'type', 'outcome'],
+      registers,
+    }),
     millisBehindLatest: new Gauge({ name: 'sluice_millis_behind_latest', help: 'How far a shard reader is behind the tip of its shard', labelNames: ['mapping', 'shard'], registers }),
     leasesHeld: new Gauge({ name: 'sluice_leases_held', help: 'Shard leases this process holds', labelNames: ['mapping'], registers }),
     invokeDuration: new Histogram({

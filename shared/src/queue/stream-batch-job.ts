@@ -4,6 +4,44 @@ import { z } from 'zod';
 export const STREAM_BATCH_QUEUE = 'stream-batches';
 
 /**
+ * A contiguous slice `records[start, end)` of the job's batch that is invoked on its own: the whole
+ * batch at first, then bisect halves or the remainder after a partial batch failure.
+ * `functionErrors` spends MaximumRetryAttempts; `invocations` is how often its records were invoked
+ * (the failure record's approximateInvokeCount).
+ */
+export const subBatchSchema = z.object({
+  start: z.number().int().min(0),
+  end: z.number().int().min(1),
+  functionErrors: z.number().int().min(0),
+  invocations: z.number().int().min(0),
+});
+
+export type SubBatch = z.infer<typeof subBatchSchema>;
+
+/** Why a batch was given up on (the on-failure record's `condition`). */
+export const discardConditionSchema = z.enum(['RetryAttemptsExhausted', 'RecordAgeExceeded']);
+
+/**
+ * Everything a batch goes through happens inside its one job, and this is the job's place in it,
+ * saved with job.updateData before every retry so a worker crash or a takeover resumes here.
+ */
+export const batchProgressSchema = z.object({
+  /** Sub-batches still to invoke, in lane order: the head runs next. */
+  pending: z.array(subBatchSchema),
+  /** Function invocations of this job so far (answered, successfully or not). */
+  invocations: z.number().int().min(0),
+  /** The last sub-batch discarded, for the job's outcome. */
+  discarded: z.object({ condition: discardConditionSchema, lastError: z.string().optional() }).optional(),
+  /**
+   * A failure record (JSON) that is built but not yet delivered to the on-failure destination, and
+   * the records it covers (S3 gets them). Delivered before anything else on the next attempt.
+   */
+  undelivered: z.object({ record: z.string(), start: z.number().int().min(0), end: z.number().int().min(1), attempts: z.number().int().min(0) }).optional(),
+});
+
+export type BatchProgress = z.infer<typeof batchProgressSchema>;
+
+/**
  * One batch of one shard lane, as a BullMQ job. It carries everything a worker needs, so a worker
  * never reads the stream: the records in Lambda's format and the mapping's failure settings as
  * they were when the batch was read. Parsed with zod where the worker takes it off the queue.
@@ -28,12 +66,19 @@ export const streamBatchJobSchema = z.object({
   /** Function errors so far: they spend MaximumRetryAttempts; transport faults do not. */
   functionErrors: z.number().int().min(0).default(0),
   enqueuedAt: z.number(),
+  /** BisectBatchOnFunctionError: a failed batch is split in two and each half retried. */
+  bisectBatchOnFunctionError: z.boolean().default(false),
+  /** FunctionResponseTypes: with ReportBatchItemFailures the function's `batchItemFailures` count. */
+  functionResponseTypes: z.array(z.literal('ReportBatchItemFailures')).default([]),
+  /** DestinationConfig.OnFailure.Destination: an SQS queue, SNS topic or S3 bucket ARN. */
+  onFailureDestination: z.string().optional(),
+  /** Where the job is inside its batch; absent until the first attempt saves it. */
+  progress: batchProgressSchema.optional(),
 });
 
 export type StreamBatchJob = z.infer<typeof streamBatchJobSchema>;
 
-/** Why a batch was given up on (the on-failure record's `condition`). */
-export type DiscardCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded';
+export type DiscardCondition = z.infer<typeof discardConditionSchema>;
 
 /** A batch's final outcome: the job's return value. The poller checkpoints past it either way. */
 export type BatchOutcome =

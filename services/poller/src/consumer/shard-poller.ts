@@ -271,6 +271,9 @@ export class ShardPoller {
       maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
       functionErrors: 0,
       enqueuedAt: this.now(),
+      bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
+      functionResponseTypes: [...mapping.functionResponseTypes],
+      ...(mapping.onFailureDestination === undefined ? {} : { onFailureDestination: mapping.onFailureDestination }),
     };
     const result = await this.retrying(() => this.deps.dispatcher.dispatch(job, this.abort.signal));
     if (result === undefined) return; // stopping: the job stays queued for whoever owns the shard next
