@@ -1,0 +1,170 @@
+/**
+ * Bench 1: end-to-end drain of a pre-filled 4-shard stream to a no-op HTTP function, against the
+ * emulator's own raw GetRecords drain of the same stream, measured in the same run.
+ *
+ *   node --import tsx bench/drain.ts      (after npm run build)
+ *
+ * The stream is pre-filled once. One untimed raw drain warms kinesis-local's JIT up (its first
+ * GetRecords pass is much slower than later ones); then each round drains it raw and then through
+ * Sluice, with a new mapping reading from TRIM_HORIZON (deleted after its round). Sluice runs on its
+ * default settings. BENCH_SHARDS (4), BENCH_RECORDS_PER_SHARD (2500), BENCH_BATCH_SIZE (100),
+ * BENCH_ROUNDS (3) change the shape; BENCH_KINESIS_PROXY=1 routes Sluice's Kinesis calls through a
+ * counting proxy (a diagnostic: it adds a hop Sluice's reads pay and the raw loop does not).
+ */
+import { randomBytes } from 'node:crypto';
+import { startBenchStack } from './lib/stack.js';
+import { createStream, kinesisClient, prefill, rawDrain } from './lib/kinesis.js';
+import { startNoopFunction } from './lib/function.js';
+import { settingsLine, startSluice } from './lib/sluice.js';
+import { diffCounts, startKinesisProxy, type CallCounts, type KinesisProxy } from './lib/kinesis-proxy.js';
+import { jobTimings, readFinishedJobs, type JobTimings } from './lib/jobs.js';
+import { fixed, loadLine, percentile, printTable, processCpuSeconds, stamp } from './lib/report.js';
+
+const SHARDS = Number(process.env.BENCH_SHARDS ?? 4);
+const PER_SHARD = Number(process.env.BENCH_RECORDS_PER_SHARD ?? 2500);
+const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Raw GetRecords Limit: the Kinesis maximum, which is also what Sluice's poller asks for. */
+const RAW_LIMIT = 10_000;
+const TARGET = 0.8;
+const PAD = 'x'.repeat(100);
+const DRAIN_TIMEOUT_MS = 120_000;
+
+interface Round {
+  readonly rawMs: number;
+  readonly rawKinesisCpuS: number;
+  readonly sluiceMs: number;
+  readonly firstMs: number;
+  readonly invocations: number;
+  readonly duplicates: number;
+  readonly sluiceCpuS: number;
+  readonly kinesisCpuS: number;
+  readonly jobs: JobTimings;
+  readonly calls: CallCounts | undefined;
+}
+
+/** What the function saw of the round in progress. */
+interface RoundState {
+  readonly seen: Set<number>;
+  duplicates: number;
+  first?: number;
+  last: number;
+  done: () => void;
+}
+
+const rate = (records: number, ms: number) => records / (ms / 1000);
+
+async function main(): Promise<void> {
+  const run = randomBytes(3).toString('hex');
+  const total = SHARDS * PER_SHARD;
+  console.log(`[${stamp()}] drain bench: ${SHARDS} shards x ${PER_SHARD} records, BatchSize ${BATCH_SIZE}, ${ROUNDS} rounds, ${settingsLine()}; ${loadLine()}`);
+  const stack = await startBenchStack();
+  const kinesis = kinesisClient(stack.kinesisEndpoint);
+  let round: RoundState | undefined;
+  const fn = await startNoopFunction(({ payload, receivedAt }) => {
+    if (round === undefined) return;
+    round.first ??= receivedAt;
+    if (round.seen.has(payload.n)) round.duplicates += 1;
+    else {
+      round.seen.add(payload.n);
+      round.last = receivedAt;
+      if (round.seen.size === total) round.done();
+    }
+  });
+  const prefix = `bench-drain-${run}`;
+  const proxy: KinesisProxy | undefined = process.env.BENCH_KINESIS_PROXY === '1' ? await startKinesisProxy(stack.kinesisEndpoint) : undefined;
+  const sluice = await startSluice({ redisUrl: stack.redisUrl, kinesisEndpoint: proxy?.endpoint ?? stack.kinesisEndpoint, prefix });
+  const functionName = `bench-noop-${run}`;
+  try {
+    await sluice.registerFunction(functionName, fn.url);
+    const stream = await createStream(kinesis, `bench-drain-${run}`, SHARDS);
+    const putStarted = performance.now();
+    const counts = await prefill(kinesis, stream, PER_SHARD, PAD);
+    const putMs = performance.now() - putStarted;
+    console.log(`[${stamp()}] pre-filled ${total} records in ${fixed(putMs / 1000, 1)} s (${fixed(rate(total, putMs))} records/s put)`);
+    const warmup = await rawDrain(kinesis, stream, counts, RAW_LIMIT);
+    console.log(`[${stamp()}] warm-up raw drain (not counted): ${fixed(warmup.ms)} ms, ${fixed(rate(total, warmup.ms))} records/s`);
+
+    const rounds: Round[] = [];
+    for (let r = 1; r <= ROUNDS; r += 1) {
+      const rawCpuBefore = processCpuSeconds(stack.kinesisPid);
+      const raw = await rawDrain(kinesis, stream, counts, RAW_LIMIT);
+      const rawKinesisCpuS = processCpuSeconds(stack.kinesisPid) - rawCpuBefore;
+      const invocationsBefore = fn.invocations();
+      const state: RoundState = { seen: new Set<number>(), duplicates: 0, last: 0, done: () => undefined };
+      const done = new Promise<void>((resolve, reject) => {
+        state.done = resolve;
+        setTimeout(() => reject(new Error(`Sluice delivered ${state.seen.size} of ${total} records within ${DRAIN_TIMEOUT_MS} ms`)), DRAIN_TIMEOUT_MS).unref();
+      });
+      round = state;
+      const callsBefore = proxy?.counts();
+      const cpuBefore = [processCpuSeconds(sluice.pid), processCpuSeconds(stack.kinesisPid)] as const;
+      const createdAt = performance.now();
+      const uuid = await sluice.createMapping({ FunctionName: functionName, EventSourceArn: stream.arn, StartingPosition: 'TRIM_HORIZON', BatchSize: BATCH_SIZE });
+      await done;
+      const cpuAfter = [processCpuSeconds(sluice.pid), processCpuSeconds(stack.kinesisPid)] as const;
+      const calls = proxy === undefined ? undefined : diffCounts(proxy.counts(), callsBefore!);
+      round = undefined;
+      const result: Round = {
+        rawMs: raw.ms,
+        rawKinesisCpuS,
+        sluiceMs: state.last - createdAt,
+        firstMs: state.first! - createdAt,
+        invocations: fn.invocations() - invocationsBefore,
+        duplicates: state.duplicates,
+        sluiceCpuS: cpuAfter[0] - cpuBefore[0],
+        kinesisCpuS: cpuAfter[1] - cpuBefore[1],
+        jobs: jobTimings(await readFinishedJobs(stack.redisUrl, prefix, uuid)),
+        calls,
+      };
+      rounds.push(result);
+      console.log(
+        `[${stamp()}] round ${r}: raw ${fixed(raw.ms)} ms, Sluice ${fixed(result.sluiceMs)} ms (first invocation after ${fixed(result.firstMs)} ms), ratio ${fixed(rate(total, result.sluiceMs) / rate(total, raw.ms), 2)}`,
+      );
+      if (calls !== undefined) console.log(`  Sluice's Kinesis calls during the drain: ${JSON.stringify(calls.byOperation)}, empty GetRecords ${calls.emptyGetRecords}`);
+      await sluice.deleteMapping(uuid);
+    }
+
+    const rows = rounds.flatMap((x, i) => {
+      const ratio = rate(total, x.sluiceMs) / rate(total, x.rawMs);
+      const steady = x.sluiceMs - x.firstMs;
+      return [
+        [`${i + 1}`, 'raw GetRecords loop (baseline)', fixed(x.rawMs), fixed(rate(total, x.rawMs)), '1.00'],
+        [`${i + 1}`, 'Sluice: mapping created -> every record seen', fixed(x.sluiceMs), fixed(rate(total, x.sluiceMs)), fixed(ratio, 2)],
+        [`${i + 1}`, '  of which created -> first invocation', fixed(x.firstMs), '', ''],
+        [`${i + 1}`, '  of which first -> last invocation', fixed(steady), fixed(rate(total, steady)), fixed(rate(total, steady) / rate(total, x.rawMs), 2)],
+      ];
+    });
+    printTable(
+      `Drain of ${total} records (${SHARDS} shards x ${PER_SHARD}, ${PAD.length + 20} B each) on kinesis-local; raw Limit ${RAW_LIMIT}, Sluice BatchSize ${BATCH_SIZE}`,
+      ['round', 'run', 'time (ms)', 'records/s', 'ratio to raw'],
+      rows,
+    );
+    printTable(
+      'Where a Sluice batch spends its time (ms, from the BullMQ job hashes; p50 / p95 / mean over all batches of the round)',
+      ['round', 'batches', 'cut -> added', 'added -> worker start', 'worker start -> finish', 'finish -> next cut (same shard)', 'Sluice CPU', 'kinesis-local CPU'],
+      rounds.map((x, i) => [
+        `${i + 1}`,
+        `${x.jobs.batches} (${x.invocations} invocations, ${x.duplicates} dup)`,
+        `${fixed(x.jobs.add.p50)} / ${fixed(x.jobs.add.p95)} / ${fixed(x.jobs.add.mean)}`,
+        `${fixed(x.jobs.queued.p50)} / ${fixed(x.jobs.queued.p95)} / ${fixed(x.jobs.queued.mean)}`,
+        `${fixed(x.jobs.processing.p50)} / ${fixed(x.jobs.processing.p95)} / ${fixed(x.jobs.processing.mean)}`,
+        `${fixed(x.jobs.turnaround.p50)} / ${fixed(x.jobs.turnaround.p95)} / ${fixed(x.jobs.turnaround.mean)}`,
+        `${fixed(x.sluiceCpuS, 2)} s`,
+        `${fixed(x.kinesisCpuS, 2)} s (raw drain: ${fixed(x.rawKinesisCpuS, 2)} s)`,
+      ]),
+    );
+    const ratios = rounds.map((x) => rate(total, x.sluiceMs) / rate(total, x.rawMs)).sort((a, b) => a - b);
+    const median = percentile(ratios, 50);
+    console.log(`target: Sluice >= ${TARGET} of raw -> ${median >= TARGET ? 'MET' : 'MISSED'} (median of ${ROUNDS} rounds ${fixed(median, 2)}; rounds ${rounds.map((x) => fixed(rate(total, x.sluiceMs) / rate(total, x.rawMs), 2)).join(', ')})`);
+    console.log(`[${stamp()}] done; ${loadLine()}`);
+  } finally {
+    kinesis.destroy();
+    await sluice.stop();
+    await fn.close();
+    await proxy?.close();
+    await stack.stop();
+  }
+}
+
+await main();

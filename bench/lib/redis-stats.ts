@@ -1,0 +1,30 @@
+import type { Redis } from 'ioredis';
+
+export interface RedisStats {
+  /** INFO stats total_commands_processed. */
+  readonly totalCommands: number;
+  /** INFO commandstats calls per command (commands run inside Lua scripts count here too). */
+  readonly calls: Record<string, number>;
+}
+
+/** The bench's own reads: each snapshot sends INFO stats and INFO commandstats (2 commands). */
+export const COMMANDS_PER_SNAPSHOT = 2;
+
+export async function redisStats(redis: Redis): Promise<RedisStats> {
+  const stats = await redis.info('stats');
+  const commandstats = await redis.info('commandstats');
+  const totalCommands = Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? Number.NaN);
+  const calls: Record<string, number> = {};
+  for (const match of commandstats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[match[1]!] = Number(match[2]);
+  return { totalCommands, calls };
+}
+
+/** after - before, less the bench's own INFO commands. */
+export function diffStats(after: RedisStats, before: RedisStats): RedisStats {
+  const calls: Record<string, number> = {};
+  for (const [name, n] of Object.entries(after.calls)) {
+    const d = n - (before.calls[name] ?? 0) - (name === 'info' ? COMMANDS_PER_SNAPSHOT : 0);
+    if (d > 0) calls[name] = d;
+  }
+  return { totalCommands: after.totalCommands - before.totalCommands - COMMANDS_PER_SNAPSHOT, calls };
+}
