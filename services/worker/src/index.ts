@@ -7,3 +7,4 @@ export { InvokerRegistry, type InvokerType } from './invokers/invoker-registry.j
 export { RIE_INVOKE_PATH } from './invokers/http-invoker.js';
 export { LambdaInvoker, type LambdaInvokerOptions } from './invokers/lambda-invoker.js';
 export { classifyLambdaError } from './invokers/lambda-invoke-error.js';
+export { NodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js';
