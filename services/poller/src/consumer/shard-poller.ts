@@ -8,16 +8,16 @@ import {
   type EventSourceMapping,
   type Logger,
   type SluiceMetrics,
-  type StreamBatchJob,
   type StreamRecord,
 } from '@sluice/shared';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { LeaseStore } from '../leases/lease-store.js';
 import { SHARD_END, type ShardLease } from '../leases/shard-lease.js';
 import type { ReadPosition, ShardReader, StreamSource } from '../sources/stream-source.js';
-import { MAX_PAYLOAD_BYTES, isBatchReady, takeBatch, type BatchLimits } from './batcher.js';
+import { MAX_PAYLOAD_BYTES, type BatchLimits } from './batcher.js';
+import { buildBatchJob } from './batch-job.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
-import { laneOf } from './lanes.js';
+import { LaneSet } from './lane-set.js';
 import { processingResult } from './processing-result.js';
 
 /** How a shard poller ended; the scheduler decides what follows (release, delete, children). */
@@ -53,9 +53,7 @@ const READ_LIMIT = 10_000;
 export class ShardPoller {
   private readonly abort = new AbortController();
   private readonly tracker = new CheckpointTracker();
-  private readonly lanes: StreamRecord[][] = [];
-  private readonly inFlight = new Map<number, Promise<void>>();
-  private readonly windowStart = new Map<number, number>();
+  private readonly lanes: LaneSet;
   private readonly now: () => number;
   private readonly log: Logger;
   private wake: (() => void) | undefined;
@@ -68,6 +66,7 @@ export class ShardPoller {
 
   constructor(private readonly deps: ShardPollerDeps) {
     this.now = deps.now ?? Date.now;
+    this.lanes = new LaneSet(this.now, () => this.wake?.());
     this.log = deps.logger.child({ mappingId: deps.lease.scope.mappingId, shardId: deps.lease.shardId });
   }
 
@@ -122,7 +121,7 @@ export class ShardPoller {
           }
         }
         this.dispatchReadyLanes(shardEnded);
-        if (shardEnded && this.tracker.pendingCount === 0 && this.inFlight.size === 0) {
+        if (shardEnded && this.tracker.pendingCount === 0 && this.lanes.inFlightCount === 0) {
           await this.writeCheckpoint(SHARD_END);
           return (this.end ??= 'shard-ended');
         }
@@ -131,7 +130,7 @@ export class ShardPoller {
       return this.end ?? 'stopped';
     } finally {
       await reader?.close().catch(() => undefined);
-      await Promise.allSettled(this.inFlight.values());
+      await this.lanes.settled();
       await this.checkpointChain;
     }
   }
@@ -224,62 +223,24 @@ export class ShardPoller {
     if (records.length === 0) return;
     const mapping = this.deps.mapping();
     this.tracker.add(records.map((r) => r.sequenceNumber));
-    for (const record of records) {
-      const lane = laneOf(record.partitionKey, mapping.parallelizationFactor);
-      (this.lanes[lane] ??= []).push(record);
-      if (!this.windowStart.has(lane)) this.windowStart.set(lane, this.now());
-    }
+    this.lanes.push(records, mapping.parallelizationFactor);
     this.lastRead = records.at(-1)!.sequenceNumber;
     this.deps.metrics.recordsRead.inc({ mapping: mapping.uuid, shard: this.shardId }, records.length);
   }
 
   private dispatchReadyLanes(shardEnded: boolean): void {
-    const limits = this.limits();
-    const now = this.now();
-    this.lanes.forEach((buffer, lane) => {
-      if (this.inFlight.has(lane) || this.abort.signal.aborted) return;
-      if (!isBatchReady(buffer, limits, this.windowStart.get(lane) ?? now, now, shardEnded)) return;
-      const batch = takeBatch(buffer, limits);
-      buffer.splice(0, batch.length);
-      const flight = this.runBatch(lane, batch).finally(() => {
-        this.inFlight.delete(lane);
-        // The next window of this lane starts when this invocation completes (AWS's rule).
-        if ((this.lanes[lane]?.length ?? 0) > 0) this.windowStart.set(lane, this.now());
-        else this.windowStart.delete(lane);
-        this.wake?.();
-      });
-      this.inFlight.set(lane, flight);
-    });
+    if (this.abort.signal.aborted) return;
+    this.lanes.dispatchReady(this.limits(), shardEnded, (lane, batch) => this.runBatch(lane, batch));
   }
 
   private async runBatch(lane: number, batch: StreamRecord[]): Promise<void> {
     const mapping = this.deps.mapping();
-    const job: StreamBatchJob = {
-      mappingId: mapping.uuid,
-      functionName: mapping.functionName,
-      functionArn: mapping.functionArn,
-      eventSourceArn: mapping.eventSourceArn,
-      sourceKind: mapping.sourceKind,
-      shardId: this.shardId,
-      lane,
-      records: batch.map((r) => ({ ...r.lambdaRecord })),
-      firstSequenceNumber: batch[0]!.sequenceNumber,
-      lastSequenceNumber: batch.at(-1)!.sequenceNumber,
-      firstArrivalMs: batch[0]!.approximateArrivalMs,
-      lastArrivalMs: batch.at(-1)!.approximateArrivalMs,
-      maximumRetryAttempts: mapping.maximumRetryAttempts,
-      maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
-      functionErrors: 0,
-      enqueuedAt: this.now(),
-      bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
-      functionResponseTypes: [...mapping.functionResponseTypes],
-      ...(mapping.onFailureDestination === undefined ? {} : { onFailureDestination: mapping.onFailureDestination }),
-    };
+    const job = buildBatchJob(mapping, this.shardId, lane, batch, this.now());
     const result = await this.retrying(() => this.deps.dispatcher.dispatch(job, this.abort.signal));
     if (result === undefined) return; // stopping: the job stays queued for whoever owns the shard next
     const covered = batch.filter((r) => compareSequenceNumbers(r.sequenceNumber, result.lastSequenceNumber) <= 0);
     const uncovered = batch.slice(covered.length);
-    if (uncovered.length > 0) this.lanes[lane]!.unshift(...uncovered);
+    this.lanes.putBack(lane, uncovered);
     const checkpoint = this.tracker.complete(covered.map((r) => r.sequenceNumber));
     this.deps.metrics.batches.inc({ mapping: mapping.uuid, outcome: result.outcome.status });
     const last = covered.at(-1) ?? batch.at(-1)!;
@@ -325,13 +286,8 @@ export class ShardPoller {
    * doubles the wait up to pollIntervalMs, so idle shards stay cheap for the stream service.
    */
   private async idle(): Promise<void> {
-    const limits = this.limits();
-    let waitMs = Math.min(this.deps.pollIntervalMs, FIRST_IDLE_POLL_MS * 2 ** Math.min(this.emptyReads, 16));
-    if (limits.windowMs > 0) {
-      for (const [lane, startedAt] of this.windowStart) {
-        if (!this.inFlight.has(lane)) waitMs = Math.min(waitMs, Math.max(0, startedAt + limits.windowMs - this.now()));
-      }
-    }
+    const backoffMs = Math.min(this.deps.pollIntervalMs, FIRST_IDLE_POLL_MS * 2 ** Math.min(this.emptyReads, 16));
+    const waitMs = Math.min(backoffMs, this.lanes.msUntilNextWindow(this.limits().windowMs));
     await this.pause(waitMs);
   }
 

@@ -16,6 +16,8 @@ const baseMapping = {
   parallelizationFactor: 1,
   maximumRetryAttempts: -1,
   maximumRecordAgeInSeconds: -1,
+  bisectBatchOnFunctionError: false,
+  functionResponseTypes: [],
 } as EventSourceMapping;
 
 function setup(over: Partial<EventSourceMapping> = {}, checkpoint?: string) {
@@ -34,7 +36,7 @@ function setup(over: Partial<EventSourceMapping> = {}, checkpoint?: string) {
     initialPosition: { type: 'TRIM_HORIZON' },
     reportResult: (r) => results.push(r),
     metrics: createSluiceMetrics(),
-    logger: createLogger({ level: 'silent' }),
+    logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
     pollIntervalMs: 5,
     backoff: { baseMs: 1, maxMs: 5 },
   });
