@@ -9,6 +9,7 @@ import {
   createAwsClients,
   createRedis,
   createRedisKeys,
+  endpointFor,
   type BatchOutcome,
   type DestinationRouter,
   type FunctionStore,
@@ -20,6 +21,8 @@ import {
 } from '@sluice/shared';
 import { HttpInvoker } from './invokers/http-invoker.js';
 import { InvokerRegistry } from './invokers/invoker-registry.js';
+import { LambdaInvoker } from './invokers/lambda-invoker.js';
+import { NodeRuntime } from './runtime/node-runtime.js';
 import { createStreamBatchProcessor } from './stream-batch-processor.js';
 
 /**
@@ -36,7 +39,7 @@ export interface WorkerRoleDeps {
   readonly createRedis?: (url: string, options: { forBullmq: boolean }) => Redis;
   /** Where function names resolve; defaults to the registry in Redis. */
   readonly functionStore?: Pick<FunctionStore, 'get'>;
-  /** Defaults to the invokers of this build (http). */
+  /** Defaults to the invokers of this build (http, lambda, node). */
   readonly invoker?: Invoker;
   /** Where on-failure records go; defaults to SQS, SNS and S3 clients at the configured endpoints. */
   readonly destinations?: DestinationRouter;
@@ -67,8 +70,8 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   // The function store has its own connection: ioredis' auto-pipelining loses scripts defined on a
   // connection that already has a pipeline queued (redis/ioredis#1931), which BullMQ's traffic makes likely.
   const storeRedis = deps.functionStore === undefined ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
-  const httpInvoker = deps.invoker === undefined ? new HttpInvoker() : undefined;
-  const invoker = deps.invoker ?? new InvokerRegistry({ http: httpInvoker! });
+  const invokers = deps.invoker === undefined ? createInvokers(config) : undefined;
+  const invoker = deps.invoker ?? new InvokerRegistry(invokers!);
   const awsClients = deps.destinations === undefined ? createAwsClients(config) : undefined;
   const destinations = deps.destinations ?? new AwsDestinationRouter(awsClients!);
   const processor = createStreamBatchProcessor({
@@ -104,7 +107,10 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     stop() {
       stopping ??= (async () => {
         await worker.close();
-        httpInvoker?.close();
+        // After worker.close(): no invocation is running, so the Node environments can go.
+        invokers?.http.close();
+        invokers?.lambda.close();
+        invokers?.node.close();
         awsClients?.destroy();
         await Promise.all([bullRedis.quit().catch(() => undefined), storeRedis?.quit().catch(() => undefined)]);
         logger.info('worker stopped');
@@ -112,4 +118,14 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
       return stopping;
     },
   };
+}
+
+/** The invokers a worker owns, one per invoker type, each closed on stop. */
+function createInvokers(config: SluiceConfig) {
+  const lambdaEndpoint = endpointFor(config, 'LAMBDA');
+  return {
+    http: new HttpInvoker(),
+    lambda: new LambdaInvoker({ region: config.AWS_REGION, ...(lambdaEndpoint === undefined ? {} : { endpoint: lambdaEndpoint }) }),
+    node: new NodeRuntime({ functionsDir: config.SLUICE_FUNCTIONS_DIR, idleMs: config.SLUICE_NODE_IDLE_MS, region: config.AWS_REGION }),
+  } as const;
 }

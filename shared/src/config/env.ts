@@ -56,6 +56,10 @@ export const envSchema = z.object({
   SLUICE_RETRY_MAX_MS: intFromEnv(1, 3_600_000).default(60_000),
   // A dead worker's batches go to another worker after about this long (BullMQ's lock, renewed at half).
   SLUICE_WORKER_LOCK_MS: intFromEnv(200, 600_000).default(30_000),
+  // Where a node function's Module path resolves, as Lambda resolves its handler in /var/task.
+  SLUICE_FUNCTIONS_DIR: z.string().min(1).default(process.cwd()),
+  // An idle Node execution environment is reaped after this long; Lambda keeps idle ones for minutes.
+  SLUICE_NODE_IDLE_MS: intFromEnv(100, 3_600_000).default(300_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -4,8 +4,8 @@ export type InvokerType = InvokerConfig['type'];
 
 /**
  * Picks the invoker a function names (`fn.invoker.type`) and is itself an Invoker, so the
- * processor needs one. Types this build cannot call throw InvokerUnavailable: that is our gap, not
- * the function's error, so the batch waits (without spending its retries) for a worker that can.
+ * processor needs one. A type the registry was built without throws InvokerUnavailable: that is our
+ * gap, not the function's error, so the batch waits (without spending its retries) for a worker that can.
  */
 export class InvokerRegistry implements Invoker {
   constructor(private readonly invokers: Partial<Record<InvokerType, Invoker>>) {}
@@ -13,8 +13,7 @@ export class InvokerRegistry implements Invoker {
   invokerFor(fn: FunctionDefinition): Invoker {
     const invoker = this.invokers[fn.invoker.type];
     if (invoker !== undefined) return invoker;
-    const when = fn.invoker.type === 'http' ? '' : ' (lambda and node invokers arrive with issue #4)';
-    throw new SluiceError(ErrorCode.InvokerUnavailable, `function ${fn.name}: no ${fn.invoker.type} invoker in this build${when}`);
+    throw new SluiceError(ErrorCode.InvokerUnavailable, `function ${fn.name}: no ${fn.invoker.type} invoker in this worker`);
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
