@@ -5,20 +5,28 @@ import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
 import { FakeLeaseStore, fakeLease } from '../fakes/fake-leases.js';
 import { FakeShard, FakeSource, fault } from '../fakes/fake-stream.js';
 
-const baseMapping = {
+const baseMapping: EventSourceMapping = {
   uuid: 'mapping-1',
-  functionName: 'f',
-  functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
   eventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',
   sourceKind: 'kinesis',
+  functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+  functionName: 'f',
+  state: 'Enabled',
+  stateTransitionReason: 'User action',
+  lastProcessingResult: 'No records processed',
+  lastModified: 0,
+  enabled: true,
   batchSize: 10,
   maximumBatchingWindowInSeconds: 0,
   parallelizationFactor: 1,
-  maximumRetryAttempts: -1,
+  startingPosition: 'TRIM_HORIZON',
   maximumRecordAgeInSeconds: -1,
   bisectBatchOnFunctionError: false,
+  maximumRetryAttempts: -1,
+  tumblingWindowInSeconds: 0,
   functionResponseTypes: [],
-} as EventSourceMapping;
+  version: 1,
+};
 
 function setup(over: Partial<EventSourceMapping> = {}, checkpoint?: string) {
   const shard = new FakeShard();
