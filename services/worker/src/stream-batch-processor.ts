@@ -80,6 +80,9 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
       deps.metrics?.invokeDuration.observe({ function: fn.name }, result.durationMs / 1000);
       return { kind: 'invoked', result };
     } catch (error) {
+      // A Lambda function that no longer exists where the invoker points is like one deleted from
+      // our registry: it spends the mapping's budget, so it cannot hold the shard for the retention.
+      if (error instanceof SluiceError && error.code === ErrorCode.FunctionNotFound) return { kind: 'function-missing' };
       // Ours (unreachable function, Redis, an invoker this build lacks): never the function's error.
       deps.metrics?.invocations.inc({ function: fnName, outcome: 'transport_error' });
       return { kind: 'not-invoked', error };

@@ -67,6 +67,16 @@ describe('stream batch processor', () => {
     expect(await metric(metrics, 'sluice_retries_total')).toEqual([{ mapping: buildStreamBatchJob().mappingId, reason: 'function_error', value: 1 }]);
   });
 
+  it('spends the budget when the Lambda invoker says the function does not exist', async () => {
+    const gone = new SluiceError(ErrorCode.FunctionNotFound, 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:orders', { retryable: false });
+    const { process } = setup({ invoker: new FakeInvoker([gone]) });
+    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW, maximumRetryAttempts: 0 }));
+
+    const outcome = await process(job);
+
+    expect(outcome).toMatchObject({ status: 'discarded', condition: 'RetryAttemptsExhausted' });
+  });
+
   it('returns discarded RetryAttemptsExhausted with the function answer once the budget is spent', async () => {
     const { process } = setup({ invoker: new FakeInvoker([FakeInvoker.functionError('still bad')]) });
     const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW, maximumRetryAttempts: 2, functionErrors: 2 }));
