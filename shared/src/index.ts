@@ -68,3 +68,16 @@ export { SqsDestination } from './destinations/sqs-destination.js';
 export { SnsDestination } from './destinations/sns-destination.js';
 export { S3Destination } from './destinations/s3-destination.js';
 export { AwsDestinationRouter } from './destinations/aws-destination-router.js';
+export { DeadLetterKind, MAX_DEAD_LETTER_PAYLOAD_BYTES, type DeadLetter, type DeadLetterReplay, type DeadLetterSummary } from './dead-letters/dead-letter.js';
+export { deadLetterId, DEAD_LETTER_ID } from './dead-letters/dead-letter-id.js';
+export type { DeadLetterStore, DeadLetterQuery, DeadLetterPage } from './dead-letters/dead-letter-store.js';
+export { RedisDeadLetterStore } from './dead-letters/redis-dead-letter-store.js';
+export {
+  DEAD_LETTER_REPLAY_QUEUE,
+  deadLetterReplayJobSchema,
+  createDeadLetterReplayQueue,
+  enqueueDeadLetterReplay,
+  type DeadLetterReplayJob,
+  type DeadLetterReplayOutcome,
+  type DeadLetterReplayQueue,
+} from './queue/dead-letter-replay-queue.js';

@@ -20,6 +20,12 @@ export function createSluiceMetrics(registry: Registry = new Registry()) {
       labelNames: ['mapping', 'type', 'outcome'],
       registers,
     }),
+    deadLetters: new Counter({
+      name: 'sluice_dead_letters_total',
+      help: 'Discarded batches without an on-failure destination, by outcome (parked, park_failed, replayed, replay_failed)',
+      labelNames: ['mapping', 'outcome'],
+      registers,
+    }),
     millisBehindLatest: new Gauge({ name: 'sluice_millis_behind_latest', help: 'How far a shard reader is behind the tip of its shard', labelNames: ['mapping', 'shard'], registers }),
     leasesHeld: new Gauge({ name: 'sluice_leases_held', help: 'Shard leases this process holds', labelNames: ['mapping'], registers }),
     invokeDuration: new Histogram({
