@@ -1,9 +1,12 @@
 import {
+  DeadLetterKind,
   ErrorCode,
   SluiceError,
   buildStreamFailureRecord,
+  deadLetterId,
   lambdaRecordPosition,
   type BatchProgress,
+  type DeadLetterStore,
   type DestinationRouter,
   type DiscardCondition,
   type FailedResponse,
@@ -20,6 +23,8 @@ export interface FailureReporterDeps {
   /** Absent: no AWS destinations in this process; a mapping's destination then fails to deliver. */
   readonly destinations?: DestinationRouter;
   readonly metrics?: SluiceMetrics;
+  /** Where discarded batches of mappings without DestinationConfig.OnFailure are parked. */
+  readonly deadLetters?: Pick<DeadLetterStore, 'park'>;
   readonly newId: () => string;
 }
 
@@ -37,7 +42,8 @@ export function subBatchBounds(batch: StreamBatchJob, sub: SubBatch) {
 
 /**
  * Builds a discarded sub-batch's failure record (aws-facts 2.4) and delivers it to the mapping's
- * DestinationConfig.OnFailure. The processor saves the record in the job before delivering, so a
+ * DestinationConfig.OnFailure, or, for a mapping without one, parks it with its records in the
+ * dead-letter store. The processor saves the record in the job before delivering, so a
  * failing destination is retried with the same record, after a crash too.
  * https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
  */
@@ -64,13 +70,7 @@ export class FailureReporter {
   /** Delivers; throws the destination's SluiceError (retryable) when it did not take the record. */
   async deliver(batch: StreamBatchJob, undelivered: Undelivered, log: Logger): Promise<void> {
     const destinationArn = batch.onFailureDestination;
-    if (destinationArn === undefined) {
-      // TODO(issue #4, dead-letter store): without DestinationConfig.OnFailure the failure record is
-      // only logged here, so a discarded batch can be found in the logs but not listed or replayed;
-      // park it in the Redis dead-letter store (list, inspect, replay, purge over REST) instead.
-      // The processor's 'batch discarded' log line is all that is left of it today.
-      return;
-    }
+    if (destinationArn === undefined) return this.park(batch, undelivered, log);
     const record = JSON.parse(undelivered.record) as StreamFailureRecord;
     const labels = { mapping: batch.mappingId, type: destinationArn.split(':')[2] ?? 'unknown' };
     try {
@@ -92,5 +92,36 @@ export class FailureReporter {
     }
     this.deps.metrics?.destinationDeliveries.inc({ ...labels, outcome: 'delivered' });
     log.info({ destination: destinationArn, condition: record.requestContext.condition, batchSize: undelivered.end - undelivered.start }, 'failure record delivered');
+  }
+
+  /**
+   * Parks a discarded sub-batch without an on-failure destination in the dead-letter store, so
+   * nothing is dropped silently; throws a retryable SluiceError while the store cannot take it.
+   * The entry id derives from the saved failure record, so a park retried after a crash (or after
+   * the job data failed to save) finds the entry already there.
+   */
+  private async park(batch: StreamBatchJob, undelivered: Undelivered, log: Logger): Promise<void> {
+    const record = JSON.parse(undelivered.record) as StreamFailureRecord;
+    const id = deadLetterId(Date.parse(record.timestamp), record.requestContext.requestId);
+    try {
+      if (this.deps.deadLetters === undefined) {
+        throw new SluiceError(ErrorCode.DestinationFailed, 'this worker has no dead-letter store', { retryable: true });
+      }
+      await this.deps.deadLetters.park({
+        id,
+        kind: DeadLetterKind.StreamBatch,
+        mappingId: batch.mappingId,
+        functionName: batch.functionName,
+        createdAt: Date.parse(record.timestamp),
+        failureRecord: record,
+        payload: { Records: batch.records.slice(undelivered.start, undelivered.end) },
+      });
+    } catch (error) {
+      this.deps.metrics?.deadLetters.inc({ mapping: batch.mappingId, outcome: 'park_failed' });
+      log.warn({ err: error, deadLetterId: id, attempts: undelivered.attempts + 1 }, 'parking in the dead-letter store failed; will retry');
+      throw error instanceof SluiceError ? error : new SluiceError(ErrorCode.DestinationFailed, 'the dead-letter store did not take the batch', { retryable: true, cause: error });
+    }
+    this.deps.metrics?.deadLetters.inc({ mapping: batch.mappingId, outcome: 'parked' });
+    log.info({ deadLetterId: id, condition: record.requestContext.condition, batchSize: undelivered.end - undelivered.start }, 'batch parked in the dead-letter store');
   }
 }

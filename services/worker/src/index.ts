@@ -8,3 +8,4 @@ export { RIE_INVOKE_PATH } from './invokers/http-invoker.js';
 export { LambdaInvoker, type LambdaInvokerOptions } from './invokers/lambda-invoker.js';
 export { classifyLambdaError } from './invokers/lambda-invoke-error.js';
 export { NodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js';
+export { createDeadLetterReplayer, type DeadLetterReplayerDeps } from './dead-letter-replayer.js';

@@ -7,6 +7,7 @@ import {
   streamBatchJobSchema,
   type BatchOutcome,
   type BatchProgress,
+  type DeadLetterStore,
   type DestinationRouter,
   type DiscardCondition,
   type FailedResponse,
@@ -38,6 +39,8 @@ export interface StreamBatchProcessorDeps {
   readonly metrics?: SluiceMetrics;
   /** Where DestinationConfig.OnFailure records go; without it a mapping's destination cannot be reached. */
   readonly destinations?: DestinationRouter;
+  /** Where discarded batches of mappings without an on-failure destination are parked. */
+  readonly deadLetters?: Pick<DeadLetterStore, 'park'>;
   /** Epoch ms; injectable so record-age tests need no real waiting. */
   readonly now?: () => number;
   readonly newRequestId?: () => string;
@@ -65,6 +68,7 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
   const reporter = new FailureReporter({
     ...(deps.destinations ? { destinations: deps.destinations } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.deadLetters ? { deadLetters: deps.deadLetters } : {}),
     newId: randomUUID,
   });
 

@@ -2,6 +2,8 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   AwsDestinationRouter,
+  DEAD_LETTER_REPLAY_QUEUE,
+  RedisDeadLetterStore,
   RedisFunctionStore,
   STREAM_BATCH_QUEUE,
   SluiceError,
@@ -11,6 +13,9 @@ import {
   createRedisKeys,
   endpointFor,
   type BatchOutcome,
+  type DeadLetterReplayJob,
+  type DeadLetterReplayOutcome,
+  type DeadLetterStore,
   type DestinationRouter,
   type FunctionStore,
   type Invoker,
@@ -23,7 +28,11 @@ import { HttpInvoker } from './invokers/http-invoker.js';
 import { InvokerRegistry } from './invokers/invoker-registry.js';
 import { LambdaInvoker } from './invokers/lambda-invoker.js';
 import { NodeRuntime } from './runtime/node-runtime.js';
+import { createDeadLetterReplayer } from './dead-letter-replayer.js';
 import { createStreamBatchProcessor } from './stream-batch-processor.js';
+
+/** Replays run one invocation each, on request: a few at once is plenty. */
+const REPLAY_CONCURRENCY = 4;
 
 /**
  * How often one batch may lose its worker (crash, kill, lost lock) before BullMQ fails it. A dead
@@ -43,6 +52,8 @@ export interface WorkerRoleDeps {
   readonly invoker?: Invoker;
   /** Where on-failure records go; defaults to SQS, SNS and S3 clients at the configured endpoints. */
   readonly destinations?: DestinationRouter;
+  /** Where batches without an on-failure destination are parked; defaults to the store in Redis. */
+  readonly deadLetters?: DeadLetterStore;
   /** Epoch ms, for record age; injectable for tests. */
   readonly now?: () => number;
   /** Backoff jitter source. */
@@ -69,14 +80,17 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   const bullRedis = connect(config.REDIS_URL, { forBullmq: true });
   // The function store has its own connection: ioredis' auto-pipelining loses scripts defined on a
   // connection that already has a pipeline queued (redis/ioredis#1931), which BullMQ's traffic makes likely.
-  const storeRedis = deps.functionStore === undefined ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
+  const storeRedis = deps.functionStore === undefined || deps.deadLetters === undefined ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
+  const functions = deps.functionStore ?? new RedisFunctionStore(storeRedis!, keys);
+  const deadLetters = deps.deadLetters ?? new RedisDeadLetterStore(storeRedis!, keys);
   const invokers = deps.invoker === undefined ? createInvokers(config) : undefined;
   const invoker = deps.invoker ?? new InvokerRegistry(invokers!);
   const awsClients = deps.destinations === undefined ? createAwsClients(config) : undefined;
   const destinations = deps.destinations ?? new AwsDestinationRouter(awsClients!);
   const processor = createStreamBatchProcessor({
     destinations,
-    functions: deps.functionStore ?? new RedisFunctionStore(storeRedis!, keys),
+    deadLetters,
+    functions,
     invoker,
     logger,
     metrics: deps.metrics,
@@ -99,14 +113,21 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     // The processor logs the retries it decides on; anything else here is a bug or a bad payload.
     if (!(error instanceof SluiceError)) logger.error({ err: error, jobId: job?.id }, 'batch job failed');
   });
-  await worker.waitUntilReady();
+  const replayer = new Worker<DeadLetterReplayJob, DeadLetterReplayOutcome>(
+    DEAD_LETTER_REPLAY_QUEUE,
+    createDeadLetterReplayer({ deadLetters, functions, invoker, logger, metrics: deps.metrics, ...(deps.now ? { now: deps.now } : {}) }),
+    { connection: bullRedis, prefix: keys.prefix, concurrency: REPLAY_CONCURRENCY, lockDuration: config.SLUICE_WORKER_LOCK_MS },
+  );
+  replayer.on('error', (error) => logger.error({ err: error }, 'dead-letter replay worker error'));
+  replayer.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id }, 'dead-letter replay job failed'));
+  await Promise.all([worker.waitUntilReady(), replayer.waitUntilReady()]);
   logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, 'worker started');
 
   let stopping: Promise<void> | undefined;
   return {
     stop() {
       stopping ??= (async () => {
-        await worker.close();
+        await Promise.all([worker.close(), replayer.close()]);
         // After worker.close(): no invocation is running, so the Node environments can go.
         invokers?.http.close();
         invokers?.lambda.close();

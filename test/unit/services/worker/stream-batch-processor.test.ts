@@ -11,15 +11,17 @@ function setup(options: { invoker?: FakeInvoker; functions?: FunctionDefinition[
   const invoker = options.invoker ?? new FakeInvoker();
   const registered = new Map((options.functions ?? [buildFunction('orders', { type: 'http', url: 'http://127.0.0.1:1/' })]).map((f) => [f.name, f]));
   const metrics = createSluiceMetrics();
+  const parked: unknown[] = [];
   const process = createStreamBatchProcessor({
     functions: { get: async (name) => registered.get(name) },
     invoker,
     logger,
     metrics,
+    deadLetters: { park: async (entry) => void parked.push(entry) },
     now: () => NOW,
     newRequestId: () => 'req-1',
   });
-  return { invoker, metrics, process };
+  return { invoker, metrics, process, parked };
 }
 
 /** A stand-in for BullMQ's Job: data in memory, updateData replaces it. */
@@ -78,14 +80,19 @@ describe('stream batch processor', () => {
   });
 
   it('returns discarded RetryAttemptsExhausted with the function answer once the budget is spent', async () => {
-    const { process } = setup({ invoker: new FakeInvoker([FakeInvoker.functionError('still bad')]) });
-    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW, maximumRetryAttempts: 2, functionErrors: 2 }));
+    const { process, parked } = setup({ invoker: new FakeInvoker([FakeInvoker.functionError('still bad')]) });
+    const batch = buildStreamBatchJob({ firstArrivalMs: NOW, maximumRetryAttempts: 2, functionErrors: 2 });
+    const job = fakeJob(batch);
 
     const outcome = await process(job);
 
     expect(outcome).toMatchObject({ status: 'discarded', condition: 'RetryAttemptsExhausted', invocations: 3 });
     expect(outcome.status === 'discarded' && outcome.lastError).toContain('still bad');
     expect((job.data as StreamBatchJob).functionErrors).toBe(3);
+    // Without an on-failure destination the batch is parked, records and all.
+    expect(parked).toEqual([
+      expect.objectContaining({ kind: 'stream-batch', mappingId: batch.mappingId, functionName: 'orders', createdAt: NOW, payload: { Records: batch.records } }),
+    ]);
   });
 
   it('discards old records without invoking', async () => {
