@@ -1,8 +1,11 @@
 import {
+  RedisDeadLetterStore,
   RedisFunctionStore,
   RedisMappingStore,
+  createDeadLetterReplayQueue,
   createRedis,
   createRedisKeys,
+  enqueueDeadLetterReplay,
   type AwsClients,
   type Logger,
   type SluiceConfig,
@@ -26,6 +29,9 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
   const redis = createRedis(config.REDIS_URL);
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
   const mappings = new RedisMappingStore(redis, keys);
+  // BullMQ's own connection: it must not share the stores' (scripts and auto-pipelining, redis/ioredis#1931).
+  const queueRedis = createRedis(config.REDIS_URL, { forBullmq: true });
+  const replays = createDeadLetterReplayQueue(queueRedis, keys);
   const app = buildApp({
     logger: logger.child({ role: 'api' }),
     redis,
@@ -38,6 +44,7 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
     ...(config.SLUICE_API_TOKEN === undefined ? {} : { apiToken: config.SLUICE_API_TOKEN }),
     bodyLimitBytes: config.SLUICE_API_BODY_LIMIT_BYTES,
     metrics,
+    deadLetters: { store: new RedisDeadLetterStore(redis, keys), enqueueReplay: (id) => enqueueDeadLetterReplay(replays, id) },
   });
   const settler = new StateSettler({
     store: mappings,
@@ -53,7 +60,8 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
       stopping ??= (async () => {
         await settler.stop();
         await app.close();
-        await redis.quit();
+        await replays.close();
+        await Promise.all([redis.quit(), queueRedis.quit().catch(() => undefined)]);
       })();
       return stopping;
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { FunctionStore, Logger, MappingStore, SluiceMetrics } from '@sluice/shared';
+import type { DeadLetterStore, FunctionStore, Logger, MappingStore, SluiceMetrics } from '@sluice/shared';
 import { installApiTokenAuth } from './auth/api-token-auth.js';
 import { MappingService } from './esm/mapping-service.js';
 import type { MappingLimits } from './esm/mapping-rules.js';
@@ -10,6 +10,7 @@ import type { SourceChecker } from './esm/source-checker.js';
 import { FunctionResolver } from './functions/function-resolver.js';
 import { installErrorHandling, sendLambdaError, toLambdaApiError } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
 import { eventSourceMappingRoutes } from './routes/event-source-mappings.js';
 import { functionRoutes } from './routes/functions.js';
 import { healthRoutes } from './routes/health.js';
@@ -27,10 +28,12 @@ export interface ApiDeps {
   readonly apiToken?: string;
   readonly bodyLimitBytes: number;
   readonly metrics: SluiceMetrics;
+  /** The dead-letter store and the replay queue; without them the dead-letter routes are absent. */
+  readonly deadLetters?: { readonly store: DeadLetterStore; readonly enqueueReplay: (id: string) => Promise<void> };
   readonly now?: () => number;
 }
 
-/** Builds the registry API: Lambda's event-source-mapping API plus Sluice's function registry. */
+/** Builds the registry API: Lambda's event-source-mapping API plus Sluice's function registry and dead-letter store. */
 export function buildApp(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -63,5 +66,6 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   metricsRoutes(app, { registry: deps.metrics.registry });
   eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
   functionRoutes(app, { store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
+  if (deps.deadLetters !== undefined) deadLetterRoutes(app, deps.deadLetters);
   return app;
 }

@@ -1,0 +1,29 @@
+import type { DeadLetter, DeadLetterSummary } from '@sluice/shared';
+
+/**
+ * A dead letter on the wire, in the API's PascalCase. Times are ISO 8601; FailureRecord is AWS's
+ * record exactly as a destination would have received it (aws-facts 2.4), so it keeps its own case.
+ */
+export function toDeadLetterSummary(entry: DeadLetterSummary) {
+  return {
+    Id: entry.id,
+    Kind: entry.kind,
+    MappingId: entry.mappingId,
+    FunctionName: entry.functionName,
+    CreatedAt: new Date(entry.createdAt).toISOString(),
+    RecordCount: entry.recordCount,
+    ...(entry.payloadOmitted ? { PayloadOmitted: true } : {}),
+    FailureRecord: entry.failureRecord,
+    Replays: entry.replays,
+    ...(entry.lastReplay === undefined ? {} : { LastReplay: { At: new Date(entry.lastReplay.at).toISOString(), Error: entry.lastReplay.error } }),
+  };
+}
+
+/** The whole entry, with the payload the function would have been sent. */
+export function toDeadLetter(entry: DeadLetter) {
+  const records = entry.payload?.Records.length ?? 0;
+  return {
+    ...toDeadLetterSummary({ ...entry, recordCount: records, payloadOmitted: entry.payload === undefined }),
+    ...(entry.payload === undefined ? {} : { Payload: entry.payload }),
+  };
+}
