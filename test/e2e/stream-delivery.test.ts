@@ -202,6 +202,8 @@ describe('Kinesis to function', () => {
     const first = await putJsonRecords(kinesis, name, Array.from({ length: 20 }, () => 'a'), 0);
     await waitForDelivery(arn, first.map((p) => p.n));
 
+    // Lambda refuses updates until the mapping has left Creating (ResourceInUseException).
+    await waitForState(uuid, 'Enabled');
     await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
     await waitForState(uuid, 'Disabled');
     await new Promise((r) => setTimeout(r, 500));

@@ -5,6 +5,7 @@ export function buildStreamBatchJob(overrides: Partial<StreamBatchJob> = {}): St
   const now = Date.now();
   return {
     mappingId: 'a1b2c3d4-0000-4000-8000-000000000001',
+    streamIdentity: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders@1700000000000',
     functionName: 'orders',
     functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:orders',
     eventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders',

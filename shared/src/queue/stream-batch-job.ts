@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** The BullMQ queue that carries stream batches from pollers to workers. */
@@ -48,6 +49,12 @@ export type BatchProgress = z.infer<typeof batchProgressSchema>;
  */
 export const streamBatchJobSchema = z.object({
   mappingId: z.string(),
+  /**
+   * The incarnation of the stream the records came from (StreamSource.identity()): part of the job
+   * id, so a stream deleted and created again, whose sequence numbers may repeat, never finds the
+   * old stream's finished job under the same id.
+   */
+  streamIdentity: z.string(),
   functionName: z.string(),
   functionArn: z.string(),
   eventSourceArn: z.string(),
@@ -87,8 +94,10 @@ export type BatchOutcome =
 
 /**
  * The job id is deterministic, so a poller that takes over a shard and reads the same batch again
- * finds the job already queued and awaits it instead of invoking twice. BullMQ forbids ':' in ids.
+ * finds the job already queued and awaits it instead of invoking twice. It names the stream
+ * incarnation by a short hash (ARNs are long, and BullMQ forbids ':' in ids).
  */
-export function streamBatchJobId(mappingId: string, shardId: string, lane: number, firstSequenceNumber: string): string {
-  return `${mappingId}.${shardId}.${lane}.${firstSequenceNumber}`;
+export function streamBatchJobId(job: Pick<StreamBatchJob, 'mappingId' | 'streamIdentity' | 'shardId' | 'lane' | 'firstSequenceNumber'>): string {
+  const incarnation = createHash('sha256').update(job.streamIdentity).digest('hex').slice(0, 12);
+  return `${job.mappingId}.${incarnation}.${job.shardId}.${job.lane}.${job.firstSequenceNumber}`;
 }

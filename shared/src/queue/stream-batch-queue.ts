@@ -63,7 +63,7 @@ export function createStreamBatchQueueEvents(connection: Redis, keys: RedisKeys)
  * function errors spent so far), not the one passed in.
  */
 export async function enqueueStreamBatch(queue: StreamBatchQueue, job: StreamBatchJob): Promise<StreamBatchJobHandle> {
-  const jobId = streamBatchJobId(job.mappingId, job.shardId, job.lane, job.firstSequenceNumber);
+  const jobId = streamBatchJobId(job);
   const added = await queue.add(STREAM_BATCH_QUEUE, job, { jobId });
   // Only gone if it finished and aged out in between; the added handle still awaits by id.
   return (await Job.fromId<StreamBatchJob, BatchOutcome>(queue, jobId)) ?? added;

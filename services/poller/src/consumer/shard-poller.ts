@@ -100,11 +100,14 @@ export class ShardPoller {
     if (reader === 'gone') return (this.end ??= 'source-gone');
     if (reader === undefined) return this.end ?? 'stopped';
     let shardEnded = false;
+    let nextReadAt = 0;
     try {
       while (!this.abort.signal.aborted) {
-        let caughtUp = true;
-        if (!shardEnded && this.tracker.pendingCount < this.bufferCap()) {
-          const read = await this.read(reader);
+        // Batches first: a lane that just finished gets its next batch before we read again.
+        this.dispatchReadyLanes(shardEnded);
+        const room = this.bufferCap() - this.tracker.pendingCount;
+        if (!shardEnded && room > 0 && this.now() >= nextReadAt) {
+          const read = await this.read(reader, room);
           if (read === 'gone') return (this.end ??= 'source-gone');
           if (read === 'reopen' || read === 'trimmed') {
             const reopened = await this.reopen(reader, read === 'trimmed');
@@ -116,16 +119,19 @@ export class ShardPoller {
           if (read !== undefined) {
             this.ingest(read.records);
             shardEnded = read.shardEnded;
-            caughtUp = read.records.length === 0;
+            // At the tip of the shard (nothing new, or the service says 0 ms behind): wait a little,
+            // longer while it stays quiet. Behind: read again at once, as Lambda keeps reading.
+            const caughtUp = read.records.length === 0 || read.millisBehindLatest === 0;
             this.emptyReads = caughtUp ? this.emptyReads + 1 : 0;
+            nextReadAt = caughtUp ? this.now() + this.idleWaitMs() : 0;
+            this.dispatchReadyLanes(shardEnded);
           }
         }
-        this.dispatchReadyLanes(shardEnded);
         if (shardEnded && this.tracker.pendingCount === 0 && this.lanes.inFlightCount === 0) {
           await this.writeCheckpoint(SHARD_END);
           return (this.end ??= 'shard-ended');
         }
-        if (caughtUp || shardEnded || this.tracker.pendingCount >= this.bufferCap()) await this.idle();
+        await this.waitForWork(shardEnded || this.tracker.pendingCount >= this.bufferCap() ? Number.POSITIVE_INFINITY : nextReadAt);
       }
       return this.end ?? 'stopped';
     } finally {
@@ -136,10 +142,10 @@ export class ShardPoller {
   }
 
   /** One read; classified faults back off here and never count as function retries. */
-  private async read(reader: ShardReader) {
+  private async read(reader: ShardReader, limit: number) {
     const mapping = this.deps.mapping();
     try {
-      const result = await reader.read(READ_LIMIT, this.abort.signal);
+      const result = await reader.read(Math.min(READ_LIMIT, limit), this.abort.signal);
       if (result.millisBehindLatest !== undefined) {
         this.deps.metrics.millisBehindLatest.set({ mapping: mapping.uuid, shard: this.shardId }, result.millisBehindLatest);
       }
@@ -235,7 +241,7 @@ export class ShardPoller {
 
   private async runBatch(lane: number, batch: StreamRecord[]): Promise<void> {
     const mapping = this.deps.mapping();
-    const job = buildBatchJob(mapping, this.shardId, lane, batch, this.now());
+    const job = buildBatchJob(mapping, this.deps.lease.scope.streamIdentity, this.shardId, lane, batch, this.now());
     const result = await this.retrying(() => this.deps.dispatcher.dispatch(job, this.abort.signal));
     if (result === undefined) return; // stopping: the job stays queued for whoever owns the shard next
     const covered = batch.filter((r) => compareSequenceNumbers(r.sequenceNumber, result.lastSequenceNumber) <= 0);
@@ -249,19 +255,25 @@ export class ShardPoller {
     if (result.outcome.status === 'discarded') {
       this.log.warn({ condition: result.outcome.condition, first: job.firstSequenceNumber, last: job.lastSequenceNumber }, 'batch discarded');
     }
-    if (checkpoint !== undefined) await this.writeCheckpoint(checkpoint);
+    // The lane is free as soon as the outcome is in; the checkpoint chain keeps writes in order.
+    if (checkpoint !== undefined) void this.writeCheckpoint(checkpoint);
   }
 
   /** Checkpoints one at a time, in order; a lost lease stops the poller without further writes. */
   private writeCheckpoint(sequenceNumber: string): Promise<void> {
-    this.checkpointChain = this.checkpointChain.then(async () => {
-      if (this.end === 'lease-lost') return;
-      const written = await this.retrying(() => this.deps.leases.checkpoint(this.deps.lease, sequenceNumber), { evenWhenStopping: true });
-      if (written === 'lease-lost') {
-        this.log.warn({ sequenceNumber }, 'lease lost; checkpoint refused');
-        void this.stop('lease-lost');
-      }
-    });
+    this.checkpointChain = this.checkpointChain
+      .then(async () => {
+        if (this.end === 'lease-lost') return;
+        const written = await this.retrying(() => this.deps.leases.checkpoint(this.deps.lease, sequenceNumber), { evenWhenStopping: true });
+        if (written === 'lease-lost') {
+          this.log.warn({ sequenceNumber }, 'lease lost; checkpoint refused');
+          void this.stop('lease-lost');
+        }
+      })
+      .catch((error: unknown) => {
+        // Only while stopping, after retries: the next owner resumes from the last checkpoint written.
+        this.log.error({ err: error, sequenceNumber }, 'checkpoint not written');
+      });
     return this.checkpointChain;
   }
 
@@ -280,15 +292,20 @@ export class ShardPoller {
     }
   }
 
+  /** The wait after a read that found the shard's tip: 20 ms, doubling while it stays quiet, up to pollIntervalMs. */
+  private idleWaitMs(): number {
+    return Math.min(this.deps.pollIntervalMs, FIRST_IDLE_POLL_MS * 2 ** Math.min(Math.max(0, this.emptyReads - 1), 16));
+  }
+
   /**
-   * Waits for the next poll, the next batching-window deadline, a finished batch, or stop. A shard
-   * that just had records is polled again soon (low latency while data flows); each empty read
-   * doubles the wait up to pollIntervalMs, so idle shards stay cheap for the stream service.
+   * Waits until the next read is due, the next batching window closes, a lane is free again (the
+   * LaneSet wakes us), or stop; never longer than pollIntervalMs, so nothing can stall the loop.
    */
-  private async idle(): Promise<void> {
-    const backoffMs = Math.min(this.deps.pollIntervalMs, FIRST_IDLE_POLL_MS * 2 ** Math.min(this.emptyReads, 16));
-    const waitMs = Math.min(backoffMs, this.lanes.msUntilNextWindow(this.limits().windowMs));
-    await this.pause(waitMs);
+  private async waitForWork(nextReadAt: number): Promise<void> {
+    const untilRead = nextReadAt - this.now();
+    const untilWindow = this.lanes.msUntilNextWindow(this.limits().windowMs);
+    const waitMs = Math.min(untilRead, untilWindow, this.deps.pollIntervalMs);
+    if (waitMs > 0) await this.pause(waitMs);
   }
 
   private async pause(ms: number): Promise<void> {
