@@ -59,6 +59,8 @@ export class ShardPoller {
   private wake: (() => void) | undefined;
   private checkpointChain: Promise<void> = Promise.resolve();
   private lastRead: string | undefined;
+  /** The shard was read to its end: what is buffered is all there will ever be. */
+  private shardEnded = false;
   /** Empty reads in a row: a quiet shard is polled less and less often, up to pollIntervalMs. */
   private emptyReads = 0;
   private end: ShardPollerEnd | undefined;
@@ -66,7 +68,11 @@ export class ShardPoller {
 
   constructor(private readonly deps: ShardPollerDeps) {
     this.now = deps.now ?? Date.now;
-    this.lanes = new LaneSet(this.now, () => this.wake?.());
+    // A lane that frees up gets its next batch at once, even while the loop waits on a read.
+    this.lanes = new LaneSet(this.now, () => {
+      this.dispatchReadyLanes();
+      this.wake?.();
+    });
     this.log = deps.logger.child({ mappingId: deps.lease.scope.mappingId, shardId: deps.lease.shardId });
   }
 
@@ -99,14 +105,14 @@ export class ShardPoller {
     let reader = await this.open(start);
     if (reader === 'gone') return (this.end ??= 'source-gone');
     if (reader === undefined) return this.end ?? 'stopped';
-    let shardEnded = false;
     let nextReadAt = 0;
     try {
       while (!this.abort.signal.aborted) {
         // Batches first: a lane that just finished gets its next batch before we read again.
-        this.dispatchReadyLanes(shardEnded);
+        this.dispatchReadyLanes();
+        // Read when half the buffer is free, so reads are few and large while lanes drain it.
         const room = this.bufferCap() - this.tracker.pendingCount;
-        if (!shardEnded && room > 0 && this.now() >= nextReadAt) {
+        if (!this.shardEnded && room >= this.bufferCap() / 2 && this.now() >= nextReadAt) {
           const read = await this.read(reader, room);
           if (read === 'gone') return (this.end ??= 'source-gone');
           if (read === 'reopen' || read === 'trimmed') {
@@ -118,20 +124,21 @@ export class ShardPoller {
           }
           if (read !== undefined) {
             this.ingest(read.records);
-            shardEnded = read.shardEnded;
+            this.shardEnded = read.shardEnded;
             // At the tip of the shard (nothing new, or the service says 0 ms behind): wait a little,
             // longer while it stays quiet. Behind: read again at once, as Lambda keeps reading.
             const caughtUp = read.records.length === 0 || read.millisBehindLatest === 0;
             this.emptyReads = caughtUp ? this.emptyReads + 1 : 0;
             nextReadAt = caughtUp ? this.now() + this.idleWaitMs() : 0;
-            this.dispatchReadyLanes(shardEnded);
+            this.dispatchReadyLanes();
           }
         }
-        if (shardEnded && this.tracker.pendingCount === 0 && this.lanes.inFlightCount === 0) {
+        if (this.shardEnded && this.tracker.pendingCount === 0 && this.lanes.inFlightCount === 0) {
           await this.writeCheckpoint(SHARD_END);
           return (this.end ??= 'shard-ended');
         }
-        await this.waitForWork(shardEnded || this.tracker.pendingCount >= this.bufferCap() ? Number.POSITIVE_INFINITY : nextReadAt);
+        const canRead = !this.shardEnded && this.bufferCap() - this.tracker.pendingCount >= this.bufferCap() / 2;
+        await this.waitForWork(canRead ? nextReadAt : Number.POSITIVE_INFINITY);
       }
       return this.end ?? 'stopped';
     } finally {
@@ -234,9 +241,9 @@ export class ShardPoller {
     this.deps.metrics.recordsRead.inc({ mapping: mapping.uuid, shard: this.shardId }, records.length);
   }
 
-  private dispatchReadyLanes(shardEnded: boolean): void {
+  private dispatchReadyLanes(): void {
     if (this.abort.signal.aborted) return;
-    this.lanes.dispatchReady(this.limits(), shardEnded, (lane, batch) => this.runBatch(lane, batch));
+    this.lanes.dispatchReady(this.limits(), this.shardEnded, (lane, batch) => this.runBatch(lane, batch));
   }
 
   private async runBatch(lane: number, batch: StreamRecord[]): Promise<void> {
