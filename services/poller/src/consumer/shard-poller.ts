@@ -128,7 +128,7 @@ export class ShardPoller {
             // At the tip of the shard (nothing new, or the service says 0 ms behind): wait a little,
             // longer while it stays quiet. Behind: read again at once, as Lambda keeps reading.
             const caughtUp = read.records.length === 0 || read.millisBehindLatest === 0;
-            this.emptyReads = caughtUp ? this.emptyReads + 1 : 0;
+            this.emptyReads = read.records.length === 0 ? this.emptyReads + 1 : 0;
             nextReadAt = caughtUp ? this.now() + this.idleWaitMs() : 0;
             this.dispatchReadyLanes();
           }
