@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -57,11 +57,7 @@ describe('several Sluice processes', () => {
     const keys = (n: number) => Array.from({ length: n }, (_, i) => `key-${i}`);
     const before = await putJsonRecords(kinesis, stream, keys(400), 0);
     const lambda = new LambdaClient({ region: REGION, endpoint: processes[0]!.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    await fetch(`${processes[0]!.url}/sluice/v1/functions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ FunctionName: 'multi-fn', Invoker: { Type: 'http', Url: fn.url } }),
-    });
+    expect(await registerHttpFunction(processes[0]!.url, 'multi-fn', fn.url)).toBe(201);
     const { UUID: uuid } = await lambda.send(
       new CreateEventSourceMappingCommand({ FunctionName: 'multi-fn', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON', BatchSize: 5 }),
     );

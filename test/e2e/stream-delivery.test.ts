@@ -11,7 +11,7 @@ import {
 import { DeleteStreamCommand, DescribeStreamConsumerCommand, MergeShardsCommand, RegisterStreamConsumerCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
-import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { FAST_FLOW_ENV, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -50,21 +50,11 @@ beforeAll(async () => {
       AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
-      SLUICE_STATE_SETTLE_MS: '100',
-      SLUICE_POLL_INTERVAL_MS: '50',
-      SLUICE_SHARD_SYNC_INTERVAL_MS: '300',
-      SLUICE_LEASE_TAKE_INTERVAL_MS: '200',
-      SLUICE_RETRY_BASE_MS: '50',
-      SLUICE_RETRY_MAX_MS: '200',
+      ...FAST_FLOW_ENV,
     },
   });
   lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
-  const registered = await fetch(`${sluice.url}/sluice/v1/functions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ FunctionName: fnName, Invoker: { Type: 'http', Url: fn.url } }),
-  });
-  expect(registered.status).toBe(201);
+  expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
 });
 
 afterAll(async () => {

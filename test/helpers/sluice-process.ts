@@ -57,3 +57,26 @@ export function startSluice(options: StartSluiceOptions): Promise<SluiceProcess>
     });
   });
 }
+
+/**
+ * Settings that make a Sluice under test react in milliseconds instead of seconds: states settle,
+ * shards are synced, leases taken and failed batches retried quickly. Defaults stay for the benches.
+ */
+export const FAST_FLOW_ENV = {
+  SLUICE_STATE_SETTLE_MS: '100',
+  SLUICE_POLL_INTERVAL_MS: '50',
+  SLUICE_SHARD_SYNC_INTERVAL_MS: '300',
+  SLUICE_LEASE_TAKE_INTERVAL_MS: '200',
+  SLUICE_RETRY_BASE_MS: '50',
+  SLUICE_RETRY_MAX_MS: '200',
+} as const;
+
+/** Registers an HTTP function with a running Sluice; resolves with the response status. */
+export async function registerHttpFunction(sluiceUrl: string, name: string, url: string): Promise<number> {
+  const response = await fetch(`${sluiceUrl}/sluice/v1/functions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ FunctionName: name, Invoker: { Type: 'http', Url: url } }),
+  });
+  return response.status;
+}
