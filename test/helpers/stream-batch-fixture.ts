@@ -42,3 +42,28 @@ export function buildFunction(name: string, invoker: FunctionDefinition['invoker
     lastModified: Date.now(),
   };
 }
+
+const BASE_SEQUENCE_NUMBER = 49590338271490256608559692538361571095921575989136500000n;
+
+/** The sequence number of the i-th record of buildKinesisBatchJob. */
+export function kinesisSequenceNumber(i: number): string {
+  return String(BASE_SEQUENCE_NUMBER + BigInt(i));
+}
+
+/** A Kinesis batch of `n` records with sequence numbers and arrival times, as Lambda shapes them. */
+export function buildKinesisBatchJob(n: number, overrides: Partial<StreamBatchJob> = {}, arrivalMs = Date.now() - 5000): StreamBatchJob {
+  const seq = kinesisSequenceNumber;
+  const records = Array.from({ length: n }, (_, i) => ({
+    kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'pk', sequenceNumber: seq(i), data: Buffer.from(`r${i}`).toString('base64'), approximateArrivalTimestamp: (arrivalMs + i) / 1000 },
+    eventSource: 'aws:kinesis',
+    eventID: `shardId-000000000000:${seq(i)}`,
+  }));
+  return buildStreamBatchJob({
+    records,
+    firstSequenceNumber: seq(0),
+    lastSequenceNumber: seq(n - 1),
+    firstArrivalMs: arrivalMs,
+    lastArrivalMs: arrivalMs + n - 1,
+    ...overrides,
+  });
+}

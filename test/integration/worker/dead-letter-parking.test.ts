@@ -25,22 +25,13 @@ import { startWorkerRole, type RunningWorker } from '@sluice/worker';
 import '../../helpers/test-stack.js';
 import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { startHttpFunction, type HttpFunction } from '../../helpers/http-function.js';
-import { buildFunction, buildStreamBatchJob } from '../../helpers/stream-batch-fixture.js';
+import { buildFunction, buildKinesisBatchJob, kinesisSequenceNumber } from '../../helpers/stream-batch-fixture.js';
 import { uniqueName } from '../../helpers/unique-name.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
-const BASE_SEQ = 49590338271490256608559692538361571095921575989136500000n;
-const seq = (i: number) => String(BASE_SEQ + BigInt(i));
+const seq = kinesisSequenceNumber;
 const ARRIVAL = Date.now() - 5000;
-
-function kinesisBatch(n: number, overrides: Partial<StreamBatchJob> = {}): StreamBatchJob {
-  const records = Array.from({ length: n }, (_, i) => ({
-    kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'pk', sequenceNumber: seq(i), data: Buffer.from(`r${i}`).toString('base64'), approximateArrivalTimestamp: (ARRIVAL + i) / 1000 },
-    eventSource: 'aws:kinesis',
-    eventID: `shardId-000000000000:${seq(i)}`,
-  }));
-  return buildStreamBatchJob({ records, firstSequenceNumber: seq(0), lastSequenceNumber: seq(n - 1), firstArrivalMs: ARRIVAL, lastArrivalMs: ARRIVAL + n - 1, ...overrides });
-}
+const kinesisBatch = (n: number, overrides: Partial<StreamBatchJob> = {}) => buildKinesisBatchJob(n, overrides, ARRIVAL);
 
 // A discarded batch of a mapping without DestinationConfig.OnFailure is parked in the dead-letter
 // store by the worker role (BullMQ on real Redis), and replayed from it through the replay queue.

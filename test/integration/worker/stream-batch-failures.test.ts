@@ -23,32 +23,15 @@ import { startWorkerRole, type RunningWorker } from '@sluice/worker';
 import '../../helpers/test-stack.js';
 import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { startHttpFunction, type HttpFunction } from '../../helpers/http-function.js';
-import { buildFunction, buildStreamBatchJob } from '../../helpers/stream-batch-fixture.js';
+import { buildFunction, buildKinesisBatchJob, kinesisSequenceNumber } from '../../helpers/stream-batch-fixture.js';
 import { uniqueName } from '../../helpers/unique-name.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 type Answer = { status: number; body: string };
 type Records = { kinesis: { sequenceNumber: string } }[];
 
-const BASE_SEQ = 49590338271490256608559692538361571095921575989136500000n;
-const seq = (i: number) => String(BASE_SEQ + BigInt(i));
-
-/** A Kinesis batch of `n` records with sequence numbers and arrival times, as Lambda shapes them. */
-function kinesisBatch(n: number, overrides: Partial<StreamBatchJob> = {}, arrivalMs = Date.now() - 5000): StreamBatchJob {
-  const records = Array.from({ length: n }, (_, i) => ({
-    kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'pk', sequenceNumber: seq(i), data: Buffer.from(`r${i}`).toString('base64'), approximateArrivalTimestamp: (arrivalMs + i) / 1000 },
-    eventSource: 'aws:kinesis',
-    eventID: `shardId-000000000000:${seq(i)}`,
-  }));
-  return buildStreamBatchJob({
-    records,
-    firstSequenceNumber: seq(0),
-    lastSequenceNumber: seq(n - 1),
-    firstArrivalMs: arrivalMs,
-    lastArrivalMs: arrivalMs + n - 1,
-    ...overrides,
-  });
-}
+const seq = kinesisSequenceNumber;
+const kinesisBatch = buildKinesisBatchJob;
 
 /** The failure record AWS sends for the records [from, to] of `job`. */
 function expectedRecord(job: StreamBatchJob, from: number, to: number, condition: string, invokeCount: number, response?: object) {
