@@ -81,3 +81,16 @@ export {
   type DeadLetterReplayOutcome,
   type DeadLetterReplayQueue,
 } from './queue/dead-letter-replay-queue.js';
+export {
+  ASYNC_INVOCATION_QUEUE,
+  asyncInvocationJobSchema,
+  type AsyncInvocationJob,
+  type AsyncInvocationJobInput,
+} from './queue/async-invocation-job.js';
+export { createAsyncInvocationQueue, enqueueAsyncInvocation, type AsyncInvocationQueue } from './queue/async-invocation-queue.js';
+export {
+  DEFAULT_ASYNC_RETRY_ATTEMPTS,
+  DEFAULT_ASYNC_MAX_EVENT_AGE_SECONDS,
+  type EventInvokeConfig,
+  type EventInvokeConfigStore,
+} from './functions/event-invoke-config.js';
