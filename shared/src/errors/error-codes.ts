@@ -21,6 +21,8 @@ export const ErrorCode = {
   FunctionNotFound: 'FUNCTION_NOT_FOUND',
   // On-failure destinations: always retried (with backoff), since the record must not be lost.
   DestinationFailed: 'DESTINATION_FAILED',
+  // Event filtering: a FilterCriteria pattern outside Lambda's grammar (refused at Create/Update).
+  FilterPatternInvalid: 'FILTER_PATTERN_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
