@@ -36,7 +36,11 @@ export {
   type DiscardCondition,
   type SubBatch,
   type BatchProgress,
+  type BatchWindow,
 } from './queue/stream-batch-job.js';
+export { windowStartMs, windowIsoTime } from './windows/tumbling-window.js';
+export type { WindowStateKey, WindowStateRecord, WindowStateStore, WindowStateWrite } from './windows/window-state-store.js';
+export { RedisWindowStateStore, DEFAULT_WINDOW_STATE_MAX_BYTES } from './windows/redis-window-state-store.js';
 export type { Invoker, InvokeRequest, InvokeResult } from './invoker/invoker.js';
 export { backoffDelay, type BackoffOptions } from './retry/backoff.js';
 export { createSluiceMetrics, type SluiceMetrics } from './metrics/sluice-metrics.js';
@@ -63,12 +67,38 @@ export {
   type StreamBatchInfo,
   type FailedResponse,
 } from './destinations/stream-failure-record.js';
-export { DestinationType, type Destination, type DestinationRouter, type FailureDelivery } from './destinations/destination.js';
+export {
+  DestinationType,
+  isAsyncInvocationDelivery,
+  type Destination,
+  type DestinationRouter,
+  type FailureDelivery,
+  type AsyncInvocationDelivery,
+  type DestinationDelivery,
+} from './destinations/destination.js';
+export { FunctionDestination, type FunctionDestinationDeps } from './destinations/function-destination.js';
+export {
+  buildAsyncInvocationRecord,
+  asyncFailureObjectKey,
+  parseJsonText,
+  type AsyncInvocationRecord,
+  type AsyncInvocationRecordInput,
+  type AsyncInvocationCondition,
+  type AsyncInvocationResponse,
+} from './destinations/async-invocation-record.js';
 export { SqsDestination } from './destinations/sqs-destination.js';
 export { SnsDestination } from './destinations/sns-destination.js';
 export { S3Destination } from './destinations/s3-destination.js';
 export { AwsDestinationRouter } from './destinations/aws-destination-router.js';
-export { DeadLetterKind, MAX_DEAD_LETTER_PAYLOAD_BYTES, type DeadLetter, type DeadLetterReplay, type DeadLetterSummary } from './dead-letters/dead-letter.js';
+export {
+  DeadLetterKind,
+  MAX_DEAD_LETTER_PAYLOAD_BYTES,
+  deadLetterRecordCount,
+  type DeadLetter,
+  type DeadLetterReplay,
+  type DeadLetterSummary,
+  type StreamBatchPayload,
+} from './dead-letters/dead-letter.js';
 export { deadLetterId, DEAD_LETTER_ID } from './dead-letters/dead-letter-id.js';
 export type { DeadLetterStore, DeadLetterQuery, DeadLetterPage } from './dead-letters/dead-letter-store.js';
 export { RedisDeadLetterStore } from './dead-letters/redis-dead-letter-store.js';
@@ -94,3 +124,25 @@ export {
   type EventInvokeConfig,
   type EventInvokeConfigStore,
 } from './functions/event-invoke-config.js';
+export { RedisEventInvokeConfigStore, eventInvokeConfigKey } from './functions/redis-event-invoke-config-store.js';
+export type { ConcurrencyLimiter, ConcurrencySlot } from './functions/concurrency-limiter.js';
+export { RedisConcurrencyLimiter } from './functions/redis-concurrency-limiter.js';
+export {
+  compileRecordFilter,
+  filterSourceOf,
+  RecordFilter,
+  type FilterSource,
+  type FilterExplanation,
+} from './filters/record-filter.js';
+export { compileFilterPattern, MAX_FILTER_PATTERN_LENGTH } from './filters/compile-filter-pattern.js';
+export { matchFilterPattern } from './filters/match-filter-pattern.js';
+export { FilterPatternError, type CompiledFilterPattern } from './filters/filter-pattern.js';
+export { parseRawJson, JsonNumber, type RawJsonValue } from './filters/raw-json.js';
+export type { S3Binding, ManagedS3Notification } from './s3-bindings/s3-binding.js';
+export type { S3BindingStore, BucketBindings, S3BindingPage, CreateS3BindingResult } from './s3-bindings/s3-binding-store.js';
+export { RedisS3BindingStore } from './s3-bindings/redis-s3-binding-store.js';
+export { S3_EVENT_TYPES, isS3EventType, eventTypesOverlap, eventNameMatches, type S3EventType } from './s3-bindings/s3-event-types.js';
+export { keyMatches, keyFiltersOverlap, type S3KeyFilter } from './s3-bindings/s3-key-filter.js';
+export { decodeS3EventKey, encodeS3EventKey } from './s3-bindings/s3-key-encoding.js';
+export { findOverlap, OVERLAP_MESSAGE, AMBIGUOUS_MESSAGE, type S3BindingOverlap } from './s3-bindings/s3-binding-overlap.js';
+export { bindingMatches } from './s3-bindings/s3-binding-match.js';

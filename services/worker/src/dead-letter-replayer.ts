@@ -23,7 +23,7 @@ export interface DeadLetterReplayerDeps {
 
 /**
  * The processor of the dead-letter replay queue: invokes the entry's function once with the parked
- * payload, synchronously. Success removes the entry; any failure (the function's, or ours: an
+ * payload (a stream batch's `{"Records":[...]}`, or an asynchronous event as it was queued), synchronously. Success removes the entry; any failure (the function's, or ours: an
  * unreachable function, a function no longer registered) keeps it with replays+1 and lastReplay,
  * and the job ends without a BullMQ retry: whoever asked for the replay decides on the next one.
  */
@@ -37,18 +37,18 @@ export function createDeadLetterReplayer(deps: DeadLetterReplayerDeps) {
     const error = await invokeOnce(entry.functionName, entry.payload, signal);
     if (error === undefined) {
       await deps.deadLetters.remove(id);
-      deps.metrics?.deadLetters.inc({ mapping: entry.mappingId, outcome: 'replayed' });
+      deps.metrics?.deadLetters.inc({ mapping: entry.mappingId ?? '', outcome: 'replayed' });
       log.info({ function: entry.functionName }, 'dead letter replayed');
       return { status: 'replayed' };
     }
     await deps.deadLetters.recordReplayFailure(id, { at: now(), error });
-    deps.metrics?.deadLetters.inc({ mapping: entry.mappingId, outcome: 'replay_failed' });
+    deps.metrics?.deadLetters.inc({ mapping: entry.mappingId ?? '', outcome: 'replay_failed' });
     log.warn({ function: entry.functionName, error }, 'dead letter replay failed');
     return { status: 'failed', error };
   };
 
   /** Invokes; returns undefined on success, else what went wrong. */
-  async function invokeOnce(functionName: string, payload: { Records: readonly unknown[] } | undefined, signal: AbortSignal | undefined): Promise<string | undefined> {
+  async function invokeOnce(functionName: string, payload: unknown, signal: AbortSignal | undefined): Promise<string | undefined> {
     if (payload === undefined) return 'the parked payload was larger than 6 MB and was not kept; nothing to replay';
     try {
       const fn = await deps.functions.get(functionName);

@@ -9,6 +9,11 @@ import { parseEnv } from './parse-env.js';
 const optionalUrl = z.url().optional();
 const intFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const boolFromEnv = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+// "60000,120000": comma-separated milliseconds, at least one.
+const msList = z
+  .string()
+  .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/, 'must be comma-separated milliseconds, e.g. 60000,120000')
+  .transform((v) => v.split(',').map((ms) => Number(ms.trim())));
 
 export const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
@@ -56,10 +61,38 @@ export const envSchema = z.object({
   SLUICE_RETRY_MAX_MS: intFromEnv(1, 3_600_000).default(60_000),
   // A dead worker's batches go to another worker after about this long (BullMQ's lock, renewed at half).
   SLUICE_WORKER_LOCK_MS: intFromEnv(200, 600_000).default(30_000),
+  // Tumbling windows: Lambda keeps at most 1 MB of state per shard; past it the window ends early.
+  SLUICE_TUMBLING_STATE_MAX_BYTES: intFromEnv(16, 64 * 1024 * 1024).default(1024 * 1024),
   // Where a node function's Module path resolves, as Lambda resolves its handler in /var/task.
   SLUICE_FUNCTIONS_DIR: z.string().min(1).default(process.cwd()),
   // An idle Node execution environment is reaped after this long; Lambda keeps idle ones for minutes.
   SLUICE_NODE_IDLE_MS: intFromEnv(100, 3_600_000).default(300_000),
+  // Waits before the 2nd, 3rd... attempt of an asynchronous event after a function error: Lambda's
+  // "about 1 minute, then 2 minutes" (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html).
+  SLUICE_ASYNC_RETRY_DELAYS_MS: msList.default([60_000, 120_000]),
+  // Throttled or unreachable functions: the event is requeued after 1 s, doubling up to 5 min, as Lambda does.
+  SLUICE_ASYNC_BACKOFF_BASE_MS: intFromEnv(1, 3_600_000).default(1000),
+  SLUICE_ASYNC_BACKOFF_MAX_MS: intFromEnv(1, 3_600_000).default(300_000),
+  // The S3 ingress (services/ingress): where it listens; loopback unless told otherwise, like the API.
+  SLUICE_INGRESS_HOST: z.string().min(1).default('127.0.0.1'),
+  SLUICE_INGRESS_PORT: intFromEnv(0, 65535).default(9072),
+  // When set, direct S3 and EventBridge pushes must carry it (Authorization: Bearer, or X-Sluice-Ingress-Secret).
+  SLUICE_INGRESS_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  // SNS signatures are verified unless this is explicitly false (a warning is logged at boot).
+  SLUICE_SNS_VERIFY_SIGNATURES: boolFromEnv.default(true),
+  // Hosts (host or host:port, comma-separated) besides SNS's own that may serve signing certificates
+  // and SubscribeURLs, over http or https: an emulator's (LocalStack's). Empty by default.
+  SLUICE_SNS_CERT_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '')),
+  // An emulator that signs with certificates it serves itself under SNS's own URL (moto): such URLs'
+  // paths are fetched from this endpoint instead of AWS. Unset: SNS URLs go to AWS.
+  SLUICE_SNS_CERT_ENDPOINT: optionalUrl,
+  // A notification seen within this long is a duplicate (SNS retries an HTTP delivery for up to an hour).
+  SLUICE_INGRESS_DEDUP_TTL_MS: intFromEnv(1000, 7 * 24 * 3_600_000).default(3_600_000),
+  // The ingress URL SNS should post to, for bindings whose ManagedNotification names no IngressUrl.
+  SLUICE_INGRESS_PUBLIC_URL: optionalUrl,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,11 @@
+import type { AsyncInvocationRecord } from '../destinations/async-invocation-record.js';
 import type { StreamFailureRecord } from '../destinations/stream-failure-record.js';
 
-/** What was parked: a stream (sub-)batch today; push events (S3, SNS, Event invokes) later. */
-export const DeadLetterKind = { StreamBatch: 'stream-batch' } as const;
+/**
+ * What was parked: a stream (sub-)batch, or an asynchronous event (an Event invoke or an S3
+ * notification) that failed or expired without an OnFailure destination.
+ */
+export const DeadLetterKind = { StreamBatch: 'stream-batch', AsyncEvent: 'async-event' } as const;
 
 export type DeadLetterKind = (typeof DeadLetterKind)[keyof typeof DeadLetterKind];
 
@@ -19,24 +23,41 @@ export interface DeadLetterReplay {
   readonly error: string;
 }
 
+/** A stream batch's parked payload: the event the function was sent. */
+export interface StreamBatchPayload {
+  readonly Records: readonly Record<string, unknown>[];
+}
+
 /**
- * A batch that failed and had no on-failure destination, parked so that nothing is dropped
- * silently: its AWS failure record (aws-facts 2.4) and the records themselves, to be replayed.
+ * Something that failed and had no on-failure destination, parked so that nothing is dropped
+ * silently, to be replayed: a stream batch (AWS's failure record, aws-facts 2.4, and the records
+ * themselves) or an asynchronous event (AWS's invocation record, aws-facts 2.5, and the event).
  */
 export interface DeadLetter {
   /** A UUIDv7: ids sort by creation time. */
   readonly id: string;
   readonly kind: DeadLetterKind;
-  readonly mappingId: string;
+  /** The stream mapping of a stream batch; absent for an asynchronous event. */
+  readonly mappingId?: string;
   readonly functionName: string;
   /** Epoch ms. */
   readonly createdAt: number;
-  readonly failureRecord: StreamFailureRecord;
-  /** The event the function was sent, `{"Records":[...]}`; absent when it exceeded the payload limit. */
-  readonly payload?: { readonly Records: readonly Record<string, unknown>[] };
+  readonly failureRecord: StreamFailureRecord | AsyncInvocationRecord;
+  /**
+   * The event the function was (or would have been) sent: `{"Records":[...]}` for a stream batch,
+   * the event itself for an asynchronous one; absent when it exceeded the payload limit.
+   */
+  readonly payload?: StreamBatchPayload | unknown;
   /** Failed replays so far. */
   readonly replays: number;
   readonly lastReplay?: DeadLetterReplay;
+}
+
+/** How many records a parked payload holds: a stream batch's records, or 1 asynchronous event. */
+export function deadLetterRecordCount(kind: DeadLetterKind, payload: unknown): number {
+  if (payload === undefined) return 0;
+  if (kind === DeadLetterKind.AsyncEvent) return 1;
+  return (payload as StreamBatchPayload).Records.length;
 }
 
 /** A dead letter as listed: everything but the payload, which can be megabytes. */

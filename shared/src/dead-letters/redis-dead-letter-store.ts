@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/redis-keys.js';
 import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
-import { MAX_DEAD_LETTER_PAYLOAD_BYTES, type DeadLetter, type DeadLetterReplay, type DeadLetterSummary } from './dead-letter.js';
+import { MAX_DEAD_LETTER_PAYLOAD_BYTES, deadLetterRecordCount, type DeadLetter, type DeadLetterReplay, type DeadLetterSummary } from './dead-letter.js';
 import type { DeadLetterPage, DeadLetterQuery, DeadLetterStore } from './dead-letter-store.js';
 
 /** Ids read per round while a page is filled or a purge walks an index. */
@@ -28,6 +28,12 @@ export class RedisDeadLetterStore implements DeadLetterStore {
   private allKey = () => this.keys.key('dead-letters');
   private mappingKey = (mappingId: string) => this.keys.key('dead-letters', 'mapping', mappingId);
   private functionKey = (name: string) => this.keys.key('dead-letters', 'function', name);
+  /**
+   * The scripts' third index: the mapping's, or for an asynchronous event (no mapping) the
+   * function's again, where adding and removing the same id twice is harmless.
+   */
+  private ownerKey = (entry: { readonly mappingId?: string | undefined; readonly functionName: string }) =>
+    entry.mappingId === undefined ? this.functionKey(entry.functionName) : this.mappingKey(entry.mappingId);
 
   async park(entry: Omit<DeadLetter, 'replays' | 'lastReplay'>): Promise<void> {
     const payload = entry.payload === undefined ? '' : JSON.stringify(entry.payload);
@@ -40,13 +46,13 @@ export class RedisDeadLetterStore implements DeadLetterStore {
       functionName: entry.functionName,
       createdAt: entry.createdAt,
       failureRecord: entry.failureRecord,
-      recordCount: entry.payload?.Records.length ?? 0,
+      recordCount: deadLetterRecordCount(entry.kind, entry.payload),
       payloadOmitted: omitted,
     };
     await runLuaScript<number>(
       this.redis,
       'parkDeadLetter',
-      [this.entryKey(entry.id), this.allKey(), this.mappingKey(entry.mappingId), this.functionKey(entry.functionName)],
+      [this.entryKey(entry.id), this.allKey(), this.ownerKey(entry), this.functionKey(entry.functionName)],
       [entry.id, JSON.stringify(summary), omitted ? '' : payload],
     );
   }
@@ -93,11 +99,11 @@ export class RedisDeadLetterStore implements DeadLetterStore {
   async remove(id: string): Promise<boolean> {
     const summary = await this.redis.hget(this.entryKey(id), 'summary');
     if (summary === null) return false;
-    const { mappingId, functionName } = JSON.parse(summary) as StoredSummary;
+    const stored = JSON.parse(summary) as StoredSummary;
     const code = await runLuaScript<number>(
       this.redis,
       'removeDeadLetter',
-      [this.entryKey(id), this.allKey(), this.mappingKey(mappingId), this.functionKey(functionName)],
+      [this.entryKey(id), this.allKey(), this.ownerKey(stored), this.functionKey(stored.functionName)],
       [id],
     );
     return code === 0;

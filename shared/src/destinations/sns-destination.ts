@@ -1,9 +1,9 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { DestinationType, type Destination, type FailureDelivery } from './destination.js';
+import { DestinationType, type Destination, type DestinationDelivery } from './destination.js';
 import { destinationError } from './destination-error.js';
 
 /**
- * SNS on-failure destination: Publish with the failure record as the message (metadata only).
+ * SNS destination: Publish with the record as the message (stream failure records: metadata only).
  * https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
  */
 export class SnsDestination implements Destination {
@@ -11,7 +11,7 @@ export class SnsDestination implements Destination {
 
   constructor(private readonly sns: SNSClient) {}
 
-  async deliver(delivery: FailureDelivery): Promise<void> {
+  async deliver(delivery: DestinationDelivery): Promise<void> {
     try {
       await this.sns.send(new PublishCommand({ TopicArn: delivery.destinationArn, Message: JSON.stringify(delivery.record) }));
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { DeadLetter, DeadLetterSummary } from '@sluice/shared';
+import { deadLetterRecordCount, type DeadLetter, type DeadLetterSummary } from '@sluice/shared';
 
 /**
  * A dead letter on the wire, in the API's PascalCase. Times are ISO 8601; FailureRecord is AWS's
@@ -8,7 +8,7 @@ export function toDeadLetterSummary(entry: DeadLetterSummary) {
   return {
     Id: entry.id,
     Kind: entry.kind,
-    MappingId: entry.mappingId,
+    ...(entry.mappingId === undefined ? {} : { MappingId: entry.mappingId }),
     FunctionName: entry.functionName,
     CreatedAt: new Date(entry.createdAt).toISOString(),
     RecordCount: entry.recordCount,
@@ -21,7 +21,7 @@ export function toDeadLetterSummary(entry: DeadLetterSummary) {
 
 /** The whole entry, with the payload the function would have been sent. */
 export function toDeadLetter(entry: DeadLetter) {
-  const records = entry.payload?.Records.length ?? 0;
+  const records = deadLetterRecordCount(entry.kind, entry.payload);
   return {
     ...toDeadLetterSummary({ ...entry, recordCount: records, payloadOmitted: entry.payload === undefined }),
     ...(entry.payload === undefined ? {} : { Payload: entry.payload }),
