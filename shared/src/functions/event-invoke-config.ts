@@ -25,7 +25,10 @@ export const DEFAULT_ASYNC_MAX_EVENT_AGE_SECONDS = 21_600;
 /** Where event-invoke-configs live; the API writes them, the worker reads them per event. */
 export interface EventInvokeConfigStore {
   get(functionName: string, qualifier: string): Promise<EventInvokeConfig | undefined>;
-  /** Creates or replaces. */
+  /**
+   * Creates or replaces. Rejects with SluiceError FUNCTION_NOT_FOUND when the function is not
+   * registered: configs exist only beside their function, and deleting the function deletes them.
+   */
   put(config: EventInvokeConfig): Promise<void>;
   /** Removes; false when there was none. */
   remove(functionName: string, qualifier: string): Promise<boolean>;

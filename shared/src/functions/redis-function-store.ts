@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/redis-keys.js';
 import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
 import { mappingKeys } from '../mapping/redis-mapping-store.js';
+import { eventInvokeConfigKey } from './redis-event-invoke-config-store.js';
 import type { FunctionDefinition } from './function-definition.js';
 import type { FunctionPage, FunctionStore } from './function-store.js';
 
@@ -14,11 +15,11 @@ export class RedisFunctionStore implements FunctionStore {
 
   constructor(
     private readonly redis: Redis,
-    keys: RedisKeys,
+    private readonly keys: RedisKeys,
   ) {
     this.k = mappingKeys(keys);
     this.order = keys.key('fn-order');
-    for (const file of ['createFunction-2.lua', 'removeFunction-3.lua']) defineLuaScript(redis, file);
+    for (const file of ['createFunction-2.lua', 'removeFunction-4.lua']) defineLuaScript(redis, file);
   }
 
   async create(fn: FunctionDefinition): Promise<boolean> {
@@ -51,11 +52,12 @@ export class RedisFunctionStore implements FunctionStore {
     return { functions, ...(more ? { nextMarker: names.at(-1)! } : {}) };
   }
 
+  /** Removes a function unless a mapping still uses it; its event-invoke-configs go with it, in the same script. */
   async remove(name: string): Promise<'removed' | 'missing' | 'in-use'> {
     const code = await runLuaScript<0 | 1 | 2>(
       this.redis,
       'removeFunction',
-      [this.k.functionRecord(name), this.order, this.k.byFunction(name)],
+      [this.k.functionRecord(name), this.order, this.k.byFunction(name), eventInvokeConfigKey(this.keys, name)],
       [name],
     );
     return REMOVE_RESULTS[code];
