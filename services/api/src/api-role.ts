@@ -2,6 +2,7 @@ import {
   RedisDeadLetterStore,
   RedisFunctionStore,
   RedisMappingStore,
+  RedisS3BindingStore,
   createDeadLetterReplayQueue,
   createRedis,
   createRedisKeys,
@@ -15,6 +16,8 @@ import { buildApp } from './app.js';
 import { AwsSourceChecker } from './esm/aws-source-checker.js';
 import type { SourceChecker } from './esm/source-checker.js';
 import { StateSettler } from './state/state-settler.js';
+import { AwsS3NotificationWiring } from './s3-bindings/aws-s3-notification-wiring.js';
+import { RedisBucketLock } from './s3-bindings/redis-bucket-lock.js';
 
 export interface RunningApi {
   readonly url: string;
@@ -45,6 +48,11 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
     bodyLimitBytes: config.SLUICE_API_BODY_LIMIT_BYTES,
     metrics,
     deadLetters: { store: new RedisDeadLetterStore(redis, keys), enqueueReplay: (id) => enqueueDeadLetterReplay(replays, id) },
+    s3Bindings: {
+      store: new RedisS3BindingStore(redis, keys),
+      wiring: new AwsS3NotificationWiring({ s3: aws.s3, sns: aws.sns }, new RedisBucketLock(redis, keys)),
+      ...(config.SLUICE_INGRESS_PUBLIC_URL === undefined ? {} : { defaultIngressUrl: config.SLUICE_INGRESS_PUBLIC_URL }),
+    },
   });
   const settler = new StateSettler({
     store: mappings,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { DeadLetterStore, FunctionStore, Logger, MappingStore, SluiceMetrics } from '@sluice/shared';
+import type { DeadLetterStore, FunctionStore, Logger, MappingStore, S3BindingStore, SluiceMetrics } from '@sluice/shared';
 import { installApiTokenAuth } from './auth/api-token-auth.js';
 import { MappingService } from './esm/mapping-service.js';
 import type { MappingLimits } from './esm/mapping-rules.js';
@@ -15,6 +15,9 @@ import { eventSourceMappingRoutes } from './routes/event-source-mappings.js';
 import { functionRoutes } from './routes/functions.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { s3BindingRoutes } from './routes/s3-bindings.js';
+import { S3BindingService } from './s3-bindings/s3-binding-service.js';
+import type { S3NotificationWiring } from './s3-bindings/s3-notification-wiring.js';
 
 export interface ApiDeps {
   readonly logger: Logger;
@@ -30,6 +33,8 @@ export interface ApiDeps {
   readonly metrics: SluiceMetrics;
   /** The dead-letter store and the replay queue; without them the dead-letter routes are absent. */
   readonly deadLetters?: { readonly store: DeadLetterStore; readonly enqueueReplay: (id: string) => Promise<void> };
+  /** S3 bindings (issue #5): the store, and the wiring for ManagedNotification; without them the routes are absent. */
+  readonly s3Bindings?: { readonly store: S3BindingStore; readonly wiring?: S3NotificationWiring; readonly defaultIngressUrl?: string };
   readonly now?: () => number;
 }
 
@@ -67,5 +72,16 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
   functionRoutes(app, { store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
   if (deps.deadLetters !== undefined) deadLetterRoutes(app, deps.deadLetters);
+  if (deps.s3Bindings !== undefined) {
+    const { store, wiring, defaultIngressUrl } = deps.s3Bindings;
+    const s3Service = new S3BindingService({
+      store,
+      functions: resolver,
+      ...(wiring === undefined ? {} : { wiring }),
+      ...(defaultIngressUrl === undefined ? {} : { defaultIngressUrl }),
+      ...(deps.now === undefined ? {} : { now: deps.now }),
+    });
+    s3BindingRoutes(app, { service: s3Service, store });
+  }
   return app;
 }
