@@ -26,6 +26,24 @@ export function createSluiceMetrics(registry: Registry = new Registry()) {
       labelNames: ['mapping', 'outcome'],
       registers,
     }),
+    asyncInvocations: new Counter({
+      name: 'sluice_async_invocations_total',
+      help: 'Asynchronous events finished, by outcome (success, retries_exhausted, event_age_exceeded, zero_reserved_concurrency)',
+      labelNames: ['function', 'outcome'],
+      registers,
+    }),
+    asyncRetries: new Counter({
+      name: 'sluice_async_retries_total',
+      help: 'Asynchronous events requeued, by reason (function_error spends MaximumRetryAttempts; throttle and system_error do not)',
+      labelNames: ['function', 'reason'],
+      registers,
+    }),
+    asyncDestinationDeliveries: new Counter({
+      name: 'sluice_async_destination_deliveries_total',
+      help: 'Asynchronous invocation records sent to OnSuccess/OnFailure, by destination type (sqs, sns, s3, lambda, dead-letter) and outcome (delivered, failed)',
+      labelNames: ['function', 'type', 'outcome'],
+      registers,
+    }),
     millisBehindLatest: new Gauge({ name: 'sluice_millis_behind_latest', help: 'How far a shard reader is behind the tip of its shard', labelNames: ['mapping', 'shard'], registers }),
     leasesHeld: new Gauge({ name: 'sluice_leases_held', help: 'Shard leases this process holds', labelNames: ['mapping'], registers }),
     invokeDuration: new Histogram({
