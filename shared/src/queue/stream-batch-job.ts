@@ -12,7 +12,8 @@ export const STREAM_BATCH_QUEUE = 'stream-batches';
  */
 export const subBatchSchema = z.object({
   start: z.number().int().min(0),
-  end: z.number().int().min(1),
+  // 0 only for a tumbling window's final invocation, which carries no records.
+  end: z.number().int().min(0),
   functionErrors: z.number().int().min(0),
   invocations: z.number().int().min(0),
 });
@@ -43,6 +44,21 @@ export const batchProgressSchema = z.object({
 export type BatchProgress = z.infer<typeof batchProgressSchema>;
 
 /**
+ * The tumbling window (TumblingWindowInSeconds) a batch belongs to, epoch ms, end exclusive. A final
+ * invocation carries no records: it hands the function the window's state once the window is over
+ * (or ended early, its state past the size cap).
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html
+ */
+export const batchWindowSchema = z.object({
+  startMs: z.number().int(),
+  endMs: z.number().int(),
+  isFinal: z.boolean(),
+  terminatedEarly: z.boolean(),
+});
+
+export type BatchWindow = z.infer<typeof batchWindowSchema>;
+
+/**
  * One batch of one shard lane, as a BullMQ job. It carries everything a worker needs, so a worker
  * never reads the stream: the records in Lambda's format and the mapping's failure settings as
  * they were when the batch was read. Parsed with zod where the worker takes it off the queue.
@@ -62,7 +78,8 @@ export const streamBatchJobSchema = z.object({
   shardId: z.string(),
   /** 0 without ParallelizationFactor; otherwise the partition-key lane 0..N-1. */
   lane: z.number().int().min(0),
-  records: z.array(z.record(z.string(), z.unknown())).min(1),
+  /** Empty only for a tumbling window's final invocation. */
+  records: z.array(z.record(z.string(), z.unknown())),
   firstSequenceNumber: z.string(),
   lastSequenceNumber: z.string(),
   /** Approximate arrival of the first and last records, epoch ms (record age and iterator age). */
@@ -81,23 +98,31 @@ export const streamBatchJobSchema = z.object({
   onFailureDestination: z.string().optional(),
   /** Where the job is inside its batch; absent until the first attempt saves it. */
   progress: batchProgressSchema.optional(),
-});
+  /** Set on mappings with TumblingWindowInSeconds: the window the batch belongs to. */
+  window: batchWindowSchema.optional(),
+}).refine((job) => job.records.length > 0 || job.window?.isFinal === true, { message: 'a batch needs records (only a final window invocation has none)', path: ['records'] });
 
 export type StreamBatchJob = z.infer<typeof streamBatchJobSchema>;
 
 export type DiscardCondition = z.infer<typeof discardConditionSchema>;
 
 /** A batch's final outcome: the job's return value. The poller checkpoints past it either way. */
-export type BatchOutcome =
+export type BatchOutcome = (
   | { readonly status: 'succeeded'; readonly invocations: number }
-  | { readonly status: 'discarded'; readonly condition: DiscardCondition; readonly invocations: number; readonly lastError?: string };
+  | { readonly status: 'discarded'; readonly condition: DiscardCondition; readonly invocations: number; readonly lastError?: string }
+) & {
+  /** Tumbling windows: the window's state passed the size cap, so the window ends early. */
+  readonly window?: { readonly terminatedEarly: boolean };
+};
 
 /**
  * The job id is deterministic, so a poller that takes over a shard and reads the same batch again
  * finds the job already queued and awaits it instead of invoking twice. It names the stream
  * incarnation by a short hash (ARNs are long, and BullMQ forbids ':' in ids).
  */
-export function streamBatchJobId(job: Pick<StreamBatchJob, 'mappingId' | 'streamIdentity' | 'shardId' | 'lane' | 'firstSequenceNumber'>): string {
+export function streamBatchJobId(job: Pick<StreamBatchJob, 'mappingId' | 'streamIdentity' | 'shardId' | 'lane' | 'firstSequenceNumber' | 'window'>): string {
   const incarnation = createHash('sha256').update(job.streamIdentity).digest('hex').slice(0, 12);
-  return `${job.mappingId}.${incarnation}.${job.shardId}.${job.lane}.${job.firstSequenceNumber}`;
+  // A window's final invocation starts where the window's first batch did: the suffix keeps them apart.
+  const final = job.window?.isFinal === true ? '.final' : '';
+  return `${job.mappingId}.${incarnation}.${job.shardId}.${job.lane}.${job.firstSequenceNumber}${final}`;
 }

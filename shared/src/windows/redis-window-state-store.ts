@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
+import type { RedisKeys } from '../redis/redis-keys.js';
+import type { WindowStateKey, WindowStateRecord, WindowStateStore, WindowStateWrite } from './window-state-store.js';
+
+/** Lambda keeps at most 1 MB of state per shard; past it the window ends early (services-kinesis-windows.html). */
+export const DEFAULT_WINDOW_STATE_MAX_BYTES = 1024 * 1024;
+/**
+ * An open window's state lives as long as its shard may be held by a failing batch; a week covers
+ * the default Kinesis retention (Lambda's own limit on how long a shard can be retried).
+ */
+const OPEN_STATE_TTL_MS = 7 * 24 * 3600 * 1000;
+/** A closed window is remembered a day, so a re-read after a crash does not invoke its records again. */
+const CLOSED_STATE_TTL_MS = 24 * 3600 * 1000;
+
+/**
+ * WindowStateStore on Redis: one hash per window at
+ * `{prefix}:window-state:<mapping>:<stream incarnation hash>:<shard>:<window start ms>`, written only
+ * through saveWindowState-1.lua (version-checked).
+ */
+export class RedisWindowStateStore implements WindowStateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly maxStateBytes = DEFAULT_WINDOW_STATE_MAX_BYTES,
+  ) {
+    defineLuaScript(redis, 'saveWindowState-1.lua');
+  }
+
+  private keyOf(key: WindowStateKey): string {
+    const incarnation = createHash('sha256').update(key.streamIdentity).digest('hex').slice(0, 12);
+    return this.keys.key('window-state', key.mappingId, incarnation, key.shardId, String(key.windowStartMs));
+  }
+
+  async read(key: WindowStateKey): Promise<WindowStateRecord> {
+    const [state, version, through, finalizedThrough, overCap] = await this.redis.hmget(this.keyOf(key), 'state', 'version', 'through', 'finalizedThrough', 'overCap');
+    return {
+      stateJson: state ?? '{}',
+      version: Number(version ?? '0'),
+      ...(through ? { through } : {}),
+      ...(finalizedThrough ? { finalizedThrough } : {}),
+      overCap: overCap === '1',
+    };
+  }
+
+  async save(key: WindowStateKey, expectedVersion: number, update: { readonly stateJson: string; readonly through?: string }): Promise<WindowStateWrite> {
+    const args = ['save', expectedVersion, update.stateJson, update.through ?? '', this.maxStateBytes, OPEN_STATE_TTL_MS];
+    return (await runLuaScript<number>(this.redis, 'saveWindowState', [this.keyOf(key)], args)) === 0 ? 'written' : 'conflict';
+  }
+
+  async close(key: WindowStateKey, expectedVersion: number, finalizedThrough: string, windowOver: boolean): Promise<WindowStateWrite> {
+    const ttl = windowOver ? CLOSED_STATE_TTL_MS : OPEN_STATE_TTL_MS;
+    const args = ['close', expectedVersion, finalizedThrough, '', 0, ttl];
+    return (await runLuaScript<number>(this.redis, 'saveWindowState', [this.keyOf(key)], args)) === 0 ? 'written' : 'conflict';
+  }
+}
