@@ -1,0 +1,147 @@
+import type { CompiledFilterPattern, LeafCondition, LeafField, PatternNode } from './filter-pattern.js';
+import { isScalar, numericValue, rawJsonText, scalarKey } from './scalar-key.js';
+
+/**
+ * Whether a value (a record's filter view) matches a compiled pattern. With `reasons`, it also
+ * says why not: each failing field with the rule it failed, e.g.
+ * `data.order.type: "sell" does not match ["buy"]`.
+ *
+ * Rules, as Lambda applies EventBridge's: every field named in the pattern must exist (except
+ * under `{"exists": false}`); an array in the event matches when any element matches; a nested
+ * pattern over an array of objects matches when one element matches it whole; `exists` looks at
+ * leaf values only (an object or an empty array is not one).
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-exists-matching
+ */
+export function matchFilterPattern(pattern: CompiledFilterPattern, value: unknown, reasons?: string[]): boolean {
+  return matchNode(pattern.root, value, '', reasons);
+}
+
+function matchNode(node: PatternNode, object: unknown, path: string, reasons: string[] | undefined): boolean {
+  const target = object !== null && typeof object === 'object' && !isScalar(object) && !Array.isArray(object) ? (object as Record<string, unknown>) : undefined;
+  let ok = true;
+  for (const field of node.fields) {
+    const value = target === undefined || !Object.hasOwn(target, field.key) ? undefined : target[field.key];
+    const where = reasons === undefined ? '' : path === '' ? field.key : `${path}.${field.key}`;
+    const matched = field.kind === 'leaf' ? matchLeafField(field, value, where, reasons) : matchObjectField(field.node, value, where, reasons);
+    if (!matched) {
+      ok = false;
+      if (reasons === undefined) return false;
+    }
+  }
+  for (const alternatives of node.anyOf) {
+    const inner = reasons === undefined ? undefined : ([] as string[]);
+    if (!alternatives.some((alternative) => matchNode(alternative, object, path, inner))) {
+      ok = false;
+      if (reasons === undefined) return false;
+      reasons.push(`none of the $or alternatives${path === '' ? '' : ` under ${path}`} matched: ${inner!.join('; ')}`);
+    }
+  }
+  return ok;
+}
+
+function matchObjectField(node: PatternNode, value: unknown, where: string, reasons: string[] | undefined): boolean {
+  if (Array.isArray(value)) {
+    const elements = value.filter((element) => element !== null && typeof element === 'object' && !isScalar(element));
+    if (elements.some((element) => matchNode(node, element, where, undefined))) return true;
+    if (reasons !== undefined) {
+      if (elements.length === 0) matchNode(node, undefined, where, reasons);
+      else reasons.push(`${where}: no element of the array matches (${elements.map((e, i) => explainElement(node, e, `${where}[${i}]`)).join('; ')})`);
+    }
+    return false;
+  }
+  // A scalar or a missing field: only `exists: false` leaves below can still hold.
+  return matchNode(node, value, where, reasons);
+}
+
+function explainElement(node: PatternNode, element: unknown, where: string): string {
+  const reasons: string[] = [];
+  matchNode(node, element, where, reasons);
+  return reasons.join('; ');
+}
+
+function matchLeafField(field: LeafField, value: unknown, where: string, reasons: string[] | undefined): boolean {
+  const present = hasLeafValue(value);
+  for (const condition of field.conditions) {
+    if (condition.kind === 'exists') {
+      if (condition.exists === present) return true;
+    } else if (present && matchesAnyValue(condition, value)) {
+      return true;
+    }
+  }
+  if (reasons !== undefined) {
+    reasons.push(
+      present
+        ? `${where}: ${rawJsonText(value)} does not match ${field.rule}`
+        : value === undefined
+          ? `${where} is missing (the pattern requires ${field.rule})`
+          : `${where} is ${Array.isArray(value) ? 'an empty array' : 'an object'}, not a value (the pattern requires ${field.rule})`,
+    );
+  }
+  return false;
+}
+
+/** Whether the field holds at least one leaf value: a scalar, or an array with a scalar somewhere in it. */
+function hasLeafValue(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (Array.isArray(value)) return value.some(hasLeafValue);
+  return isScalar(value);
+}
+
+function matchesAnyValue(condition: LeafCondition, value: unknown): boolean {
+  if (Array.isArray(value)) return value.some((element) => matchesAnyValue(condition, element));
+  return isScalar(value) && matchScalar(condition, value);
+}
+
+function matchScalar(condition: LeafCondition, value: unknown): boolean {
+  switch (condition.kind) {
+    case 'equals':
+      return condition.keys.has(scalarKey(value) ?? '');
+    case 'anything-but':
+      return !condition.keys.has(scalarKey(value) ?? '');
+    case 'numeric': {
+      const n = numericValue(value);
+      return n !== undefined && condition.bounds.every((b) => compare(n, b.op, b.value));
+    }
+    case 'exists':
+      return true;
+    default:
+      return typeof value === 'string' && matchString(condition, value);
+  }
+}
+
+function matchString(condition: LeafCondition, value: string): boolean {
+  switch (condition.kind) {
+    case 'prefix':
+      return (condition.ignoreCase ? value.toLowerCase() : value).startsWith(condition.value);
+    case 'suffix':
+      return (condition.ignoreCase ? value.toLowerCase() : value).endsWith(condition.value);
+    case 'equals-ignore-case':
+      return value.toLowerCase() === condition.value;
+    case 'anything-but-prefix':
+      return condition.values.every((v) => !value.startsWith(v));
+    case 'anything-but-suffix':
+      return condition.values.every((v) => !value.endsWith(v));
+    case 'anything-but-equals-ignore-case': {
+      const lower = value.toLowerCase();
+      return condition.values.every((v) => v !== lower);
+    }
+    default:
+      return false;
+  }
+}
+
+function compare(n: number, op: string, bound: number): boolean {
+  switch (op) {
+    case '=':
+      return n === bound;
+    case '<':
+      return n < bound;
+    case '<=':
+      return n <= bound;
+    case '>':
+      return n > bound;
+    default:
+      return n >= bound;
+  }
+}
