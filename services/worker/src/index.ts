@@ -8,4 +8,6 @@ export { RIE_INVOKE_PATH } from './invokers/http-invoker.js';
 export { LambdaInvoker, type LambdaInvokerOptions } from './invokers/lambda-invoker.js';
 export { classifyLambdaError } from './invokers/lambda-invoke-error.js';
 export { NodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js';
+export { createInvokers, closeInvokers, type Invokers } from './invokers/create-invokers.js';
+export { invocationLog, LOG_TAIL_BYTES, type InvocationReport } from './runtime/invocation-log.js';
 export { createDeadLetterReplayer, type DeadLetterReplayerDeps } from './dead-letter-replayer.js';

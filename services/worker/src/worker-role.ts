@@ -11,7 +11,6 @@ import {
   createAwsClients,
   createRedis,
   createRedisKeys,
-  endpointFor,
   type BatchOutcome,
   type DeadLetterReplayJob,
   type DeadLetterReplayOutcome,
@@ -24,10 +23,8 @@ import {
   type SluiceMetrics,
   type StreamBatchJob,
 } from '@sluice/shared';
-import { HttpInvoker } from './invokers/http-invoker.js';
+import { closeInvokers, createInvokers } from './invokers/create-invokers.js';
 import { InvokerRegistry } from './invokers/invoker-registry.js';
-import { LambdaInvoker } from './invokers/lambda-invoker.js';
-import { NodeRuntime } from './runtime/node-runtime.js';
 import { createDeadLetterReplayer } from './dead-letter-replayer.js';
 import { createStreamBatchProcessor } from './stream-batch-processor.js';
 
@@ -129,9 +126,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
       stopping ??= (async () => {
         await Promise.all([worker.close(), replayer.close()]);
         // After worker.close(): no invocation is running, so the Node environments can go.
-        invokers?.http.close();
-        invokers?.lambda.close();
-        invokers?.node.close();
+        if (invokers !== undefined) closeInvokers(invokers);
         awsClients?.destroy();
         await Promise.all([bullRedis.quit().catch(() => undefined), storeRedis?.quit().catch(() => undefined)]);
         logger.info('worker stopped');
@@ -139,14 +134,4 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
       return stopping;
     },
   };
-}
-
-/** The invokers a worker owns, one per invoker type, each closed on stop. */
-function createInvokers(config: SluiceConfig) {
-  const lambdaEndpoint = endpointFor(config, 'LAMBDA');
-  return {
-    http: new HttpInvoker(),
-    lambda: new LambdaInvoker({ region: config.AWS_REGION, ...(lambdaEndpoint === undefined ? {} : { endpoint: lambdaEndpoint }) }),
-    node: new NodeRuntime({ functionsDir: config.SLUICE_FUNCTIONS_DIR, idleMs: config.SLUICE_NODE_IDLE_MS, region: config.AWS_REGION }),
-  } as const;
 }
