@@ -1,4 +1,4 @@
-import type { EventSourceMapping, SourceKind, StartingPosition } from '@sluice/shared';
+import { compileRecordFilter, FilterPatternError, type EventSourceMapping, type SourceKind, type StartingPosition } from '@sluice/shared';
 import { invalidParameter } from '../errors/lambda-api-error.js';
 import type {
   CreateMappingRequest,
@@ -132,9 +132,9 @@ function onFailure(config: DestinationConfigInput): string | undefined {
 }
 
 /**
- * Filters are stored as JSON pattern strings; each must be a JSON object, at most `maxFilters`
- * of them. https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
- * (The full pattern grammar is checked by the filter engine, which lands with event filtering.)
+ * Filters are stored as their JSON pattern strings, at most `maxFilters` of them. Each must compile
+ * with the filter engine (the one the poller matches with), so what is accepted here is exactly
+ * what runs. https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
  */
 function filterPatterns(criteria: FilterCriteriaInput, limits: MappingLimits): string[] | undefined {
   const filters = criteria.Filters ?? [];
@@ -144,19 +144,15 @@ function filterPatterns(criteria: FilterCriteriaInput, limits: MappingLimits): s
     );
   }
   const patterns = filters.map((filter, i) => {
-    const pattern = filter.Pattern;
-    if (pattern === undefined) throw invalidParameter(`Invalid filter pattern definition: Filters[${i}] has no Pattern.`);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(pattern);
-    } catch {
-      throw invalidParameter(`Invalid filter pattern definition: Filters[${i}].Pattern is not valid JSON.`);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw invalidParameter(`Invalid filter pattern definition: Filters[${i}].Pattern must be a JSON object.`);
-    }
-    return pattern;
+    if (filter.Pattern === undefined) throw invalidParameter(`Invalid filter pattern definition: Filters[${i}] has no Pattern.`);
+    return filter.Pattern;
   });
+  try {
+    compileRecordFilter(patterns, 'json');
+  } catch (error) {
+    if (error instanceof FilterPatternError) throw invalidParameter(`Invalid filter pattern definition: ${error.message}`);
+    throw error;
+  }
   return patterns.length === 0 ? undefined : patterns;
 }
 

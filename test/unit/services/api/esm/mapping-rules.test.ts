@@ -76,6 +76,14 @@ describe('resolveSettings', () => {
     }
   });
 
+  it('refuses patterns outside Lambda\'s filter grammar, naming the filter and the fault (engine = single source of truth)', () => {
+    const refused = (pattern: string) =>
+      refusal(() => resolveSettings(STREAM_DEFAULTS, { FilterCriteria: { Filters: [{ Pattern: '{"a":["x"]}' }, { Pattern: pattern }] } }, limits));
+    expect(refused('{"a":"x"}').message).toBe('Invalid filter pattern definition: Filters[1].Pattern: "a" must be an object or an array; found "x" (put the values to match in an array, e.g. ["x"])');
+    expect(refused('{"a":[{"numeric":[">","1"]}]}').message).toMatch(/Filters\[1\]\.Pattern: "a": numeric: Value of > must be numeric/);
+    expect(refused('{"a":[{"exists":"yes"}]}').errorType).toBe('InvalidParameterValueException');
+  });
+
   it('refuses Kafka metrics on a stream mapping', () => {
     expect(resolveSettings(STREAM_DEFAULTS, { MetricsConfig: { Metrics: ['EventCount'] } }, limits).metrics).toEqual(['EventCount']);
     expect(refusal(() => resolveSettings(STREAM_DEFAULTS, { MetricsConfig: { Metrics: ['KafkaMetrics'] } }, limits)).message).toMatch(/Kafka/);
