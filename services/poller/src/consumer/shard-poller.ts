@@ -17,7 +17,8 @@ import type { ReadPosition, ShardReader, StreamSource } from '../sources/stream-
 import { MAX_PAYLOAD_BYTES, type BatchLimits } from './batcher.js';
 import { buildBatchJob } from './batch-job.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
-import { LaneSet } from './lane-set.js';
+import { createBatchPlanner, type BatchPlanner } from './batch-planner.js';
+import type { PlannedWindow } from './tumbling-window-planner.js';
 import { processingResult } from './processing-result.js';
 
 /** How a shard poller ended; the scheduler decides what follows (release, delete, children). */
@@ -53,7 +54,8 @@ const READ_LIMIT = 10_000;
 export class ShardPoller {
   private readonly abort = new AbortController();
   private readonly tracker = new CheckpointTracker();
-  private readonly lanes: LaneSet;
+  /** The lanes, or with TumblingWindowInSeconds the window planner (tumbling-window-planner.ts). */
+  private readonly lanes: BatchPlanner;
   private readonly now: () => number;
   private readonly log: Logger;
   private wake: (() => void) | undefined;
@@ -69,7 +71,7 @@ export class ShardPoller {
   constructor(private readonly deps: ShardPollerDeps) {
     this.now = deps.now ?? Date.now;
     // A lane that frees up gets its next batch at once, even while the loop waits on a read.
-    this.lanes = new LaneSet(this.now, () => {
+    this.lanes = createBatchPlanner(deps.mapping(), this.now, () => {
       this.dispatchReadyLanes();
       this.wake?.();
     });
@@ -113,6 +115,7 @@ export class ShardPoller {
         // Read when half the buffer is free, so reads are few and large while lanes drain it.
         const room = this.bufferCap() - this.tracker.pendingCount;
         if (!this.shardEnded && room >= this.bufferCap() / 2 && this.now() >= nextReadAt) {
+          const readStartedAt = this.now();
           const read = await this.read(reader, room);
           if (read === 'gone') return (this.end ??= 'source-gone');
           if (read === 'reopen' || read === 'trimmed') {
@@ -130,6 +133,7 @@ export class ShardPoller {
             const caughtUp = read.records.length === 0 || read.millisBehindLatest === 0;
             this.emptyReads = read.records.length === 0 ? this.emptyReads + 1 : 0;
             nextReadAt = caughtUp ? this.now() + this.idleWaitMs() : 0;
+            this.lanes.observeRead?.(readStartedAt, caughtUp);
             this.dispatchReadyLanes();
           }
         }
@@ -243,21 +247,23 @@ export class ShardPoller {
 
   private dispatchReadyLanes(): void {
     if (this.abort.signal.aborted) return;
-    this.lanes.dispatchReady(this.limits(), this.shardEnded, (lane, batch) => this.runBatch(lane, batch));
+    this.lanes.dispatchReady(this.limits(), this.shardEnded, (lane, batch, window) => this.runBatch(lane, batch, window));
   }
 
-  private async runBatch(lane: number, batch: StreamRecord[]): Promise<void> {
+  private async runBatch(lane: number, batch: StreamRecord[], window?: PlannedWindow): Promise<void> {
     const mapping = this.deps.mapping();
-    const job = buildBatchJob(mapping, this.deps.lease.scope.streamIdentity, this.shardId, lane, batch, this.now());
+    const job = buildBatchJob(mapping, this.deps.lease.scope.streamIdentity, this.shardId, lane, batch, this.now(), window);
     const result = await this.retrying(() => this.deps.dispatcher.dispatch(job, this.abort.signal));
     if (result === undefined) return; // stopping: the job stays queued for whoever owns the shard next
     const covered = batch.filter((r) => compareSequenceNumbers(r.sequenceNumber, result.lastSequenceNumber) <= 0);
     const uncovered = batch.slice(covered.length);
     this.lanes.putBack(lane, uncovered);
-    const checkpoint = this.tracker.complete(covered.map((r) => r.sequenceNumber));
+    const completed = this.tracker.complete(covered.map((r) => r.sequenceNumber));
+    // Tumbling windows hold the checkpoint until the window's final invocation is done.
+    const checkpoint = this.lanes.checkpointAfter ? this.lanes.checkpointAfter(window, result.outcome, completed) : completed;
     this.deps.metrics.batches.inc({ mapping: mapping.uuid, outcome: result.outcome.status });
-    const last = covered.at(-1) ?? batch.at(-1)!;
-    this.deps.metrics.iteratorAgeMs.set({ mapping: mapping.uuid, shard: this.shardId }, Math.max(0, this.now() - last.approximateArrivalMs));
+    const last = covered.at(-1) ?? batch.at(-1);
+    if (last !== undefined) this.deps.metrics.iteratorAgeMs.set({ mapping: mapping.uuid, shard: this.shardId }, Math.max(0, this.now() - last.approximateArrivalMs));
     this.deps.reportResult(processingResult(result.outcome));
     if (result.outcome.status === 'discarded') {
       this.log.warn({ condition: result.outcome.condition, first: job.firstSequenceNumber, last: job.lastSequenceNumber }, 'batch discarded');

@@ -1,0 +1,35 @@
+import type { BatchOutcome, EventSourceMapping, StreamRecord } from '@sluice/shared';
+import type { BatchLimits } from './batcher.js';
+import { LaneSet } from './lane-set.js';
+import { TumblingWindowPlanner, type PlannedWindow } from './tumbling-window-planner.js';
+
+/** Runs one planned batch (a job) of a lane; `window` is set on mappings with tumbling windows. */
+export type RunBatch = (lane: number, batch: StreamRecord[], window?: PlannedWindow) => Promise<void>;
+
+/**
+ * What a shard poller asks of whoever cuts its batches: the LaneSet (ParallelizationFactor lanes),
+ * or the TumblingWindowPlanner (one lane, batches within a window, final invocations). The optional
+ * members are the windows' hooks; without them the poller behaves as before.
+ */
+export interface BatchPlanner {
+  push(records: readonly StreamRecord[], laneCount: number): void;
+  dispatchReady(limits: BatchLimits, shardEnded: boolean, run: RunBatch): void;
+  putBack(lane: number, records: readonly StreamRecord[]): void;
+  /** Batches running, plus (windows) a window that still owes its final invocation. */
+  readonly inFlightCount: number;
+  msUntilNextWindow(windowMs: number): number;
+  settled(): Promise<void>;
+  /** A read that began at `startedAtMs` ended, at the shard's tip when `caughtUp`. */
+  observeRead?(startedAtMs: number, caughtUp: boolean): void;
+  /**
+   * Which checkpoint may be written now that a batch finished (`completed`: the end of the completed
+   * prefix, if it grew). Records of an open window wait for its final invocation.
+   */
+  checkpointAfter?(window: PlannedWindow | undefined, outcome: BatchOutcome, completed: string | undefined): string | undefined;
+}
+
+/** The planner for a mapping as it is when the shard's poller starts. */
+export function createBatchPlanner(mapping: EventSourceMapping, now: () => number, onLaneIdle: () => void): BatchPlanner {
+  if (mapping.tumblingWindowInSeconds > 0) return new TumblingWindowPlanner(mapping.tumblingWindowInSeconds, now, onLaneIdle);
+  return new LaneSet(now, onLaneIdle);
+}
