@@ -19,6 +19,8 @@ export const ErrorCode = {
   InvokeTransport: 'INVOKE_TRANSPORT',
   InvokerUnavailable: 'INVOKER_UNAVAILABLE',
   FunctionNotFound: 'FUNCTION_NOT_FOUND',
+  // Tumbling windows: another write of the window's state came first; retried (ours, never the function's).
+  WindowStateConflict: 'WINDOW_STATE_CONFLICT',
   // On-failure destinations: always retried (with backoff), since the record must not be lost.
   DestinationFailed: 'DESTINATION_FAILED',
   // Event filtering: a FilterCriteria pattern outside Lambda's grammar (refused at Create/Update).
