@@ -19,6 +19,7 @@ import { buildBatchJob } from './batch-job.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
 import { createBatchPlanner, type BatchPlanner } from './batch-planner.js';
 import type { PlannedWindow } from './tumbling-window-planner.js';
+import { MappingFilter } from './mapping-filter.js';
 import { processingResult } from './processing-result.js';
 
 /** How a shard poller ended; the scheduler decides what follows (release, delete, children). */
@@ -58,6 +59,7 @@ export class ShardPoller {
   private readonly lanes: BatchPlanner;
   private readonly now: () => number;
   private readonly log: Logger;
+  private readonly filter: MappingFilter;
   private wake: (() => void) | undefined;
   private checkpointChain: Promise<void> = Promise.resolve();
   private lastRead: string | undefined;
@@ -76,6 +78,7 @@ export class ShardPoller {
       this.wake?.();
     });
     this.log = deps.logger.child({ mappingId: deps.lease.scope.mappingId, shardId: deps.lease.shardId });
+    this.filter = new MappingFilter(this.log);
   }
 
   get shardId(): string {
@@ -240,9 +243,22 @@ export class ShardPoller {
     if (records.length === 0) return;
     const mapping = this.deps.mapping();
     this.tracker.add(records.map((r) => r.sequenceNumber));
-    this.lanes.push(records, mapping.parallelizationFactor);
+    // FilterCriteria apply while batches are assembled; records no filter matches are consumed at once.
+    const { deliver, skipped } = this.filter.split(mapping, records);
+    this.lanes.push(deliver, mapping.parallelizationFactor);
     this.lastRead = records.at(-1)!.sequenceNumber;
     this.deps.metrics.recordsRead.inc({ mapping: mapping.uuid, shard: this.shardId }, records.length);
+    if (skipped.length > 0) this.consumeFiltered(skipped);
+  }
+
+  /**
+   * Filtered-out records never reach the function and never block: the checkpoint moves past them
+   * (once the records before them are done), even when a whole read matched nothing.
+   * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+   */
+  private consumeFiltered(skipped: readonly StreamRecord[]): void {
+    const checkpoint = this.tracker.complete(skipped.map((r) => r.sequenceNumber));
+    if (checkpoint !== undefined) void this.writeCheckpoint(checkpoint);
   }
 
   private dispatchReadyLanes(): void {
