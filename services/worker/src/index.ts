@@ -11,3 +11,6 @@ export { NodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js'
 export { createInvokers, closeInvokers, type Invokers } from './invokers/create-invokers.js';
 export { invocationLog, LOG_TAIL_BYTES, type InvocationReport } from './runtime/invocation-log.js';
 export { createDeadLetterReplayer, type DeadLetterReplayerDeps } from './dead-letter-replayer.js';
+export { createAsyncInvocationProcessor, type AsyncInvocationProcessor, type AsyncInvocationProcessorDeps, type AsyncInvocationOutcome, type AsyncProcessableJob } from './async-invocation-processor.js';
+export { startAsyncInvocationWorker, createFunctionDestination, type AsyncInvocationWorkerDeps } from './async-invocation-worker.js';
+export { decideAfterAttempt as decideAfterAsyncAttempt, decideBeforeAttempt as decideBeforeAsyncAttempt, eventDeadline, NO_ATTEMPTS, type AsyncAttempts, type AsyncLimits, type AsyncDecision, type AsyncRetrySettings } from './async-retry-policy.js';

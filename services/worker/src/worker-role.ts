@@ -4,7 +4,9 @@ import {
   AwsDestinationRouter,
   DEAD_LETTER_REPLAY_QUEUE,
   RedisDeadLetterStore,
+  RedisEventInvokeConfigStore,
   RedisFunctionStore,
+  RedisWindowStateStore,
   STREAM_BATCH_QUEUE,
   SluiceError,
   backoffDelay,
@@ -16,6 +18,7 @@ import {
   type DeadLetterReplayOutcome,
   type DeadLetterStore,
   type DestinationRouter,
+  type EventInvokeConfigStore,
   type FunctionStore,
   type Invoker,
   type Logger,
@@ -26,7 +29,9 @@ import {
 import { closeInvokers, createInvokers } from './invokers/create-invokers.js';
 import { InvokerRegistry } from './invokers/invoker-registry.js';
 import { createDeadLetterReplayer } from './dead-letter-replayer.js';
+import { createFunctionDestination, openAsyncInvocationQueue, startAsyncInvocationWorker } from './async-invocation-worker.js';
 import { createStreamBatchProcessor } from './stream-batch-processor.js';
+import { TumblingWindowInvocation } from './tumbling-window-invocation.js';
 
 /** Replays run one invocation each, on request: a few at once is plenty. */
 const REPLAY_CONCURRENCY = 4;
@@ -42,7 +47,7 @@ export interface WorkerRoleDeps {
   readonly logger: Logger;
   readonly metrics: SluiceMetrics;
   /** Opens a Redis connection (`forBullmq`: one BullMQ can block on); defaults to createRedis. */
-  readonly createRedis?: (url: string, options: { forBullmq: boolean }) => Redis;
+  readonly createRedis?: (url: string, options: { forBullmq: boolean; autoPipelining?: boolean }) => Redis;
   /** Where function names resolve; defaults to the registry in Redis. */
   readonly functionStore?: Pick<FunctionStore, 'get'>;
   /** Defaults to the invokers of this build (http, lambda, node). */
@@ -51,6 +56,8 @@ export interface WorkerRoleDeps {
   readonly destinations?: DestinationRouter;
   /** Where batches without an on-failure destination are parked; defaults to the store in Redis. */
   readonly deadLetters?: DeadLetterStore;
+  /** Asynchronous invocation settings per function; defaults to the store in Redis. */
+  readonly eventInvokeConfigs?: Pick<EventInvokeConfigStore, 'get'>;
   /** Epoch ms, for record age; injectable for tests. */
   readonly now?: () => number;
   /** Backoff jitter source. */
@@ -63,7 +70,8 @@ export interface RunningWorker {
 }
 
 /**
- * The worker role: a BullMQ Worker on the stream batch queue that invokes functions. Many lanes
+ * The worker role: BullMQ Workers on the stream batch queue, the asynchronous invocation queue
+ * (async-invocation-worker.ts) and the dead-letter replay queue, invoking functions. Many lanes
  * run at once (one job each), so concurrency is high and each job mostly waits on its function.
  * A worker that dies mid-batch stops renewing its job lock; BullMQ's stalled check hands the job to
  * another worker after SLUICE_WORKER_LOCK_MS, where it is invoked again (at least once delivery,
@@ -73,18 +81,28 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   const logger = deps.logger.child({ role: 'worker' });
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
   const connect = deps.createRedis ?? createRedis;
-  // BullMQ only duplicates this one (for its worker and blocking connections).
-  const bullRedis = connect(config.REDIS_URL, { forBullmq: true });
+  // BullMQ only duplicates this one (for its worker and blocking connections). No auto-pipelining:
+  // a worker sends its job commands one at a time (take, finish, renew), and holding each until
+  // setImmediate added ~0.3 ms to every invocation (p50; more at p99) in bench/invoke-overhead.ts.
+  const bullRedis = connect(config.REDIS_URL, { forBullmq: true, autoPipelining: false });
   // The function store has its own connection: ioredis' auto-pipelining loses scripts defined on a
   // connection that already has a pipeline queued (redis/ioredis#1931), which BullMQ's traffic makes likely.
-  const storeRedis = deps.functionStore === undefined || deps.deadLetters === undefined ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
+  const needsStore = deps.functionStore === undefined || deps.deadLetters === undefined || deps.eventInvokeConfigs === undefined;
+  const storeRedis = needsStore ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
   const functions = deps.functionStore ?? new RedisFunctionStore(storeRedis!, keys);
   const deadLetters = deps.deadLetters ?? new RedisDeadLetterStore(storeRedis!, keys);
+  const eventInvokeConfigs = deps.eventInvokeConfigs ?? new RedisEventInvokeConfigStore(storeRedis!, keys);
+  // Function destinations of asynchronous invocations queue one more asynchronous invocation.
+  const asyncQueue = openAsyncInvocationQueue(bullRedis, keys);
   const invokers = deps.invoker === undefined ? createInvokers(config) : undefined;
   const invoker = deps.invoker ?? new InvokerRegistry(invokers!);
   const awsClients = deps.destinations === undefined ? createAwsClients(config) : undefined;
-  const destinations = deps.destinations ?? new AwsDestinationRouter(awsClients!);
+  const destinations = deps.destinations ?? new AwsDestinationRouter(awsClients!, createFunctionDestination(asyncQueue, functions, deps.now));
+  // Tumbling window state: on its own connection, its script defined before any traffic (ioredis#1931).
+  const windowRedis = connect(config.REDIS_URL, { forBullmq: false });
+  const windowStates = new RedisWindowStateStore(windowRedis, keys, config.SLUICE_TUMBLING_STATE_MAX_BYTES);
   const processor = createStreamBatchProcessor({
+    windows: new TumblingWindowInvocation(windowStates),
     destinations,
     deadLetters,
     functions,
@@ -117,6 +135,19 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   );
   replayer.on('error', (error) => logger.error({ err: error }, 'dead-letter replay worker error'));
   replayer.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id }, 'dead-letter replay job failed'));
+  const asyncWorker = await startAsyncInvocationWorker(config, {
+    connection: bullRedis,
+    keys,
+    logger,
+    metrics: deps.metrics,
+    functions,
+    eventInvokeConfigs,
+    invoker,
+    destinations,
+    deadLetters,
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
+  });
   await Promise.all([worker.waitUntilReady(), replayer.waitUntilReady()]);
   logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, 'worker started');
 
@@ -124,11 +155,12 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   return {
     stop() {
       stopping ??= (async () => {
-        await Promise.all([worker.close(), replayer.close()]);
+        await Promise.all([worker.close(), replayer.close(), asyncWorker.close()]);
+        await asyncQueue.close();
         // After worker.close(): no invocation is running, so the Node environments can go.
         if (invokers !== undefined) closeInvokers(invokers);
         awsClients?.destroy();
-        await Promise.all([bullRedis.quit().catch(() => undefined), storeRedis?.quit().catch(() => undefined)]);
+        await Promise.all([bullRedis.quit().catch(() => undefined), storeRedis?.quit().catch(() => undefined), windowRedis.quit().catch(() => undefined)]);
         logger.info('worker stopped');
       })();
       return stopping;
