@@ -1,17 +1,22 @@
 import {
+  RedisConcurrencyLimiter,
   RedisDeadLetterStore,
+  RedisEventInvokeConfigStore,
   RedisFunctionStore,
   RedisMappingStore,
   RedisS3BindingStore,
+  createAsyncInvocationQueue,
   createDeadLetterReplayQueue,
   createRedis,
   createRedisKeys,
+  enqueueAsyncInvocation,
   enqueueDeadLetterReplay,
   type AwsClients,
   type Logger,
   type SluiceConfig,
   type SluiceMetrics,
 } from '@sluice/shared';
+import { InvokerRegistry, closeInvokers, createInvokers } from '@sluice/worker';
 import { buildApp } from './app.js';
 import { AwsSourceChecker } from './esm/aws-source-checker.js';
 import type { SourceChecker } from './esm/source-checker.js';
@@ -27,6 +32,12 @@ export interface RunningApi {
 /** A source checker that trusts every well-formed ARN (SLUICE_VALIDATE_SOURCES=false). */
 const TRUSTING_SOURCES: SourceChecker = { exists: async () => true };
 
+/**
+ * How long the Invoke API's Event path trusts a function definition it read: a burst of events
+ * costs one registry read per function per second instead of one per event.
+ */
+const FUNCTION_CACHE_MS = 1000;
+
 /** Starts the registry API role: HTTP server plus the state settler. */
 export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger: Logger, metrics: SluiceMetrics): Promise<RunningApi> {
   const redis = createRedis(config.REDIS_URL);
@@ -35,6 +46,9 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
   // BullMQ's own connection: it must not share the stores' (scripts and auto-pipelining, redis/ioredis#1931).
   const queueRedis = createRedis(config.REDIS_URL, { forBullmq: true });
   const replays = createDeadLetterReplayQueue(queueRedis, keys);
+  const asyncInvocations = createAsyncInvocationQueue(queueRedis, keys);
+  // RequestResponse invocations run here, through the same invokers the worker role uses.
+  const invokers = createInvokers(config);
   const app = buildApp({
     logger: logger.child({ role: 'api' }),
     redis,
@@ -48,6 +62,13 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
     bodyLimitBytes: config.SLUICE_API_BODY_LIMIT_BYTES,
     metrics,
     deadLetters: { store: new RedisDeadLetterStore(redis, keys), enqueueReplay: (id) => enqueueDeadLetterReplay(replays, id) },
+    invoke: {
+      invoker: new InvokerRegistry(invokers),
+      enqueue: (input) => enqueueAsyncInvocation(asyncInvocations, input),
+      concurrency: new RedisConcurrencyLimiter(redis, keys),
+      functionCacheMs: FUNCTION_CACHE_MS,
+    },
+    eventInvokeConfigs: new RedisEventInvokeConfigStore(redis, keys),
     s3Bindings: {
       store: new RedisS3BindingStore(redis, keys),
       wiring: new AwsS3NotificationWiring({ s3: aws.s3, sns: aws.sns }, new RedisBucketLock(redis, keys)),
@@ -68,7 +89,9 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
       stopping ??= (async () => {
         await settler.stop();
         await app.close();
-        await replays.close();
+        // After app.close(): no request is invoking any more, so the Node environments can go.
+        closeInvokers(invokers);
+        await Promise.all([replays.close(), asyncInvocations.close()]);
         await Promise.all([redis.quit(), queueRedis.quit().catch(() => undefined)]);
       })();
       return stopping;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { DeadLetterStore, FunctionStore, Logger, MappingStore, S3BindingStore, SluiceMetrics } from '@sluice/shared';
+import type { DeadLetterStore, EventInvokeConfigStore, FunctionStore, Logger, MappingStore, S3BindingStore, SluiceMetrics } from '@sluice/shared';
 import { installApiTokenAuth } from './auth/api-token-auth.js';
 import { MappingService } from './esm/mapping-service.js';
 import type { MappingLimits } from './esm/mapping-rules.js';
@@ -12,9 +12,15 @@ import { installErrorHandling, sendLambdaError, toLambdaApiError } from './http/
 import { installJsonBodyParser } from './http/json-body.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { eventSourceMappingRoutes } from './routes/event-source-mappings.js';
+import { filterCriteriaTestRoutes } from './routes/filter-criteria-test.js';
 import { functionRoutes } from './routes/functions.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { EventInvokeConfigService } from './event-invoke-config/event-invoke-config-service.js';
+import { FunctionDefinitionCache } from './invoke/function-definition-cache.js';
+import { InvokeService, type InvokeServiceDeps } from './invoke/invoke-service.js';
+import { eventInvokeConfigRoutes } from './routes/event-invoke-configs.js';
+import { invocationRoutes } from './routes/invocations.js';
 import { s3BindingRoutes } from './routes/s3-bindings.js';
 import { S3BindingService } from './s3-bindings/s3-binding-service.js';
 import type { S3NotificationWiring } from './s3-bindings/s3-notification-wiring.js';
@@ -35,6 +41,10 @@ export interface ApiDeps {
   readonly deadLetters?: { readonly store: DeadLetterStore; readonly enqueueReplay: (id: string) => Promise<void> };
   /** S3 bindings (issue #5): the store, and the wiring for ManagedNotification; without them the routes are absent. */
   readonly s3Bindings?: { readonly store: S3BindingStore; readonly wiring?: S3NotificationWiring; readonly defaultIngressUrl?: string };
+  /** The Invoke API (issue #5): invokers, the async queue and the concurrency limiter; without them the route is absent. */
+  readonly invoke?: Pick<InvokeServiceDeps, 'invoker' | 'enqueue' | 'concurrency'> & { readonly functionCacheMs: number };
+  /** Lambda's event-invoke-config API (issue #5); without the store the routes are absent. */
+  readonly eventInvokeConfigs?: EventInvokeConfigStore;
   readonly now?: () => number;
 }
 
@@ -70,8 +80,18 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   healthRoutes(app, { redis: deps.redis });
   metricsRoutes(app, { registry: deps.metrics.registry });
   eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
+  filterCriteriaTestRoutes(app, { limits: deps.limits });
   functionRoutes(app, { store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
   if (deps.deadLetters !== undefined) deadLetterRoutes(app, deps.deadLetters);
+  if (deps.invoke !== undefined) {
+    const { functionCacheMs, ...invoke } = deps.invoke;
+    const cachedResolver = new FunctionResolver(new FunctionDefinitionCache(deps.functions, functionCacheMs), deps.arns);
+    invocationRoutes(app, { service: new InvokeService({ ...invoke, resolver, cachedResolver, ...(deps.now === undefined ? {} : { now: deps.now }) }) });
+  }
+  if (deps.eventInvokeConfigs !== undefined) {
+    const eicService = new EventInvokeConfigService({ store: deps.eventInvokeConfigs, functions: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
+    eventInvokeConfigRoutes(app, { service: eicService, arns: deps.arns });
+  }
   if (deps.s3Bindings !== undefined) {
     const { store, wiring, defaultIngressUrl } = deps.s3Bindings;
     const s3Service = new S3BindingService({

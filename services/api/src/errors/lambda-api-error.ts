@@ -7,16 +7,23 @@ import { SluiceError } from '@sluice/shared';
  * https://docs.aws.amazon.com/lambda/latest/api/CommonErrors.html
  */
 export class LambdaApiError extends SluiceError {
+  /** Members some errors carry beside Type and Message (TooManyRequestsException's `Reason`). */
+  readonly extra: Readonly<Record<string, string>>;
+  private readonly statusOverride: number | undefined;
+
   constructor(
     readonly errorType: LambdaErrorType,
     message: string,
-    options: { cause?: unknown } = {},
+    options: { cause?: unknown; status?: number; extra?: Readonly<Record<string, string>> } = {},
   ) {
-    super(errorType, message, { retryable: LAMBDA_ERRORS[errorType].status >= 500 || errorType === 'TooManyRequestsException', ...options });
+    const status = options.status ?? LAMBDA_ERRORS[errorType].status;
+    super(errorType, message, { retryable: status >= 500 || errorType === 'TooManyRequestsException', cause: options.cause });
+    this.statusOverride = options.status;
+    this.extra = options.extra ?? {};
   }
 
   get status(): number {
-    return LAMBDA_ERRORS[this.errorType].status;
+    return this.statusOverride ?? LAMBDA_ERRORS[this.errorType].status;
   }
 
   get faultType(): 'User' | 'Service' {

@@ -16,17 +16,13 @@ export interface ResolvedFunction {
  */
 export class FunctionResolver {
   constructor(
-    private readonly store: FunctionStore,
+    private readonly store: Pick<FunctionStore, 'get'>,
     private readonly ctx: ArnContext,
   ) {}
 
   async resolve(functionName: string): Promise<ResolvedFunction> {
     const ref = parseFunctionRef(functionName);
-    if (ref === undefined) {
-      throw invalidParameter(
-        `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
-      );
-    }
+    if (ref === undefined) throw invalidFunctionName(functionName);
     const arn = functionArn(this.ctx.region, this.ctx.account, ref.name, ref.qualifier);
     const foreign = (ref.account !== undefined && ref.account !== this.ctx.account) || (ref.region !== undefined && ref.region !== this.ctx.region);
     const definition = foreign ? undefined : await this.store.get(ref.name);
@@ -35,4 +31,11 @@ export class FunctionResolver {
     }
     return { definition, arn, ...(ref.qualifier === undefined ? {} : { qualifier: ref.qualifier }) };
   }
+}
+
+/** AWS's validation sentence for a FunctionName that is no name, partial ARN or ARN. */
+export function invalidFunctionName(functionName: string) {
+  return invalidParameter(
+    `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
+  );
 }

@@ -31,7 +31,7 @@ export function sendLambdaError(reply: FastifyReply, error: LambdaApiError): Fas
     .code(error.status)
     .header('x-amzn-ErrorType', error.errorType)
     .type('application/json')
-    .send({ Type: error.faultType, Message: error.message });
+    .send({ ...error.extra, Type: error.faultType, Message: error.message });
 }
 
 /** One error handler for the whole API: every failure leaves in Lambda's error shape. */
