@@ -30,8 +30,13 @@ export interface FailureReporterDeps {
 
 /** Where a sub-batch starts and ends in its shard, read from its records with job fallbacks. */
 export function subBatchBounds(batch: StreamBatchJob, sub: SubBatch) {
-  const first = lambdaRecordPosition(batch.sourceKind, batch.records[sub.start]!);
-  const last = lambdaRecordPosition(batch.sourceKind, batch.records[sub.end - 1]!);
+  // A tumbling window's final invocation has no records: its job's bounds are the window's.
+  const at = (index: number) => {
+    const record = batch.records[index];
+    return record === undefined ? { sequenceNumber: undefined, arrivalMs: undefined } : lambdaRecordPosition(batch.sourceKind, record);
+  };
+  const first = at(sub.start);
+  const last = at(sub.end - 1);
   return {
     startSequenceNumber: first.sequenceNumber ?? batch.firstSequenceNumber,
     endSequenceNumber: last.sequenceNumber ?? batch.lastSequenceNumber,

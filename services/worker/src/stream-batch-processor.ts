@@ -21,6 +21,7 @@ import {
 import { FailureReporter, subBatchBounds } from './failure-reporter.js';
 import { decideBeforeInvoke, type AttemptResult } from './retry-policy.js';
 import { planAfterAttempt, type SubBatchStep } from './sub-batch-plan.js';
+import type { TumblingWindowInvocation, WindowAttempt } from './tumbling-window-invocation.js';
 
 /** How much of a failed function's answer travels in the outcome (the destination record gets it). */
 const MAX_LAST_ERROR_CHARS = 4096;
@@ -41,6 +42,8 @@ export interface StreamBatchProcessorDeps {
   readonly destinations?: DestinationRouter;
   /** Where discarded batches of mappings without an on-failure destination are parked. */
   readonly deadLetters?: Pick<DeadLetterStore, 'park'>;
+  /** Runs batches of mappings with TumblingWindowInSeconds (their state lives in Redis). */
+  readonly windows?: TumblingWindowInvocation;
   /** Epoch ms; injectable so record-age tests need no real waiting. */
   readonly now?: () => number;
   readonly newRequestId?: () => string;
@@ -72,14 +75,15 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
     newId: randomUUID,
   });
 
-  async function attempt(batch: StreamBatchJob, sub: SubBatch, signal: AbortSignal | undefined): Promise<AttemptResult> {
+  async function attempt(batch: StreamBatchJob, sub: SubBatch, signal: AbortSignal | undefined): Promise<AttemptResult | 'covered'> {
     let fnName = batch.functionName;
     try {
       const fn = await deps.functions.get(batch.functionName);
       if (fn === undefined) return { kind: 'function-missing' };
       fnName = fn.name;
-      const payload = JSON.stringify({ Records: batch.records.slice(sub.start, sub.end) });
-      const result = await deps.invoker.invoke({ fn, payload, requestId: newRequestId(), ...(signal ? { signal } : {}) });
+      const call = (payload: string) => deps.invoker.invoke({ fn, payload, requestId: newRequestId(), ...(signal ? { signal } : {}) });
+      const result: WindowAttempt = batch.window === undefined ? await call(JSON.stringify({ Records: batch.records.slice(sub.start, sub.end) })) : await windowsOf(batch).invoke(batch, sub, call);
+      if (result === 'covered') return result; // already folded into the window's state: nothing to invoke
       deps.metrics?.invocations.inc({ function: fn.name, outcome: result.functionError === undefined ? 'success' : 'function_error' });
       deps.metrics?.invokeDuration.observe({ function: fn.name }, result.durationMs / 1000);
       return { kind: 'invoked', result };
@@ -95,6 +99,7 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
 
   return async (job, _token, signal) => {
     const batch = parseBatch(job);
+    if (batch.window !== undefined) windowsOf(batch); // fails the job now when this worker cannot run windows
     const log = deps.logger.child({ jobId: job.id, mappingId: batch.mappingId, shardId: batch.shardId, lane: batch.lane });
     let progress = batch.progress ?? initialProgress(batch);
     const save = async (next: BatchProgress, functionErrors: number) => {
@@ -112,6 +117,11 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
         continue;
       }
       const result = await attempt(batch, head, signal);
+      if (result === 'covered') {
+        progress = { ...progress, pending: rest };
+        if (rest.length > 0) await save(progress, rest[0]!.functionErrors);
+        continue;
+      }
       const invocations = progress.invocations + (result.kind === 'not-invoked' ? 0 : 1);
       const context = { job: batch, sequenceNumbers, firstArrivalMs: (sub: SubBatch) => subBatchBounds(batch, sub).firstArrivalMs, now: now() };
       const step = planAfterAttempt(head, result, context);
@@ -135,8 +145,14 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
         }
       }
     }
-    return outcomeOf(progress);
+    const outcome = outcomeOf(progress);
+    return batch.window === undefined ? outcome : { ...outcome, window: await windowsOf(batch).outcome(batch) };
   };
+
+  function windowsOf(batch: StreamBatchJob): TumblingWindowInvocation {
+    if (deps.windows === undefined) throw new UnrecoverableError(`stream batch job of ${batch.mappingId} has a tumbling window, and this worker no window state store`);
+    return deps.windows;
+  }
 
   /** Records the discard (with its failure record) in the job, then delivers it. */
   async function discard(
