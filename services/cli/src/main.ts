@@ -11,7 +11,8 @@ Commands:
   dev                 Start every role on an embedded local stack (Redis, kinesis-local, moto server)
                       with a demo stream, function, mapping and producer.
   start               Start roles against the configured Redis and AWS endpoints.
-    --role <role>     One of ${ROLES.join(', ')} or all (default: all).
+    --role <role>     One of ${ROLES.join(', ')} or all (default: all). The ingress takes
+                      S3 event notifications (direct, SNS, EventBridge) on SLUICE_INGRESS_PORT.
   seed                Create the demo resources (stream, table) on the configured endpoints.
 
 Options:

@@ -1,4 +1,5 @@
 import { startApiRole } from '@sluice/api';
+import { startIngressRole } from '@sluice/ingress';
 import { startPollerRole } from '@sluice/poller';
 import { startWorkerRole } from '@sluice/worker';
 import { createAwsClients, createSluiceMetrics, SluiceError, type Logger, type SluiceConfig } from '@sluice/shared';
@@ -6,11 +7,12 @@ import type { Role } from './roles.js';
 
 export interface RunningRoles {
   readonly apiUrl: string | undefined;
+  readonly ingressUrl?: string | undefined;
   stop(): Promise<void>;
 }
 
-/** Roles that exist in this build; the ingress lands with issue #5. */
-export const AVAILABLE_ROLES: readonly Role[] = ['api', 'poller', 'worker'];
+/** Roles that exist in this build. */
+export const AVAILABLE_ROLES: readonly Role[] = ['api', 'poller', 'ingress', 'worker'];
 
 /** Starts the given roles in this process, sharing one set of AWS clients; stop() stops them in reverse. */
 export async function runRoles(config: SluiceConfig, roles: readonly Role[], logger: Logger): Promise<RunningRoles> {
@@ -22,6 +24,7 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
   const metrics = createSluiceMetrics();
   const stops: (() => Promise<void>)[] = [async () => aws.destroy()];
   let apiUrl: string | undefined;
+  let ingressUrl: string | undefined;
   try {
     // Workers first and the API last, so nothing is accepted before it can be handled; stop() reverses.
     if (roles.includes('worker')) {
@@ -32,6 +35,11 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
       const poller = await startPollerRole(config, aws, logger, metrics);
       stops.push(() => poller.stop());
     }
+    if (roles.includes('ingress')) {
+      const ingress = await startIngressRole(config, aws, logger);
+      ingressUrl = ingress.url;
+      stops.push(() => ingress.stop());
+    }
     if (roles.includes('api')) {
       const api = await startApiRole(config, aws, logger, metrics);
       apiUrl = api.url;
@@ -41,10 +49,11 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
     for (const stop of stops.reverse()) await stop();
     throw error;
   }
-  logger.info({ roles, apiUrl }, 'sluice started');
+  logger.info({ roles, apiUrl, ingressUrl }, 'sluice started');
   let stopping: Promise<void> | undefined;
   return {
     apiUrl,
+    ingressUrl,
     stop() {
       stopping ??= (async () => {
         for (const stop of [...stops].reverse()) await stop();

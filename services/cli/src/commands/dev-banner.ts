@@ -2,6 +2,8 @@ import type { EmbeddedStack, RegisteredDemo } from '@sluice/localstack';
 
 export interface DevBannerFacts {
   readonly apiUrl: string;
+  /** Where the ingress takes S3 notifications (POST /s3, /sns, /eventbridge), when it runs. */
+  readonly ingressUrl?: string | undefined;
   readonly stack: EmbeddedStack;
   readonly demoFunctionUrl: string;
   readonly demo: RegisteredDemo;
@@ -20,6 +22,7 @@ export function devBanner(facts: DevBannerFacts): string {
   const { stack } = facts;
   const lines = [
     `Sluice API listening on ${facts.apiUrl}`,
+    ...(facts.ingressUrl === undefined ? [] : [`  S3 ingress (POST /s3, /sns, /eventbridge): ${facts.ingressUrl}`]),
     `  Kinesis (kinesis-local):   ${stack.kinesisEndpoint}`,
     ...(stack.motoEndpoint === undefined
       ? []

@@ -136,6 +136,7 @@ async function startDemo(context: DevContext, signal: AbortSignal): Promise<void
   process.stdout.write(
     devBanner({
       apiUrl: roles.apiUrl,
+      ingressUrl: roles.ingressUrl,
       stack,
       demoFunctionUrl: demoFunction.url,
       demo,

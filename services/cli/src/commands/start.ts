@@ -9,6 +9,7 @@ export async function runStart(role: Role | 'all'): Promise<number> {
   const logger = createLogger({ level: config.SLUICE_LOG_LEVEL });
   const roles = role === 'all' ? AVAILABLE_ROLES : [role];
   const running = await runRoles(config, roles, logger);
+  if (running.ingressUrl !== undefined) process.stdout.write(`Sluice ingress listening on ${running.ingressUrl}\n`);
   if (running.apiUrl !== undefined) process.stdout.write(`Sluice API listening on ${running.apiUrl}\n`);
   const signal = await untilSignal();
   logger.info({ signal }, 'stopping');
