@@ -11,13 +11,20 @@ export interface ReceivedEvent {
   answeredAt?: number;
 }
 
+/** A function's answer; `headers` such as `X-Amz-Function-Error` as Lambda's Invoke API sets it. */
+export interface RecordingAnswer {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
 export interface RecordingFunction {
   readonly url: string;
   readonly events: ReceivedEvent[];
   /** Every record of every event, in the order they arrived. */
   records(): Record<string, unknown>[];
-  /** Decides the answer to each event: status code and body (default 200 `{}`). */
-  respond: (event: ReceivedEvent['event'], index: number) => Promise<{ status: number; body?: unknown }> | { status: number; body?: unknown };
+  /** Decides the answer to each event: status code, body (default 200 `{}`) and extra headers. */
+  respond: (event: ReceivedEvent['event'], index: number) => Promise<RecordingAnswer> | RecordingAnswer;
   close(): Promise<void>;
 }
 
@@ -42,11 +49,11 @@ export async function startRecordingFunction(): Promise<RecordingFunction> {
       response.on('close', () => {
         if (!received.answered) received.aborted = true;
       });
-      void Promise.resolve(fn.respond(event, index)).then(({ status, body }) => {
+      void Promise.resolve(fn.respond(event, index)).then(({ status, body, headers }) => {
         if (received.aborted) return;
         received.answered = true;
         received.answeredAt = Date.now();
-        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
+        response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body ?? {}));
       });
     });
   });

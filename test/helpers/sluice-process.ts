@@ -19,7 +19,11 @@ export interface StartSluiceOptions {
   readonly env: Record<string, string>;
   readonly args?: readonly string[];
   readonly timeoutMs?: number;
+  /** The output that says the process is ready; default the API's listening line (group 1: the URL). */
+  readonly readyPattern?: RegExp;
 }
+
+const API_LISTENING = /Sluice API listening on (http:\/\/\S+)/;
 
 /**
  * Runs Sluice as a separate process, as a user would, and waits for its
@@ -43,10 +47,10 @@ export function startSluice(options: StartSluiceOptions): Promise<SluiceProcess>
     }, options.timeoutMs ?? 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Sluice API listening on (http:\/\/\S+)/.exec(output);
+      const match = (options.readyPattern ?? API_LISTENING).exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ url: match[1]!, child, output: () => output, stop });
+        resolve({ url: match[1] ?? '', child, output: () => output, stop });
       }
     };
     child.stdout!.on('data', onData);
@@ -56,6 +60,14 @@ export function startSluice(options: StartSluiceOptions): Promise<SluiceProcess>
       reject(new Error(`sluice exited with ${code} before it listened:\n${output}`));
     });
   });
+}
+
+/**
+ * Runs one role without the API (`sluice start --role poller|worker`) as its own process, and waits
+ * for its "sluice started" log line (logged at info). Its `url` is ''.
+ */
+export function startSluiceRole(role: 'poller' | 'worker', env: Record<string, string>): Promise<SluiceProcess> {
+  return startSluice({ args: ['start', '--role', role], env: { SLUICE_LOG_LEVEL: 'info', ...env }, readyPattern: /"msg":"sluice started"/ });
 }
 
 /**

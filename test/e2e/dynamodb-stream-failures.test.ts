@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { FAST_FLOW_ENV, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { startRecordingFunction, type RecordingAnswer, type RecordingFunction } from '../helpers/recording-function.js';
+import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
+import { ACCOUNT, REGION } from '../helpers/kinesis-test-stream.js';
+
+// DynamoDB Streams batches that fail, end to end: a table with a stream in moto server, a mapping
+// created through Sluice's Lambda API, a function that fails the way a Lambda function does (200
+// with X-Amz-Function-Error: Unhandled), and an SQS on-failure destination in moto. The record must
+// be AWS's DynamoDB failure record: DDBStreamBatchInfo, arrival times to the second
+// (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html).
+const stack = inject('stack');
+const prefix = uniqueName('e2e-ddbfail');
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const fnName = uniqueName('ddb-fail-fn');
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/destinations/dynamodb-retry-attempts-exhausted.json', import.meta.url), 'utf8')) as {
+  requestContext: Record<string, unknown>;
+  DDBStreamBatchInfo: Record<string, unknown>;
+} & Record<string, unknown>;
+let sluice: SluiceProcess;
+let lambda: LambdaClient;
+let dynamodb: DynamoDBClient;
+let streams: DynamoDBStreamsClient;
+let sqs: SQSClient;
+let fn: RecordingFunction;
+/** Item ids the function fails on: any event that carries one of them fails as a whole. */
+const poison = new Set<string>();
+const cleanups: (() => Promise<unknown>)[] = [];
+
+type DynamoDbRecord = { eventSourceARN: string; dynamodb: { Keys: { id: { S: string } }; SequenceNumber: string; ApproximateCreationDateTime: number } };
+
+beforeAll(async () => {
+  fn = await startRecordingFunction();
+  fn.respond = (event): RecordingAnswer =>
+    (event.Records as unknown as DynamoDbRecord[]).some((r) => poison.has(r.dynamodb.Keys.id.S))
+      ? { status: 200, headers: { 'X-Amz-Function-Error': 'Unhandled' }, body: { errorType: 'Error', errorMessage: 'poison item' } }
+      : { status: 200 };
+  const aws = { region: REGION, credentials, endpoint: stack.motoEndpoint };
+  dynamodb = new DynamoDBClient(aws);
+  streams = new DynamoDBStreamsClient(aws);
+  sqs = new SQSClient(aws);
+  sluice = await startSluice({
+    args: ['start', '--role', 'all'],
+    env: {
+      REDIS_URL: stack.redisUrl,
+      SLUICE_REDIS_PREFIX: prefix,
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
+      AWS_ENDPOINT_URL_SQS: stack.motoEndpoint,
+      ...FAST_FLOW_ENV,
+    },
+  });
+  lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
+});
+
+afterAll(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c().catch(() => undefined)));
+  for (const client of [lambda, dynamodb, streams, sqs]) client?.destroy();
+  await sluice?.stop();
+  await fn?.close();
+  await deleteRedisPrefix(stack.redisUrl, prefix);
+});
+
+/** A table with a stream, the given items already written (so one batch carries them all); its stream ARN and shard. */
+async function tableWithItems(ids: readonly string[]): Promise<{ streamArn: string; shardId: string }> {
+  const table = uniqueName('ddb-fail');
+  const streamArn = await createTableWithStream(dynamodb, table);
+  cleanups.push(() => dynamodb.send(new DeleteTableCommand({ TableName: table })));
+  for (const id of ids) await dynamodb.send(new PutItemCommand({ TableName: table, Item: { id: { S: id }, v: { N: '1' } } }));
+  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+  return { streamArn, shardId: StreamDescription!.Shards![0]!.ShardId! };
+}
+
+async function sqsQueue(): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('ddb-dlq') }));
+  cleanups.push(() => sqs.send(new DeleteQueueCommand({ QueueUrl })));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+}
+
+async function createMapping(streamArn: string, destination: string, extra: { BisectBatchOnFunctionError?: boolean } = {}): Promise<string> {
+  const { UUID } = await lambda.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: fnName,
+      EventSourceArn: streamArn,
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 10,
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: destination } },
+      ...extra,
+    }),
+  );
+  return UUID!;
+}
+
+async function deleteMapping(uuid: string) {
+  await waitFor(async () => ['Enabled', 'Disabled'].includes((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? ''));
+  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
+}
+
+async function receiveOne(url: string): Promise<unknown[]> {
+  return waitFor(async () => {
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    return Messages?.map((m) => JSON.parse(m.Body!) as unknown);
+  }, { timeoutMs: 30_000, message: `no failure record arrived in ${url}` });
+}
+
+/** The events the function was sent from one stream, as the ids of their items. */
+const invocationsFrom = (streamArn: string) =>
+  fn.events.filter((e) => e.event.Records[0]?.eventSourceARN === streamArn).map((e) => (e.event.Records as unknown as DynamoDbRecord[]).map((r) => r.dynamodb.Keys.id.S));
+
+function recordOf(streamArn: string, id: string): DynamoDbRecord {
+  const records = fn.records() as unknown as DynamoDbRecord[];
+  return records.find((r) => r.eventSourceARN === streamArn && r.dynamodb.Keys.id.S === id)!;
+}
+
+/**
+ * The fixture (AWS's record for one item given up on) with only what differs per run replaced:
+ * the request id and timestamp (checked by format), the function, stream, shard and the item's
+ * sequence number and creation time as the function saw them.
+ */
+function expectedFromFixture(streamArn: string, shardId: string, item: DynamoDbRecord, approximateInvokeCount: number) {
+  const arrival = `${new Date(Math.floor(item.dynamodb.ApproximateCreationDateTime) * 1000).toISOString().slice(0, 19)}Z`;
+  return {
+    ...fixture,
+    requestContext: {
+      ...fixture.requestContext,
+      requestId: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+      functionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${fnName}`,
+      approximateInvokeCount,
+    },
+    timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    DDBStreamBatchInfo: {
+      ...fixture.DDBStreamBatchInfo,
+      shardId,
+      startSequenceNumber: item.dynamodb.SequenceNumber,
+      endSequenceNumber: item.dynamodb.SequenceNumber,
+      approximateArrivalOfFirstRecord: arrival,
+      approximateArrivalOfLastRecord: arrival,
+      streamArn,
+    },
+  };
+}
+
+describe('DynamoDB Streams batches that fail', () => {
+  it('send AWS\'s DynamoDB failure record to SQS when the retries are spent', async () => {
+    const id = uniqueName('bad');
+    poison.add(id);
+    const { streamArn, shardId } = await tableWithItems([id]);
+    const dlq = await sqsQueue();
+    const uuid = await createMapping(streamArn, dlq.arn);
+
+    const bodies = await receiveOne(dlq.url);
+
+    expect(invocationsFrom(streamArn)).toEqual([[id]]);
+    expect(bodies).toEqual([expectedFromFixture(streamArn, shardId, recordOf(streamArn, id), 1)]);
+    await deleteMapping(uuid);
+  });
+
+  it('bisect isolates a poison item: the others are delivered once, in order, and only it goes to SQS', async () => {
+    const bad = uniqueName('bad');
+    poison.add(bad);
+    const { streamArn, shardId } = await tableWithItems(['a', 'b', bad, 'd']);
+    const dlq = await sqsQueue();
+    const uuid = await createMapping(streamArn, dlq.arn, { BisectBatchOnFunctionError: true });
+
+    const bodies = await receiveOne(dlq.url);
+    await waitFor(() => invocationsFrom(streamArn).some((ids) => ids.includes('d') && !ids.includes(bad)), {
+      timeoutMs: 20_000,
+      message: () => `the item after the poison one never arrived: ${JSON.stringify(invocationsFrom(streamArn))}`,
+    });
+
+    // Split in halves (splits spend no retries), the failing half again, then the poison item alone.
+    expect(invocationsFrom(streamArn)).toEqual([['a', 'b', bad, 'd'], ['a', 'b'], [bad, 'd'], [bad], ['d']]);
+    expect(bodies).toEqual([expectedFromFixture(streamArn, shardId, recordOf(streamArn, bad), 3)]);
+    await deleteMapping(uuid);
+  });
+});
