@@ -12,10 +12,14 @@ import { rawJsonText, scalarKey } from './scalar-key.js';
  */
 export function compileLeaf(rules: readonly RawJsonValue[], where: string): { conditions: LeafCondition[]; hasNumberLiterals: boolean } {
   const equals = new Set<string>();
+  const numbers = new Set<number>();
   const conditions: LeafCondition[] = [];
   let hasNumberLiterals = false;
   for (const rule of rules) {
-    if (rule instanceof JsonNumber) hasNumberLiterals = true;
+    if (rule instanceof JsonNumber) {
+      hasNumberLiterals = true;
+      numbers.add(rule.value);
+    }
     const key = scalarKey(rule);
     if (key !== undefined) {
       equals.add(key);
@@ -28,10 +32,10 @@ export function compileLeaf(rules: readonly RawJsonValue[], where: string): { co
     if (entries.length !== 1) throw new FilterPatternError(`${where}: Only one key allowed in match expression; found ${rawJsonText(rule)}`);
     const [operator, operand] = entries[0]!;
     const condition = compileOperator(operator, operand, where);
-    if (condition.kind === 'anything-but' && [...condition.keys].some((k) => k.startsWith('n'))) hasNumberLiterals = true;
+    if (condition.kind === 'anything-but' && condition.numbers.size > 0) hasNumberLiterals = true;
     conditions.push(condition);
   }
-  if (equals.size > 0) conditions.unshift({ kind: 'equals', keys: equals });
+  if (equals.size > 0) conditions.unshift({ kind: 'equals', keys: equals, numbers });
   return { conditions, hasNumberLiterals };
 }
 
@@ -79,7 +83,9 @@ function stringOrIgnoreCase(operand: RawJsonValue, at: string): { value: string;
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-anything-but
  */
 function anythingBut(operand: RawJsonValue, at: string): LeafCondition {
-  if (typeof operand === 'string' || operand instanceof JsonNumber) return { kind: 'anything-but', keys: new Set([scalarKey(operand)!]) };
+  if (typeof operand === 'string' || operand instanceof JsonNumber) {
+    return { kind: 'anything-but', keys: new Set([scalarKey(operand)!]), numbers: new Set(operand instanceof JsonNumber ? [operand.value] : []) };
+  }
   if (Array.isArray(operand)) {
     if (operand.length === 0) throw new FilterPatternError(`${at}: Empty arrays are not allowed`);
     const keys = operand.map((value) => {
@@ -88,7 +94,8 @@ function anythingBut(operand: RawJsonValue, at: string): LeafCondition {
       }
       return scalarKey(value)!;
     });
-    return { kind: 'anything-but', keys: new Set(keys) };
+    const numbers = operand.flatMap((value) => (value instanceof JsonNumber ? [value.value] : []));
+    return { kind: 'anything-but', keys: new Set(keys), numbers: new Set(numbers) };
   }
   if (operand !== null && typeof operand === 'object') {
     const entries = Object.entries(operand);

@@ -10,11 +10,11 @@ export interface NumericBound {
 /**
  * One rule of a leaf's array, compiled. Exact values of one leaf are gathered into one set
  * (`equals`), so `["a","b","c"]` is a single lookup. Value keys: `s<string>`, `n<number text>`,
- * `true`, `false`, `null` (see scalar-key.ts).
+ * `true`, `false`, `null` (see scalar-key.ts). `numbers` holds the values of the number literals,
+ * so a number parsed without its text is compared by text only when its value equals one.
  */
 export type LeafCondition =
-  | { readonly kind: 'equals'; readonly keys: ReadonlySet<string> }
-  | { readonly kind: 'anything-but'; readonly keys: ReadonlySet<string> }
+  | { readonly kind: 'equals' | 'anything-but'; readonly keys: ReadonlySet<string>; readonly numbers: ReadonlySet<number> }
   | { readonly kind: 'anything-but-prefix' | 'anything-but-suffix' | 'anything-but-equals-ignore-case'; readonly values: readonly string[] }
   | { readonly kind: 'numeric'; readonly bounds: readonly NumericBound[] }
   | { readonly kind: 'exists'; readonly exists: boolean }

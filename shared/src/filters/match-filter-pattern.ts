@@ -14,16 +14,34 @@ import { isScalar, numericValue, rawJsonText, scalarKey } from './scalar-key.js'
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html#eb-filtering-exists-matching
  */
 export function matchFilterPattern(pattern: CompiledFilterPattern, value: unknown, reasons?: string[]): boolean {
-  return matchNode(pattern.root, value, '', reasons);
+  return matchNode(pattern.root, value, '', reasons, { textless: false, ambiguous: false });
 }
 
-function matchNode(node: PatternNode, object: unknown, path: string, reasons: string[] | undefined): boolean {
+/**
+ * For values parsed with `JSON.parse`, whose numbers lost their text: matches as far as values
+ * tell, and answers `undefined` when a number equals a number literal of the pattern in value, so
+ * only its text can decide (300 against 300.0). The caller then parses with parseRawJson.
+ */
+export function matchFilterPatternTextless(pattern: CompiledFilterPattern, value: unknown): boolean | undefined {
+  const context = { textless: true, ambiguous: false };
+  const matched = matchNode(pattern.root, value, '', undefined, context);
+  return context.ambiguous ? undefined : matched;
+}
+
+interface MatchContext {
+  /** Plain numbers came from text whose form is unknown. */
+  readonly textless: boolean;
+  /** Set when such a number met a number literal of equal value. */
+  ambiguous: boolean;
+}
+
+function matchNode(node: PatternNode, object: unknown, path: string, reasons: string[] | undefined, ctx: MatchContext): boolean {
   const target = object !== null && typeof object === 'object' && !isScalar(object) && !Array.isArray(object) ? (object as Record<string, unknown>) : undefined;
   let ok = true;
   for (const field of node.fields) {
     const value = target === undefined || !Object.hasOwn(target, field.key) ? undefined : target[field.key];
     const where = reasons === undefined ? '' : path === '' ? field.key : `${path}.${field.key}`;
-    const matched = field.kind === 'leaf' ? matchLeafField(field, value, where, reasons) : matchObjectField(field.node, value, where, reasons);
+    const matched = field.kind === 'leaf' ? matchLeafField(field, value, where, reasons, ctx) : matchObjectField(field.node, value, where, reasons, ctx);
     if (!matched) {
       ok = false;
       if (reasons === undefined) return false;
@@ -31,7 +49,7 @@ function matchNode(node: PatternNode, object: unknown, path: string, reasons: st
   }
   for (const alternatives of node.anyOf) {
     const inner = reasons === undefined ? undefined : ([] as string[]);
-    if (!alternatives.some((alternative) => matchNode(alternative, object, path, inner))) {
+    if (!alternatives.some((alternative) => matchNode(alternative, object, path, inner, ctx))) {
       ok = false;
       if (reasons === undefined) return false;
       reasons.push(`none of the $or alternatives${path === '' ? '' : ` under ${path}`} matched: ${inner!.join('; ')}`);
@@ -40,32 +58,32 @@ function matchNode(node: PatternNode, object: unknown, path: string, reasons: st
   return ok;
 }
 
-function matchObjectField(node: PatternNode, value: unknown, where: string, reasons: string[] | undefined): boolean {
+function matchObjectField(node: PatternNode, value: unknown, where: string, reasons: string[] | undefined, ctx: MatchContext): boolean {
   if (Array.isArray(value)) {
     const elements = value.filter((element) => element !== null && typeof element === 'object' && !isScalar(element));
-    if (elements.some((element) => matchNode(node, element, where, undefined))) return true;
+    if (elements.some((element) => matchNode(node, element, where, undefined, ctx))) return true;
     if (reasons !== undefined) {
-      if (elements.length === 0) matchNode(node, undefined, where, reasons);
-      else reasons.push(`${where}: no element of the array matches (${elements.map((e, i) => explainElement(node, e, `${where}[${i}]`)).join('; ')})`);
+      if (elements.length === 0) matchNode(node, undefined, where, reasons, ctx);
+      else reasons.push(`${where}: no element of the array matches (${elements.map((e, i) => explainElement(node, e, `${where}[${i}]`, ctx)).join('; ')})`);
     }
     return false;
   }
   // A scalar or a missing field: only `exists: false` leaves below can still hold.
-  return matchNode(node, value, where, reasons);
+  return matchNode(node, value, where, reasons, ctx);
 }
 
-function explainElement(node: PatternNode, element: unknown, where: string): string {
+function explainElement(node: PatternNode, element: unknown, where: string, ctx: MatchContext): string {
   const reasons: string[] = [];
-  matchNode(node, element, where, reasons);
+  matchNode(node, element, where, reasons, ctx);
   return reasons.join('; ');
 }
 
-function matchLeafField(field: LeafField, value: unknown, where: string, reasons: string[] | undefined): boolean {
+function matchLeafField(field: LeafField, value: unknown, where: string, reasons: string[] | undefined, ctx: MatchContext): boolean {
   const present = hasLeafValue(value);
   for (const condition of field.conditions) {
     if (condition.kind === 'exists') {
       if (condition.exists === present) return true;
-    } else if (present && matchesAnyValue(condition, value)) {
+    } else if (present && matchesAnyValue(condition, value, ctx)) {
       return true;
     }
   }
@@ -88,17 +106,19 @@ function hasLeafValue(value: unknown): boolean {
   return isScalar(value);
 }
 
-function matchesAnyValue(condition: LeafCondition, value: unknown): boolean {
-  if (Array.isArray(value)) return value.some((element) => matchesAnyValue(condition, element));
-  return isScalar(value) && matchScalar(condition, value);
+function matchesAnyValue(condition: LeafCondition, value: unknown, ctx: MatchContext): boolean {
+  if (Array.isArray(value)) return value.some((element) => matchesAnyValue(condition, element, ctx));
+  return isScalar(value) && matchScalar(condition, value, ctx);
 }
 
-function matchScalar(condition: LeafCondition, value: unknown): boolean {
+function matchScalar(condition: LeafCondition, value: unknown, ctx: MatchContext): boolean {
   switch (condition.kind) {
     case 'equals':
-      return condition.keys.has(scalarKey(value) ?? '');
-    case 'anything-but':
-      return !condition.keys.has(scalarKey(value) ?? '');
+    case 'anything-but': {
+      if (ctx.textless && typeof value === 'number' && condition.numbers.has(value)) ctx.ambiguous = true;
+      const found = condition.keys.has(scalarKey(value) ?? '');
+      return condition.kind === 'equals' ? found : !found;
+    }
     case 'numeric': {
       const n = numericValue(value);
       return n !== undefined && condition.bounds.every((b) => compare(n, b.op, b.value));

@@ -1,6 +1,6 @@
 import { compileFilterPattern } from './compile-filter-pattern.js';
 import { FilterPatternError, type CompiledFilterPattern } from './filter-pattern.js';
-import { matchFilterPattern } from './match-filter-pattern.js';
+import { matchFilterPattern, matchFilterPatternTextless } from './match-filter-pattern.js';
 import { parseRawJson } from './raw-json.js';
 
 /**
@@ -31,6 +31,7 @@ export interface FilterExplanation {
  */
 export class RecordFilter {
   private readonly namesData: boolean;
+  /** A pattern has number literals in exact or anything-but rules: number text may matter. */
   private readonly rawNumbers: boolean;
 
   constructor(
@@ -48,8 +49,25 @@ export class RecordFilter {
   /** Whether Lambda would send this record (its `lambdaRecord` shape) to the function. */
   matches(record: unknown): boolean {
     if (this.patterns.length === 0) return true;
-    const view = this.view(record);
-    return this.patterns.some((pattern) => (view.dataInvalid && pattern.topLevelKeys.has('data') ? false : matchFilterPattern(pattern, view.value)));
+    if (this.source !== 'kinesis' || !this.namesData) {
+      const value = this.source === 'kinesis' ? kinesisFields(record) : record;
+      return this.patterns.some((pattern) => matchFilterPattern(pattern, value));
+    }
+    // Kinesis data is parsed once with JSON.parse; only a number that equals a number literal of
+    // the pattern in value sends the record through parseRawJson, whose numbers keep their text.
+    const kinesis = kinesisFields(record);
+    const text = decodeData(kinesis);
+    const data = text === undefined ? undefined : parseOrUndefined(text);
+    const value = data === undefined ? kinesis : { ...kinesis, data: data.value };
+    let raw: unknown;
+    return this.patterns.some((pattern) => {
+      if (data === undefined && pattern.topLevelKeys.has('data')) return false;
+      if (!this.rawNumbers || data === undefined) return matchFilterPattern(pattern, value);
+      const matched = matchFilterPatternTextless(pattern, value);
+      if (matched !== undefined) return matched;
+      raw ??= { ...kinesis, data: parseRawJson(text!) };
+      return matchFilterPattern(pattern, raw);
+    });
   }
 
   /** Like {@link matches}, saying for each filter why it did not match. */
@@ -68,18 +86,36 @@ export class RecordFilter {
     return { matched, reasons: matched ? [] : reasons };
   }
 
+  /** The record as explain() matches it: Kinesis data decoded, numbers with their text. */
   private view(record: unknown): { value: unknown; dataInvalid?: string } {
     if (this.source !== 'kinesis') return { value: record };
-    const kinesis = isObject(record) && isObject(record.kinesis) ? record.kinesis : isObject(record) ? record : {};
+    const kinesis = kinesisFields(record);
     if (!this.namesData) return { value: kinesis };
-    const data = kinesis.data;
-    if (typeof data !== 'string') return { value: kinesis, dataInvalid: 'no base64 data' };
-    const text = Buffer.from(data, 'base64').toString('utf8');
+    const text = decodeData(kinesis);
+    if (text === undefined) return { value: kinesis, dataInvalid: 'no base64 data' };
     try {
-      return { value: { ...kinesis, data: this.rawNumbers ? parseRawJson(text) : (JSON.parse(text) as unknown) } };
+      return { value: { ...kinesis, data: parseRawJson(text) } };
     } catch {
       return { value: kinesis, dataInvalid: 'the base64-decoded data does not parse as JSON' };
     }
+  }
+}
+
+/** The fields a Kinesis filter sees: the record's `kinesis` object (or the record, if given bare). */
+function kinesisFields(record: unknown): Record<string, unknown> {
+  if (!isObject(record)) return {};
+  return isObject(record.kinesis) ? record.kinesis : record;
+}
+
+function decodeData(kinesis: Record<string, unknown>): string | undefined {
+  return typeof kinesis.data === 'string' ? Buffer.from(kinesis.data, 'base64').toString('utf8') : undefined;
+}
+
+function parseOrUndefined(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
   }
 }
 

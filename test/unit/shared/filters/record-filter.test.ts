@@ -47,6 +47,15 @@ describe('RecordFilter on Kinesis records', () => {
     expect(filter.matches(kinesisRecord('{"n":300.0}'))).toBe(false);
   });
 
+  it('anything-but and big integers also compare number text, not the float JSON.parse makes of it', () => {
+    const notThree = compileRecordFilter(['{"data":{"n":[{"anything-but":[300]}]}}'], 'kinesis');
+    expect(notThree.matches(kinesisRecord('{"n":300.0}'))).toBe(true);
+    expect(notThree.matches(kinesisRecord('{"n":300}'))).toBe(false);
+    const id = compileRecordFilter(['{"data":{"id":[12345678901234567891]}}'], 'kinesis');
+    expect(id.matches(kinesisRecord('{"id":12345678901234567891}'))).toBe(true);
+    expect(id.matches(kinesisRecord('{"id":12345678901234567890}'))).toBe(false);
+  });
+
   it('explain names the filter and the failing field of each', () => {
     const filter = compileRecordFilter(['{"data":{"t":["a"]}}', '{"partitionKey":["p"]}'], 'kinesis');
     expect(filter.explain(kinesisRecord('{"t":"b"}', 'x'))).toEqual({
