@@ -7,6 +7,7 @@ import {
   buildAsyncInvocationRecord,
   functionArn,
   type BackoffOptions,
+  type ConcurrencyLimiter,
   type DeadLetterStore,
   type DestinationRouter,
   type EventInvokeConfigStore,
@@ -45,6 +46,11 @@ export interface AsyncInvocationProcessorDeps {
   readonly metrics?: SluiceMetrics;
   readonly destinations?: DestinationRouter;
   readonly deadLetters?: Pick<DeadLetterStore, 'park'>;
+  /**
+   * Reserved concurrency counted across processes (the Invoke API counts its synchronous calls in the
+   * same one): an event of a function whose slots are all held is throttled and requeued.
+   */
+  readonly concurrency?: ConcurrencyLimiter;
   readonly settings: AsyncRetrySettings;
   /** Backoff of a failing destination or dead-letter store: it is retried until it takes the record. */
   readonly deliveryBackoff: BackoffOptions;
@@ -67,6 +73,9 @@ export type AsyncInvocationProcessor = (job: AsyncProcessableJob, token?: string
 
 /** How much of a failed function's answer a log line carries. */
 const MAX_LOGGED_ERROR_CHARS = 1024;
+
+/** A concurrency slot outlives the function's Timeout by this much before it lapses (its holder died). */
+const SLOT_GRACE_MS = 10_000;
 
 /**
  * The BullMQ processor of asynchronous invocations (aws-facts 3.7): one call makes one attempt.
@@ -133,6 +142,20 @@ export function createAsyncInvocationProcessor(deps: AsyncInvocationProcessorDep
   /** One invocation, classified once: success, the function's error, or ours (throttle, system). */
   async function invoke(data: AsyncJobData, fn: FunctionDefinition | undefined, signal: AbortSignal | undefined) {
     if (fn === undefined) return functionMissing(data);
+    const limit = fn.reservedConcurrentExecutions;
+    const slot = limit === undefined || deps.concurrency === undefined ? undefined : await deps.concurrency.acquire(fn.name, limit, fn.timeout * 1000 + SLOT_GRACE_MS);
+    if (limit !== undefined && deps.concurrency !== undefined && slot === undefined) {
+      // Lambda's ReservedFunctionConcurrentInvocationLimitExceeded: a throttle, requeued with backoff.
+      return { outcome: 'throttle' as const, response: undefined, detail: `reserved concurrency ${limit} of ${fn.name} reached` };
+    }
+    try {
+      return await invokeNow(data, fn, signal);
+    } finally {
+      await slot?.release().catch(() => undefined);
+    }
+  }
+
+  async function invokeNow(data: AsyncJobData, fn: FunctionDefinition, signal: AbortSignal | undefined) {
     try {
       // Every attempt runs under the event's request id, as Lambda's retries do.
       const result = await deps.invoker.invoke({ fn, payload: data.payload, requestId: data.requestId, ...(signal ? { signal } : {}) });

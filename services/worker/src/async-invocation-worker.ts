@@ -6,6 +6,7 @@ import {
   createAsyncInvocationQueue,
   enqueueAsyncInvocation,
   type AsyncInvocationQueue,
+  type ConcurrencyLimiter,
   type DeadLetterStore,
   type Destination,
   type EventInvokeConfigStore,
@@ -38,6 +39,7 @@ export interface AsyncInvocationWorkerDeps {
   readonly invoker: Invoker;
   readonly destinations: AsyncInvocationProcessorDeps['destinations'];
   readonly deadLetters: Pick<DeadLetterStore, 'park'>;
+  readonly concurrency?: ConcurrencyLimiter;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -79,6 +81,7 @@ export async function startAsyncInvocationWorker(config: SluiceConfig, deps: Asy
     metrics: deps.metrics,
     ...(deps.destinations ? { destinations: deps.destinations } : {}),
     deadLetters: deps.deadLetters,
+    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
     settings: {
       functionErrorDelaysMs: config.SLUICE_ASYNC_RETRY_DELAYS_MS,
       backoff: { baseMs: config.SLUICE_ASYNC_BACKOFF_BASE_MS, maxMs: config.SLUICE_ASYNC_BACKOFF_MAX_MS },

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import {
   AwsDestinationRouter,
   DEAD_LETTER_REPLAY_QUEUE,
+  RedisConcurrencyLimiter,
   RedisDeadLetterStore,
   RedisEventInvokeConfigStore,
   RedisFunctionStore,
@@ -145,6 +146,8 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     invoker,
     destinations,
     deadLetters,
+    // Counted with the Invoke API's synchronous calls; only functions with ReservedConcurrentExecutions take slots.
+    ...(storeRedis === undefined ? {} : { concurrency: new RedisConcurrencyLimiter(storeRedis, keys) }),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.random ? { random: deps.random } : {}),
   });

@@ -4,6 +4,7 @@ import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, Rece
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
+  RedisConcurrencyLimiter,
   RedisDeadLetterStore,
   RedisEventInvokeConfigStore,
   RedisFunctionStore,
@@ -284,6 +285,23 @@ describe('asynchronous invocations', () => {
       const retries = (await metrics.asyncRetries.get()).values.map((v) => ({ ...v.labels, value: v.value }));
       expect(retries).toEqual([{ function: 'throttled', reason: 'throttle', value: 3 }]);
     });
+  });
+
+  it('throttles an event while its function\'s reserved concurrency is taken, then runs it once, spending no retries', async () => {
+    await functions.create({ ...buildFunction('single', { type: 'http', url: fn.url }), reservedConcurrentExecutions: 1 });
+    await configure('single', { maximumRetryAttempts: 0 });
+    const held = await new RedisConcurrencyLimiter(storeRedis, createRedisKeys(prefix)).acquire('single', 1, 60_000);
+    expect(held).toBeDefined();
+    respond = () => ({ status: 200, body: 'null' });
+    await start();
+
+    const requestId = await invokeAsync({ s: 1 }, { functionName: 'single' });
+    await waitFor(async () => (await metrics.asyncRetries.get()).values.some((v) => v.labels.reason === 'throttle' && v.value >= 2), { message: 'never throttled' });
+    expect(fn.calls).toHaveLength(0);
+    await held!.release();
+
+    expect(await outcome(requestId)).toEqual({ condition: 'Success', invocations: 1 });
+    expect(fn.calls).toHaveLength(1);
   });
 
   it('delivers to another function as an asynchronous invocation with the record as its event', async () => {
