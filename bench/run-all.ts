@@ -1,11 +1,11 @@
 /**
  * Runs the benches one after another, each in a process of its own with its own Redis and
- * kinesis-local:  npm run bench  (builds first), or  node --import tsx bench/run-all.ts [drain|latency|idle ...]
+ * kinesis-local (filter needs neither):  npm run bench  (builds first), or  node --import tsx bench/run-all.ts [drain|latency|idle|filter ...]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['drain', 'latency', 'idle'] as const;
+const BENCHES = ['drain', 'latency', 'idle', 'filter'] as const;
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(BENCHES as readonly string[]).includes(name));
 if (unknown.length > 0) {
