@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  DeleteEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  type CreateEventSourceMappingCommandInput,
+} from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -33,16 +39,22 @@ let sqs: SQSClient;
 let fn: RecordingFunction;
 /** Item ids the function fails on: any event that carries one of them fails as a whole. */
 const poison = new Set<string>();
+/** Answers of their own for some streams (by ARN), given the records and the invocation's number (1 for the first). */
+const answers = new Map<string, (records: DynamoDbRecord[], call: number) => RecordingAnswer>();
 const cleanups: (() => Promise<unknown>)[] = [];
 
 type DynamoDbRecord = { eventSourceARN: string; dynamodb: { Keys: { id: { S: string } }; SequenceNumber: string; ApproximateCreationDateTime: number } };
 
 beforeAll(async () => {
   fn = await startRecordingFunction();
-  fn.respond = (event): RecordingAnswer =>
-    (event.Records as unknown as DynamoDbRecord[]).some((r) => poison.has(r.dynamodb.Keys.id.S))
+  fn.respond = (event): RecordingAnswer => {
+    const records = event.Records as unknown as DynamoDbRecord[];
+    const own = answers.get(records[0]!.eventSourceARN);
+    if (own !== undefined) return own(records, invocationsFrom(records[0]!.eventSourceARN).length);
+    return records.some((r) => poison.has(r.dynamodb.Keys.id.S))
       ? { status: 200, headers: { 'X-Amz-Function-Error': 'Unhandled' }, body: { errorType: 'Error', errorMessage: 'poison item' } }
       : { status: 200 };
+  };
   const aws = { region: REGION, credentials, endpoint: stack.motoEndpoint };
   dynamodb = new DynamoDBClient(aws);
   streams = new DynamoDBStreamsClient(aws);
@@ -88,7 +100,8 @@ async function sqsQueue(): Promise<{ url: string; arn: string }> {
   return { url: QueueUrl!, arn: Attributes!.QueueArn! };
 }
 
-async function createMapping(streamArn: string, destination: string, extra: { BisectBatchOnFunctionError?: boolean } = {}): Promise<string> {
+/** A mapping from TRIM_HORIZON in batches of up to 10, with MaximumRetryAttempts 0 unless `extra` says otherwise. */
+async function createMapping(streamArn: string, destination: string | undefined, extra: Partial<CreateEventSourceMappingCommandInput> = {}): Promise<string> {
   const { UUID } = await lambda.send(
     new CreateEventSourceMappingCommand({
       FunctionName: fnName,
@@ -96,7 +109,7 @@ async function createMapping(streamArn: string, destination: string, extra: { Bi
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 10,
       MaximumRetryAttempts: 0,
-      DestinationConfig: { OnFailure: { Destination: destination } },
+      ...(destination === undefined ? {} : { DestinationConfig: { OnFailure: { Destination: destination } } }),
       ...extra,
     }),
   );
@@ -183,6 +196,25 @@ describe('DynamoDB Streams batches that fail', () => {
     // Split in halves (splits spend no retries), the failing half again, then the poison item alone.
     expect(invocationsFrom(streamArn)).toEqual([['a', 'b', bad, 'd'], ['a', 'b'], [bad, 'd'], [bad], ['d']]);
     expect(bodies).toEqual([expectedFromFixture(streamArn, shardId, recordOf(streamArn, bad), 3)]);
+    await deleteMapping(uuid);
+  });
+
+  it('with ReportBatchItemFailures, retries from the lowest reported item, named by its DynamoDB sequence number', async () => {
+    const { streamArn } = await tableWithItems(['a', 'b', 'c', 'd']);
+    answers.set(streamArn, (records, call) =>
+      call === 1 ? { status: 200, body: { batchItemFailures: [records[3]!, records[1]!].map((r) => ({ itemIdentifier: r.dynamodb.SequenceNumber })) } } : { status: 200 },
+    );
+    const uuid = await createMapping(streamArn, undefined, { FunctionResponseTypes: ['ReportBatchItemFailures'], MaximumRetryAttempts: 1 });
+
+    await waitFor(() => invocationsFrom(streamArn).length >= 2 && fn.events.filter((e) => e.event.Records[0]?.eventSourceARN === streamArn).every((e) => e.answered), {
+      timeoutMs: 20_000,
+      message: () => `the batch was not retried: ${JSON.stringify(invocationsFrom(streamArn))}`,
+    });
+
+    expect(invocationsFrom(streamArn)).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['b', 'c', 'd'],
+    ]);
     await deleteMapping(uuid);
   });
 });
