@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 /**
- * Loads `shared/lua/<verbNoun>-<numberOfKeys>.lua` into ioredis as a command of that name.
+ * Loads `shared/lua/<verbNoun>-<numberOfKeys>.lua` into ioredis as a command of that name (the name
+ * may hold digits after its first letter, as createS3Binding).
  * The files sit outside src/ so the same relative path works from src/ (tests) and dist/ (build).
  */
 export function defineLuaScript(redis: Redis, fileName: string): void {
-  const match = /^([a-zA-Z]+)-(\d+)\.lua$/.exec(fileName);
+  const match = /^([a-zA-Z][a-zA-Z0-9]*)-(\d+)\.lua$/.exec(fileName);
   if (!match) throw new Error(`Lua script name must be verbNoun-N.lua: ${fileName}`);
   const [, name, keys] = match;
   if (typeof (redis as unknown as Record<string, unknown>)[name!] === 'function') return;
