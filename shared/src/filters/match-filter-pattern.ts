@@ -49,7 +49,7 @@ function matchNode(node: PatternNode, object: unknown, path: string, reasons: st
   }
   for (const alternatives of node.anyOf) {
     const inner = reasons === undefined ? undefined : ([] as string[]);
-    if (!alternatives.some((alternative) => matchNode(alternative, object, path, inner, ctx))) {
+    if (!anyAlternative(alternatives, object, path, inner, ctx)) {
       ok = false;
       if (reasons === undefined) return false;
       reasons.push(`none of the $or alternatives${path === '' ? '' : ` under ${path}`} matched: ${inner!.join('; ')}`);
@@ -58,11 +58,18 @@ function matchNode(node: PatternNode, object: unknown, path: string, reasons: st
   return ok;
 }
 
+function anyAlternative(alternatives: readonly PatternNode[], object: unknown, path: string, reasons: string[] | undefined, ctx: MatchContext): boolean {
+  for (const alternative of alternatives) if (matchNode(alternative, object, path, reasons, ctx)) return true;
+  return false;
+}
+
 function matchObjectField(node: PatternNode, value: unknown, where: string, reasons: string[] | undefined, ctx: MatchContext): boolean {
   if (Array.isArray(value)) {
-    const elements = value.filter((element) => element !== null && typeof element === 'object' && !isScalar(element));
-    if (elements.some((element) => matchNode(node, element, where, undefined, ctx))) return true;
+    for (const element of value) {
+      if (element !== null && typeof element === 'object' && !isScalar(element) && matchNode(node, element, where, undefined, ctx)) return true;
+    }
     if (reasons !== undefined) {
+      const elements = value.filter((element) => element !== null && typeof element === 'object' && !isScalar(element));
       if (elements.length === 0) matchNode(node, undefined, where, reasons, ctx);
       else reasons.push(`${where}: no element of the array matches (${elements.map((e, i) => explainElement(node, e, `${where}[${i}]`, ctx)).join('; ')})`);
     }

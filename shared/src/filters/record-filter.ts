@@ -31,6 +31,8 @@ export interface FilterExplanation {
  */
 export class RecordFilter {
   private readonly namesData: boolean;
+  /** Every pattern names `data` alone at the top: the view needs no other Kinesis field. */
+  private readonly onlyData: boolean;
   /** A pattern has number literals in exact or anything-but rules: number text may matter. */
   private readonly rawNumbers: boolean;
 
@@ -39,6 +41,7 @@ export class RecordFilter {
     readonly source: FilterSource,
   ) {
     this.namesData = patterns.some((p) => p.topLevelKeys.has('data'));
+    this.onlyData = patterns.every((p) => p.topLevelKeys.size === 1 && p.topLevelKeys.has('data'));
     this.rawNumbers = patterns.some((p) => p.hasNumberLiterals);
   }
 
@@ -51,23 +54,29 @@ export class RecordFilter {
     if (this.patterns.length === 0) return true;
     if (this.source !== 'kinesis' || !this.namesData) {
       const value = this.source === 'kinesis' ? kinesisFields(record) : record;
-      return this.patterns.some((pattern) => matchFilterPattern(pattern, value));
+      for (const pattern of this.patterns) if (matchFilterPattern(pattern, value)) return true;
+      return false;
     }
     // Kinesis data is parsed once with JSON.parse; only a number that equals a number literal of
     // the pattern in value sends the record through parseRawJson, whose numbers keep their text.
     const kinesis = kinesisFields(record);
     const text = decodeData(kinesis);
     const data = text === undefined ? undefined : parseOrUndefined(text);
-    const value = data === undefined ? kinesis : { ...kinesis, data: data.value };
+    const value = data === undefined ? kinesis : this.onlyData ? { data: data.value } : { ...kinesis, data: data.value };
     let raw: unknown;
-    return this.patterns.some((pattern) => {
-      if (data === undefined && pattern.topLevelKeys.has('data')) return false;
-      if (!this.rawNumbers || data === undefined) return matchFilterPattern(pattern, value);
-      const matched = matchFilterPatternTextless(pattern, value);
-      if (matched !== undefined) return matched;
-      raw ??= { ...kinesis, data: parseRawJson(text!) };
-      return matchFilterPattern(pattern, raw);
-    });
+    for (const pattern of this.patterns) {
+      if (data === undefined) {
+        if (!pattern.topLevelKeys.has('data') && matchFilterPattern(pattern, value)) return true;
+        continue;
+      }
+      const matched = this.rawNumbers ? matchFilterPatternTextless(pattern, value) : matchFilterPattern(pattern, value);
+      if (matched === true) return true;
+      if (matched === undefined) {
+        raw ??= this.onlyData ? { data: parseRawJson(text!) } : { ...kinesis, data: parseRawJson(text!) };
+        if (matchFilterPattern(pattern, raw)) return true;
+      }
+    }
+    return false;
   }
 
   /** Like {@link matches}, saying for each filter why it did not match. */
