@@ -255,6 +255,23 @@ describe('asynchronous invocations', () => {
     );
   });
 
+  it('retries a destination that is down until it takes the record, counting the failures', async () => {
+    const name = uniqueName('late');
+    const arn = `arn:aws:sqs:us-east-1:123456789012:${name}`;
+    await configure('orders', { onFailure: arn, maximumRetryAttempts: 0 });
+    await start();
+
+    const requestId = await invokeAsync({ late: true });
+    const failures = () => metrics.asyncDestinationDeliveries.get().then((m) => m.values.find((v) => v.labels.outcome === 'failed')?.value ?? 0);
+    await waitFor(async () => (await failures()) >= 2, { message: 'the delivery never failed' });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    cleanups.push(() => sqs.send(new DeleteQueueCommand({ QueueUrl })));
+
+    expect(await outcome(requestId)).toEqual({ condition: 'RetriesExhausted', invocations: 1, deliveredTo: arn });
+    expect(await receiveOne(QueueUrl!)).toEqual(expectedRecord(requestId, 'RetriesExhausted', 1, { late: true }, { statusCode: 500, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
+    expect(fn.calls).toHaveLength(1);
+  });
+
   describe('throttles (injected: a stub Lambda endpoint answering 429)', () => {
     let stub: StubLambdaEndpoint;
     let throttles = 0;
