@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { Redis } from 'ioredis';
+import { FAST_FLOW_ENV, registerHttpFunction, startSluice, startSluiceRole } from '../helpers/sluice-process.js';
+import { startRecordingFunction, type ReceivedEvent, type RecordingFunction } from '../helpers/recording-function.js';
+import { uniqueName } from '../helpers/unique-name.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
+import { REGION, createTestStream, decodeKinesisData, kinesisClient, putJsonRecords } from '../helpers/kinesis-test-stream.js';
+
+// Tumbling windows end to end: records put into kinesis-local reach a function through a Sluice
+// process (API, poller, worker) with TumblingWindowInSeconds, driven through the Lambda API.
+// https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html
+const stack = inject('stack');
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+/** Small, so a test can pass it; AWS's 1 MB stays the default. */
+const STATE_CAP_BYTES = 300;
+
+type WindowEvent = ReceivedEvent['event'] & {
+  window: { start: string; end: string };
+  state: { count?: number; n?: number[]; pad?: string };
+  shardId: string;
+  eventSourceARN: string;
+  isFinalInvokeForWindow: boolean;
+  isWindowTerminatedEarly: boolean;
+};
+
+let kinesis: KinesisClient;
+let fn: RecordingFunction;
+/** Finals of these streams fail (status 500, a function error) while listed. */
+const failingFinals = new Set<string>();
+
+/** The aggregating function: counts records and lists their numbers in its state. */
+function answer(event: WindowEvent): { status: number; body?: unknown } {
+  if (event.isFinalInvokeForWindow) return failingFinals.has(event.eventSourceARN) ? { status: 500, body: { errorMessage: 'final failed' } } : { status: 200, body: { state: event.state } };
+  const numbers = event.Records.map((r) => decodeKinesisData(r));
+  const state = { count: (event.state.count ?? 0) + numbers.length, n: [...(event.state.n ?? []), ...numbers.map((d) => d.n)] };
+  // A record keyed 'big' pads the state past the cap: the window must end early.
+  const big = numbers.some((d) => d.key === 'big');
+  return { status: 200, body: { state: big ? { ...state, pad: 'x'.repeat(STATE_CAP_BYTES) } : state } };
+}
+
+function eventsOf(streamArn: string): WindowEvent[] {
+  return fn.events.map((e) => e.event as WindowEvent).filter((e) => e.eventSourceARN === streamArn);
+}
+
+/** Sluice as three processes (API, poller, worker), stopped together. */
+interface WindowedSluice {
+  readonly url: string;
+  /** Stops the poller process; `start` starts a new one (the API and the worker go on). */
+  stopPoller(): Promise<{ start(): Promise<void> }>;
+  stop(): Promise<void>;
+}
+
+async function startWindowedSluice(prefix: string): Promise<{ sluice: WindowedSluice; lambda: LambdaClient }> {
+  const env = {
+    REDIS_URL: stack.redisUrl,
+    SLUICE_REDIS_PREFIX: prefix,
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
+    SLUICE_TUMBLING_STATE_MAX_BYTES: String(STATE_CAP_BYTES),
+    ...FAST_FLOW_ENV,
+  };
+  const [api, firstPoller, worker] = await Promise.all([startSluice({ args: ['start', '--role', 'api'], env }), startSluiceRole('poller', env), startSluiceRole('worker', env)]);
+  let poller = firstPoller;
+  const sluice: WindowedSluice = {
+    url: api.url,
+    stopPoller: async () => {
+      await poller.stop();
+      return { start: async () => void (poller = await startSluiceRole('poller', env)) };
+    },
+    stop: async () => void (await Promise.all([api.stop(), poller.stop(), worker.stop()])),
+  };
+  return { sluice, lambda: new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 }) };
+}
+
+async function createWindowedMapping(lambda: LambdaClient, fnName: string, streamArn: string, batchSize: number): Promise<string> {
+  const created = await lambda.send(
+    new CreateEventSourceMappingCommand({ FunctionName: fnName, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', TumblingWindowInSeconds: 1, BatchSize: batchSize }),
+  );
+  return created.UUID!;
+}
+
+beforeAll(async () => {
+  fn = await startRecordingFunction();
+  fn.respond = (event) => answer(event as WindowEvent);
+  kinesis = kinesisClient(stack.kinesisEndpoint);
+});
+
+afterAll(async () => {
+  kinesis?.destroy();
+  await fn?.close();
+});
+
+describe('tumbling windows', () => {
+  const prefix = uniqueName('e2e-windows');
+  const fnName = uniqueName('window-fn');
+  let sluice: WindowedSluice;
+  let lambda: LambdaClient;
+
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(stack.redisUrl);
+    ({ sluice, lambda } = await startWindowedSluice(prefix));
+    expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
+  });
+
+  afterAll(async () => {
+    redis?.disconnect();
+    lambda?.destroy();
+    await sluice?.stop();
+    await deleteRedisPrefix(stack.redisUrl, prefix);
+  });
+
+  it('carries the state from invocation to invocation of a window, then makes one final invocation without records', async () => {
+    const name = uniqueName('win-state');
+    const streamArn = await createTestStream(kinesis, name, 1);
+    await createWindowedMapping(lambda, fnName, streamArn, 2);
+    await putJsonRecords(kinesis, name, ['a', 'b', 'c', 'd', 'e']);
+
+    const finalCount = () => eventsOf(streamArn).filter((e) => e.isFinalInvokeForWindow).reduce((sum, e) => sum + (e.state.count ?? 0), 0);
+    await waitFor(() => finalCount() === 5, { timeoutMs: 30_000, message: () => `finals counted ${finalCount()} of 5 records` });
+
+    const events = eventsOf(streamArn);
+    const windows = [...new Set(events.map((e) => e.window.start))];
+    for (const start of windows) {
+      const ofWindow = events.filter((e) => e.window.start === start);
+      const [finals, batches] = [ofWindow.filter((e) => e.isFinalInvokeForWindow), ofWindow.filter((e) => !e.isFinalInvokeForWindow)];
+      // Each invocation gets the state the previous one returned; the first gets {}.
+      expect(batches[0]!.state).toEqual({});
+      batches.slice(1).forEach((e, i) => expect(e.state.count).toBe(batches.slice(0, i + 1).reduce((sum, b) => sum + b.Records.length, 0)));
+      // One final, after every batch of the window, with the whole window's state and no records.
+      expect(finals).toHaveLength(1);
+      expect(ofWindow.at(-1)).toBe(finals[0]);
+      expect(finals[0]!.Records).toEqual([]);
+      expect(finals[0]!.isWindowTerminatedEarly).toBe(false);
+      expect(finals[0]!.state.count).toBe(batches.reduce((sum, b) => sum + b.Records.length, 0));
+      // window.start/end: ISO 8601 to the second, 1 s apart, holding every record's arrival.
+      expect(start).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(Date.parse(finals[0]!.window.end) - Date.parse(start)).toBe(1000);
+      for (const r of batches.flatMap((b) => b.Records)) {
+        const arrivalMs = Math.round((r.kinesis as { approximateArrivalTimestamp: number }).approximateArrivalTimestamp * 1000);
+        expect(arrivalMs).toBeGreaterThanOrEqual(Date.parse(start));
+        expect(arrivalMs).toBeLessThan(Date.parse(finals[0]!.window.end));
+      }
+    }
+    expect(events.every((e) => e.shardId === 'shardId-000000000000' && e.eventSourceARN === streamArn)).toBe(true);
+    // Every record delivered once, in order.
+    expect(events.flatMap((e) => e.Records.map((r) => decodeKinesisData(r).n))).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('ends a window early (isWindowTerminatedEarly, a final) when the state passes the size cap, then goes on with a fresh state', async () => {
+    const name = uniqueName('win-cap');
+    const streamArn = await createTestStream(kinesis, name, 1);
+    await createWindowedMapping(lambda, fnName, streamArn, 1);
+    await putJsonRecords(kinesis, name, ['a', 'big', 'c']);
+
+    const delivered = () => eventsOf(streamArn).filter((e) => !e.isFinalInvokeForWindow).length;
+    await waitFor(() => delivered() === 3 && eventsOf(streamArn).at(-1)?.isFinalInvokeForWindow === true && !eventsOf(streamArn).at(-1)?.isWindowTerminatedEarly, {
+      timeoutMs: 30_000,
+      message: () => `${delivered()} of 3 records delivered, last event ${JSON.stringify(eventsOf(streamArn).at(-1)?.isFinalInvokeForWindow)}`,
+    });
+    const events = eventsOf(streamArn);
+    const bigAt = events.findIndex((e) => e.Records.some((r) => decodeKinesisData(r).key === 'big'));
+    const early = events[bigAt + 1]!;
+    expect(early).toMatchObject({ isFinalInvokeForWindow: true, isWindowTerminatedEarly: true, Records: [] });
+    expect(early.window).toEqual(events[bigAt]!.window);
+    expect(early.state.pad).toHaveLength(STATE_CAP_BYTES); // the state that went over is the one handed over
+    // The next record starts from a fresh state (the same window goes on, or the next one began).
+    const after = events[bigAt + 2]!;
+    expect(decodeKinesisData(after.Records[0]!).key).toBe('c');
+    expect(after.state).toEqual({});
+  });
+
+  it('treats an answer without a state as a failed invocation and retries the batch', async () => {
+    const name = uniqueName('win-nostate');
+    const streamArn = await createTestStream(kinesis, name, 1);
+    let refused = 0;
+    const respond = fn.respond;
+    fn.respond = (event, index) => {
+      const e = event as WindowEvent;
+      if (e.eventSourceARN === streamArn && !e.isFinalInvokeForWindow && refused < 2) {
+        refused += 1;
+        return { status: 200, body: { batchItemFailures: [] } }; // no state: a failed invocation
+      }
+      return respond(event, index);
+    };
+    try {
+      await createWindowedMapping(lambda, fnName, streamArn, 10);
+      await putJsonRecords(kinesis, name, ['a']);
+      await waitFor(() => eventsOf(streamArn).some((e) => e.isFinalInvokeForWindow), { timeoutMs: 30_000, message: 'no final invocation' });
+      const batches = eventsOf(streamArn).filter((e) => !e.isFinalInvokeForWindow);
+      expect(batches).toHaveLength(3); // two refused answers, then the one that counts
+      expect(batches.every((e) => JSON.stringify(e.state) === '{}')).toBe(true);
+      expect(eventsOf(streamArn).find((e) => e.isFinalInvokeForWindow)!.state.count).toBe(1);
+    } finally {
+      fn.respond = respond;
+    }
+  });
+
+  /** The checkpoints of a mapping's leases, read where the poller keeps them. */
+  async function checkpoints(mappingId: string): Promise<(string | null)[]> {
+    const keys = await redis.keys(`{${prefix}}:lease:${mappingId}:*`);
+    return Promise.all(keys.map((key) => redis.hget(key, 'checkpoint')));
+  }
+
+  it('holds the checkpoint before the window while the final fails, and a restarted poller finishes the window', async () => {
+    const name = uniqueName('win-final');
+    const streamArn = await createTestStream(kinesis, name, 1);
+    failingFinals.add(streamArn);
+    try {
+      const mappingId = await createWindowedMapping(lambda, fnName, streamArn, 10);
+      await putJsonRecords(kinesis, name, ['a', 'b', 'c']);
+      const finals = () => eventsOf(streamArn).filter((e) => e.isFinalInvokeForWindow);
+      await waitFor(() => finals().length >= 3, { timeoutMs: 30_000, message: () => `${finals().length} final attempts` });
+      // The window's records were invoked, but the checkpoint stays before the window.
+      expect(eventsOf(streamArn).flatMap((e) => e.Records)).toHaveLength(3);
+      expect(await checkpoints(mappingId)).toEqual([null]);
+      expect(finals().every((e) => e.state.count === 3)).toBe(true);
+
+      const stopped = await sluice.stopPoller();
+      failingFinals.delete(streamArn);
+      const attemptsBefore = finals().length;
+      await stopped.start();
+
+      // The new poller reads from before the window again, finds the window's batches done, and the
+      // final (retried by the worker) succeeds with the state kept across the restart: the checkpoint moves.
+      const lastSequence = String((eventsOf(streamArn).flatMap((e) => e.Records).at(-1)!.kinesis as { sequenceNumber: string }).sequenceNumber);
+      await waitFor(async () => (await checkpoints(mappingId))[0] === lastSequence, { timeoutMs: 30_000, message: 'the checkpoint never moved past the window' });
+      expect(finals().length).toBeGreaterThan(attemptsBefore);
+      expect(finals().at(-1)!.state.count).toBe(3);
+      // Records folded into the state were not invoked again after the restart.
+      expect(eventsOf(streamArn).flatMap((e) => e.Records)).toHaveLength(3);
+    } finally {
+      failingFinals.delete(streamArn);
+    }
+  });
+});
