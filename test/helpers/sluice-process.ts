@@ -15,7 +15,7 @@ export interface SluiceProcess {
 }
 
 export interface StartSluiceOptions {
-  /** Environment on top of the test process's own; SLUICE_PORT defaults to 0 (a free port). */
+  /** Environment on top of the test process's own; SLUICE_PORT and SLUICE_INGRESS_PORT default to 0 (free ports: `--role all` runs the ingress too, and parallel test files must not collide on its 9072). */
   readonly env: Record<string, string>;
   readonly args?: readonly string[];
   readonly timeoutMs?: number;
@@ -31,7 +31,7 @@ const API_LISTENING = /Sluice API listening on (http:\/\/\S+)/;
  */
 export function startSluice(options: StartSluiceOptions): Promise<SluiceProcess> {
   const child = spawn(process.execPath, [SLUICE_BIN, ...(options.args ?? ['start', '--role', 'api'])], {
-    env: { ...process.env, SLUICE_PORT: '0', SLUICE_LOG_LEVEL: 'warn', ...options.env },
+    env: { ...process.env, SLUICE_PORT: '0', SLUICE_INGRESS_PORT: '0', SLUICE_LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
