@@ -21,7 +21,7 @@ export type {
 export { RedisMappingStore } from './mapping/redis-mapping-store.js';
 export type { FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
 export type { FunctionStore, FunctionPage } from './functions/function-store.js';
-export { RedisFunctionStore } from './functions/redis-function-store.js';
+export { RedisFunctionStore, functionChangesChannel } from './functions/redis-function-store.js';
 export { parseSourceArn, type SourceArn, type SourceKind } from './arn/source-arn.js';
 export { parseFunctionRef, functionArn, eventSourceMappingArn, FUNCTION_NAME, type FunctionRef } from './arn/lambda-arn.js';
 export { ErrorCode } from './errors/error-codes.js';

@@ -14,3 +14,4 @@ export { createDeadLetterReplayer, type DeadLetterReplayerDeps } from './dead-le
 export { createAsyncInvocationProcessor, type AsyncInvocationProcessor, type AsyncInvocationProcessorDeps, type AsyncInvocationOutcome, type AsyncProcessableJob } from './async-invocation-processor.js';
 export { startAsyncInvocationWorker, createFunctionDestination, type AsyncInvocationWorkerDeps } from './async-invocation-worker.js';
 export { decideAfterAttempt as decideAfterAsyncAttempt, decideBeforeAttempt as decideBeforeAsyncAttempt, eventDeadline, NO_ATTEMPTS, type AsyncAttempts, type AsyncLimits, type AsyncDecision, type AsyncRetrySettings } from './async-retry-policy.js';
+export { CachedFunctionStore, FunctionChangeListener, FUNCTION_CACHE_TTL_MS } from './function-cache.js';

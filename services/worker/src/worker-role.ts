@@ -14,6 +14,7 @@ import {
   createAwsClients,
   createRedis,
   createRedisKeys,
+  functionChangesChannel,
   type BatchOutcome,
   type DeadLetterReplayJob,
   type DeadLetterReplayOutcome,
@@ -28,6 +29,7 @@ import {
   type StreamBatchJob,
 } from '@sluice/shared';
 import { closeInvokers, createInvokers } from './invokers/create-invokers.js';
+import { CachedFunctionStore, FunctionChangeListener } from './function-cache.js';
 import { InvokerRegistry } from './invokers/invoker-registry.js';
 import { createDeadLetterReplayer } from './dead-letter-replayer.js';
 import { createFunctionDestination, openAsyncInvocationQueue, startAsyncInvocationWorker } from './async-invocation-worker.js';
@@ -90,7 +92,12 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   // connection that already has a pipeline queued (redis/ioredis#1931), which BullMQ's traffic makes likely.
   const needsStore = deps.functionStore === undefined || deps.deadLetters === undefined || deps.eventInvokeConfigs === undefined;
   const storeRedis = needsStore ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
-  const functions = deps.functionStore ?? new RedisFunctionStore(storeRedis!, keys);
+  // Definitions are cached, dropped on the registry's change notices (function-cache.ts): an
+  // invocation need not wait on a Redis round trip for its function. An injected store is used as is.
+  const cache = deps.functionStore === undefined ? new CachedFunctionStore(new RedisFunctionStore(storeRedis!, keys)) : undefined;
+  const changes = cache === undefined ? undefined : new FunctionChangeListener(connect(config.REDIS_URL, { forBullmq: false }), functionChangesChannel(keys), cache, logger);
+  await changes?.start();
+  const functions = deps.functionStore ?? cache!;
   const deadLetters = deps.deadLetters ?? new RedisDeadLetterStore(storeRedis!, keys);
   const eventInvokeConfigs = deps.eventInvokeConfigs ?? new RedisEventInvokeConfigStore(storeRedis!, keys);
   // Function destinations of asynchronous invocations queue one more asynchronous invocation.
@@ -163,7 +170,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
         // After worker.close(): no invocation is running, so the Node environments can go.
         if (invokers !== undefined) closeInvokers(invokers);
         awsClients?.destroy();
-        await Promise.all([bullRedis.quit().catch(() => undefined), storeRedis?.quit().catch(() => undefined), windowRedis.quit().catch(() => undefined)]);
+        await Promise.all([bullRedis.quit().catch(() => undefined), storeRedis?.quit().catch(() => undefined), windowRedis.quit().catch(() => undefined), changes?.stop()]);
         logger.info('worker stopped');
       })();
       return stopping;

@@ -8,10 +8,23 @@ import type { FunctionPage, FunctionStore } from './function-store.js';
 
 const REMOVE_RESULTS = { 0: 'removed', 1: 'missing', 2: 'in-use' } as const;
 
-/** FunctionStore on Redis: one string per function and a zset ordering them by registration. */
+/**
+ * The pub/sub channel on which every change of a function's record (create, update, remove) is
+ * published with the function's name, after the write: workers cache definitions and drop them on it.
+ */
+export function functionChangesChannel(keys: RedisKeys): string {
+  return keys.key('fn-changes');
+}
+
+/**
+ * FunctionStore on Redis: one string per function and a zset ordering them by registration. Every
+ * write publishes the name on functionChangesChannel (an update in the same MULTI as its SET).
+ */
 export class RedisFunctionStore implements FunctionStore {
   private readonly k: ReturnType<typeof mappingKeys>;
   private readonly order: string;
+
+  private readonly changes: string;
 
   constructor(
     private readonly redis: Redis,
@@ -19,6 +32,7 @@ export class RedisFunctionStore implements FunctionStore {
   ) {
     this.k = mappingKeys(keys);
     this.order = keys.key('fn-order');
+    this.changes = functionChangesChannel(keys);
     for (const file of ['createFunction-2.lua', 'removeFunction-4.lua']) defineLuaScript(redis, file);
   }
 
@@ -29,11 +43,16 @@ export class RedisFunctionStore implements FunctionStore {
       [this.k.functionRecord(fn.name), this.order],
       [fn.name, JSON.stringify(fn), fn.lastModified],
     );
+    if (code === 0) await this.redis.publish(this.changes, fn.name);
     return code === 0;
   }
 
   async update(fn: FunctionDefinition): Promise<boolean> {
-    return (await this.redis.set(this.k.functionRecord(fn.name), JSON.stringify(fn), 'XX')) === 'OK';
+    // One MULTI: no worker can read the new record and miss the news of it (a crash in between).
+    const replies = await this.redis.multi().set(this.k.functionRecord(fn.name), JSON.stringify(fn), 'XX').publish(this.changes, fn.name).exec();
+    const [error, reply] = replies?.[0] ?? [new Error('update: the MULTI was discarded'), null];
+    if (error) throw error;
+    return reply === 'OK';
   }
 
   async get(name: string): Promise<FunctionDefinition | undefined> {
@@ -60,6 +79,7 @@ export class RedisFunctionStore implements FunctionStore {
       [this.k.functionRecord(name), this.order, this.k.byFunction(name), eventInvokeConfigKey(this.keys, name)],
       [name],
     );
+    if (code === 0) await this.redis.publish(this.changes, name);
     return REMOVE_RESULTS[code];
   }
 }
