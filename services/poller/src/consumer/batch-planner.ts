@@ -26,6 +26,8 @@ export interface BatchPlanner {
    * prefix, if it grew). Records of an open window wait for its final invocation.
    */
   checkpointAfter?(window: PlannedWindow | undefined, outcome: BatchOutcome, completed: string | undefined): string | undefined;
+  /** Which checkpoint may be written now that records were consumed without a batch (filtered out). */
+  holdCheckpoint?(completed: string | undefined): string | undefined;
 }
 
 /** The planner for a mapping as it is when the shard's poller starts. */

@@ -257,7 +257,9 @@ export class ShardPoller {
    * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
    */
   private consumeFiltered(skipped: readonly StreamRecord[]): void {
-    const checkpoint = this.tracker.complete(skipped.map((r) => r.sequenceNumber));
+    const completed = this.tracker.complete(skipped.map((r) => r.sequenceNumber));
+    // Inside an open tumbling window the checkpoint still waits for the window's final.
+    const checkpoint = this.lanes.holdCheckpoint ? this.lanes.holdCheckpoint(completed) : completed;
     if (checkpoint !== undefined) void this.writeCheckpoint(checkpoint);
   }
 

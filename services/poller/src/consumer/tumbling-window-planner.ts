@@ -151,6 +151,17 @@ export class TumblingWindowPlanner implements BatchPlanner {
     return release;
   }
 
+  /**
+   * Records consumed without an invocation (FilterCriteria dropped them): while the open window owes
+   * its final, the checkpoint waits for it like the window's delivered records.
+   */
+  holdCheckpoint(completed: string | undefined): string | undefined {
+    if (completed === undefined) return undefined;
+    if (this.open?.last === undefined) return completed;
+    this.held = completed;
+    return undefined;
+  }
+
   /** The final invocation the open window owes now, if any. */
   private dueFinal(shardEnded: boolean): PlannedWindow | undefined {
     const open = this.open;

@@ -142,3 +142,18 @@ describe('TumblingWindowPlanner', () => {
     expect(planner.msUntilNextWindow(10_000)).toBe(1500); // the window ends at 2000, before the batching window
   });
 });
+
+describe('TumblingWindowPlanner with filtered-out records', () => {
+  it('holds a checkpoint past filtered records while the open window owes its final, and passes it otherwise', async () => {
+    clock = 100;
+    expect(planner.holdCheckpoint('1')).toBe('1'); // no window open: consumed records checkpoint at once
+    planner.push([record(2, 100)]);
+    const batch = dispatch();
+    await batch!.finish();
+    planner.checkpointAfter(batch!.window, succeeded, '2');
+    expect(planner.holdCheckpoint('3')).toBeUndefined(); // record 3 was filtered out, inside the window
+    const final = dispatch(true);
+    await final!.finish();
+    expect(planner.checkpointAfter(final!.window, succeeded, undefined)).toBe('3');
+  });
+});
