@@ -5,7 +5,10 @@ import type { FunctionResolver, ResolvedFunction } from '../functions/function-r
 import { invokeFault } from './invoke-fault.js';
 import { invokePayload } from './invoke-payload.js';
 
-/** A slot outlives the function's Timeout by this much before it lapses on its own (its process died). */
+/**
+ * A slot lapses on its own (its process died) after twice the function's Timeout (an invoker may wait up
+ * to Timeout for an execution environment, then run up to Timeout) plus this much.
+ */
 const SLOT_GRACE_MS = 10_000;
 
 export interface InvokeServiceDeps {
@@ -98,7 +101,7 @@ export class InvokeService {
   private async takeSlot(definition: FunctionDefinition): Promise<ConcurrencySlot | undefined> {
     const limit = definition.reservedConcurrentExecutions;
     if (limit === undefined) return undefined;
-    const slot = limit === 0 ? undefined : await this.deps.concurrency.acquire(definition.name, limit, definition.timeout * 1000 + SLOT_GRACE_MS);
+    const slot = limit === 0 ? undefined : await this.deps.concurrency.acquire(definition.name, limit, 2 * definition.timeout * 1000 + SLOT_GRACE_MS);
     if (slot === undefined) throw throttled();
     return slot;
   }
