@@ -188,6 +188,17 @@ describe('Event', () => {
     expect(await queue.count()).toBe(countBefore);
   });
 
+  it('a function deleted after Event invocations of it is refused again (404), its cached definition dropped', async () => {
+    const name = uniqueName('http-gone');
+    await register({ FunctionName: name, Invoker: { Type: 'http', Url: http.url } });
+    expect((await invoke({ FunctionName: name, InvocationType: 'Event', Payload: '{}' })).StatusCode).toBe(202);
+
+    expect((await fetch(`${sluice.url}/sluice/v1/functions/${name}`, { method: 'DELETE' })).status).toBe(204);
+
+    const { name: type, status } = await waitFor(() => failure(invoke({ FunctionName: name, InvocationType: 'Event', Payload: '{}' })), { timeoutMs: 2_000 });
+    expect([type, status]).toEqual(['ResourceNotFoundException', 404]);
+  });
+
   it('an unknown function is 404 and queues nothing', async () => {
     const { name, status } = await failure(invoke({ FunctionName: uniqueName('ghost'), InvocationType: 'Event', Payload: '{}' }));
     expect([name, status]).toEqual(['ResourceNotFoundException', 404]);

@@ -11,12 +11,13 @@ import {
   createRedisKeys,
   enqueueAsyncInvocation,
   enqueueDeadLetterReplay,
+  functionChangesChannel,
   type AwsClients,
   type Logger,
   type SluiceConfig,
   type SluiceMetrics,
 } from '@sluice/shared';
-import { InvokerRegistry, closeInvokers, createInvokers } from '@sluice/worker';
+import { CachedFunctionStore, FunctionChangeListener, InvokerRegistry, closeInvokers, createInvokers } from '@sluice/worker';
 import { buildApp } from './app.js';
 import { AwsSourceChecker } from './esm/aws-source-checker.js';
 import type { SourceChecker } from './esm/source-checker.js';
@@ -32,12 +33,6 @@ export interface RunningApi {
 /** A source checker that trusts every well-formed ARN (SLUICE_VALIDATE_SOURCES=false). */
 const TRUSTING_SOURCES: SourceChecker = { exists: async () => true };
 
-/**
- * How long the Invoke API's Event path trusts a function definition it read: a burst of events
- * costs one registry read per function per second instead of one per event.
- */
-const FUNCTION_CACHE_MS = 1000;
-
 /** Starts the registry API role: HTTP server plus the state settler. */
 export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger: Logger, metrics: SluiceMetrics): Promise<RunningApi> {
   const redis = createRedis(config.REDIS_URL);
@@ -49,11 +44,17 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
   const asyncInvocations = createAsyncInvocationQueue(queueRedis, keys);
   // RequestResponse invocations run here, through the same invokers the worker role uses.
   const invokers = createInvokers(config);
+  // The Event path reads functions through the worker's cache, dropped on the registry's change
+  // notices (its own subscriber connection): one Redis round trip per event, the enqueue.
+  const functions = new RedisFunctionStore(redis, keys);
+  const cachedFunctions = new CachedFunctionStore(functions);
+  const changes = new FunctionChangeListener(createRedis(config.REDIS_URL), functionChangesChannel(keys), cachedFunctions, logger.child({ role: 'api' }));
+  await changes.start();
   const app = buildApp({
     logger: logger.child({ role: 'api' }),
     redis,
     mappings,
-    functions: new RedisFunctionStore(redis, keys),
+    functions,
     sources: config.SLUICE_VALIDATE_SOURCES ? new AwsSourceChecker(aws) : TRUSTING_SOURCES,
     arns: { region: config.AWS_REGION, account: config.SLUICE_ACCOUNT_ID },
     limits: { maxFilters: config.SLUICE_MAX_FILTERS },
@@ -66,7 +67,7 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
       invoker: new InvokerRegistry(invokers),
       enqueue: (input) => enqueueAsyncInvocation(asyncInvocations, input),
       concurrency: new RedisConcurrencyLimiter(redis, keys),
-      functionCacheMs: FUNCTION_CACHE_MS,
+      cachedFunctions,
     },
     eventInvokeConfigs: new RedisEventInvokeConfigStore(redis, keys),
     s3Bindings: {
@@ -91,6 +92,7 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
         await app.close();
         // After app.close(): no request is invoking any more, so the Node environments can go.
         closeInvokers(invokers);
+        await changes.stop();
         await Promise.all([replays.close(), asyncInvocations.close()]);
         await Promise.all([redis.quit(), queueRedis.quit().catch(() => undefined)]);
       })();

@@ -17,7 +17,6 @@ import { functionRoutes } from './routes/functions.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { EventInvokeConfigService } from './event-invoke-config/event-invoke-config-service.js';
-import { FunctionDefinitionCache } from './invoke/function-definition-cache.js';
 import { InvokeService, type InvokeServiceDeps } from './invoke/invoke-service.js';
 import { eventInvokeConfigRoutes } from './routes/event-invoke-configs.js';
 import { invocationRoutes } from './routes/invocations.js';
@@ -42,7 +41,10 @@ export interface ApiDeps {
   /** S3 bindings (issue #5): the store, and the wiring for ManagedNotification; without them the routes are absent. */
   readonly s3Bindings?: { readonly store: S3BindingStore; readonly wiring?: S3NotificationWiring; readonly defaultIngressUrl?: string };
   /** The Invoke API (issue #5): invokers, the async queue and the concurrency limiter; without them the route is absent. */
-  readonly invoke?: Pick<InvokeServiceDeps, 'invoker' | 'enqueue' | 'concurrency'> & { readonly functionCacheMs: number };
+  readonly invoke?: Pick<InvokeServiceDeps, 'invoker' | 'enqueue' | 'concurrency'> & {
+    /** Where the Event path reads functions: a cache (the worker's CachedFunctionStore), or the registry itself. */
+    readonly cachedFunctions: Pick<FunctionStore, 'get'>;
+  };
   /** Lambda's event-invoke-config API (issue #5); without the store the routes are absent. */
   readonly eventInvokeConfigs?: EventInvokeConfigStore;
   readonly now?: () => number;
@@ -84,8 +86,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   functionRoutes(app, { store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
   if (deps.deadLetters !== undefined) deadLetterRoutes(app, deps.deadLetters);
   if (deps.invoke !== undefined) {
-    const { functionCacheMs, ...invoke } = deps.invoke;
-    const cachedResolver = new FunctionResolver(new FunctionDefinitionCache(deps.functions, functionCacheMs), deps.arns);
+    const { cachedFunctions, ...invoke } = deps.invoke;
+    const cachedResolver = new FunctionResolver(cachedFunctions, deps.arns);
     invocationRoutes(app, { service: new InvokeService({ ...invoke, resolver, cachedResolver, ...(deps.now === undefined ? {} : { now: deps.now }) }) });
   }
   if (deps.eventInvokeConfigs !== undefined) {

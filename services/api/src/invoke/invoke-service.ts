@@ -14,7 +14,7 @@ const SLOT_GRACE_MS = 10_000;
 export interface InvokeServiceDeps {
   /** Resolves names against the registry as it is now (RequestResponse, DryRun). */
   readonly resolver: FunctionResolver;
-  /** Resolves names through a short-lived cache (Event: accepted at a high rate). */
+  /** Resolves names through a cache dropped on the registry's change notices (Event: accepted at a high rate). */
   readonly cachedResolver: FunctionResolver;
   /** Runs a function; `invokerFor` throws InvokerUnavailable when this process cannot call its kind. */
   readonly invoker: Invoker & { invokerFor(fn: FunctionDefinition): Invoker };
@@ -63,7 +63,7 @@ export class InvokeService {
 
   /**
    * Event: validates, queues and returns; the worker runs it with Lambda's async semantics. One
-   * registry read (cached) and one queue write, nothing else: this path is benchmarked.
+   * registry read (usually from the cache) and one queue write, nothing else: this path is benchmarked.
    */
   async invokeAsync(functionName: string, body: string | undefined, requestId: string): Promise<void> {
     const resolved = await this.deps.cachedResolver.resolve(functionName);
