@@ -35,10 +35,18 @@ describe('the sluice command', () => {
     expect(sluice([]).code).toBe(2);
   });
 
-  it('says plainly that a role not in this build is not available', () => {
-    const ingress = sluice(['start', '--role', 'ingress'], { REDIS_URL: stack.redisUrl });
-    expect(ingress.code).toBe(2);
-    expect(ingress.stderr).toMatch(/role ingress is not in this build of Sluice yet/);
+  it('runs the ingress role on its own, on SLUICE_INGRESS_PORT, and stops cleanly', async () => {
+    expect(sluice(['--help']).stdout).toContain('ingress');
+    const ingress = await startSluice({
+      args: ['start', '--role', 'ingress'],
+      env: { REDIS_URL: stack.redisUrl, SLUICE_REDIS_PREFIX: uniqueName('e2e-ingress') },
+      readyPattern: /Sluice ingress listening on (http:\/\/\S+)/,
+    });
+    expect((await fetch(`${ingress.url}/readyz`)).status).toBe(200);
+    const refused = await fetch(`${ingress.url}/s3`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'not json' });
+    expect([refused.status, refused.headers.get('x-amzn-errortype')]).toEqual([400, 'InvalidRequestContentException']);
+    expect(ingress.output()).not.toContain('Sluice API listening');
+    expect(await ingress.stop()).toBe(0);
   });
 
   it('starts the API role and stops cleanly on SIGTERM and SIGINT', async () => {

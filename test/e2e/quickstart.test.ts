@@ -36,6 +36,7 @@ describe('quick start (npm run dev)', () => {
         REDIS_URL: stack.redisUrl,
         SLUICE_REDIS_PREFIX: redisPrefix,
         SLUICE_PORT: String(apiPort),
+        SLUICE_INGRESS_PORT: '0',
         SLUICE_DEV_KINESIS_PORT: String(kinesisPort),
         SLUICE_DEV_MOTO_PORT: String(motoPort),
         SLUICE_DEV_DEMO_FUNCTION_PORT: String(demoFunctionPort),
@@ -62,6 +63,7 @@ describe('quick start (npm run dev)', () => {
     // Assert: the API answers, with the demo function and its mapping registered through it.
     expect(apiUrl).toBe(`http://127.0.0.1:${apiPort}`);
     expect(output).not.toContain('Skipped:');
+    expect(output).toMatch(/S3 ingress \(POST \/s3, \/sns, \/eventbridge\): http:\/\/127\.0\.0\.1:\d+/);
     const lambda = new LambdaClient({ endpoint: apiUrl, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const { EventSourceMappings: mappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'sluice-demo' }));
     lambda.destroy();

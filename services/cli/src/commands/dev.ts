@@ -25,7 +25,7 @@ import { devBanner } from './dev-banner.js';
 import { reportCommandFailure } from './command-failure.js';
 
 const PORT_SETTINGS =
-  'ports are chosen with SLUICE_PORT (API), SLUICE_DEV_KINESIS_PORT, SLUICE_DEV_MOTO_PORT and SLUICE_DEV_DEMO_FUNCTION_PORT; 0 picks a free one';
+  'ports are chosen with SLUICE_PORT (API), SLUICE_INGRESS_PORT, SLUICE_DEV_KINESIS_PORT, SLUICE_DEV_MOTO_PORT and SLUICE_DEV_DEMO_FUNCTION_PORT; 0 picks a free one';
 
 /** Something `sluice dev` started; stopped in reverse order of starting. */
 interface Started {
