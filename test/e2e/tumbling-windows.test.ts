@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { Redis } from 'ioredis';
 import { FAST_FLOW_ENV, registerHttpFunction, startSluice, startSluiceRole } from '../helpers/sluice-process.js';
 import { startRecordingFunction, type ReceivedEvent, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
-import { REGION, createTestStream, decodeKinesisData, kinesisClient, putJsonRecords } from '../helpers/kinesis-test-stream.js';
+import { REGION, createTestStream, decodeKinesisData, kinesisClient, openShardIds, putJsonRecords, waitForActive } from '../helpers/kinesis-test-stream.js';
 
 // Tumbling windows end to end: records put into kinesis-local reach a function through a Sluice
 // process (API, poller, worker) with TumblingWindowInSeconds, driven through the Lambda API.
@@ -75,9 +75,9 @@ async function startWindowedSluice(prefix: string): Promise<{ sluice: WindowedSl
   return { sluice, lambda: new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 }) };
 }
 
-async function createWindowedMapping(lambda: LambdaClient, fnName: string, streamArn: string, batchSize: number): Promise<string> {
+async function createWindowedMapping(lambda: LambdaClient, fnName: string, streamArn: string, batchSize: number, windowSeconds = 1): Promise<string> {
   const created = await lambda.send(
-    new CreateEventSourceMappingCommand({ FunctionName: fnName, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', TumblingWindowInSeconds: 1, BatchSize: batchSize }),
+    new CreateEventSourceMappingCommand({ FunctionName: fnName, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', TumblingWindowInSeconds: windowSeconds, BatchSize: batchSize }),
   );
   return created.UUID!;
 }
@@ -197,6 +197,32 @@ describe('tumbling windows', () => {
       expect(eventsOf(streamArn).find((e) => e.isFinalInvokeForWindow)!.state.count).toBe(1);
     } finally {
       fn.respond = respond;
+    }
+  });
+
+  it('closes the window of a shard that ends (a split) with its final, long before the window would end; the children start fresh windows', async () => {
+    const name = uniqueName('win-split');
+    const streamArn = await createTestStream(kinesis, name, 1);
+    const [parent] = await openShardIds(kinesis, name);
+    await createWindowedMapping(lambda, fnName, streamArn, 10, 900);
+    await putJsonRecords(kinesis, name, ['a', 'b', 'c']);
+    await waitFor(() => eventsOf(streamArn).length > 0, { timeoutMs: 30_000, message: 'nothing delivered from the parent' });
+    await kinesis.send(new SplitShardCommand({ StreamName: name, ShardToSplit: parent!, NewStartingHashKey: (2n ** 127n).toString() }));
+    await waitForActive(kinesis, name);
+    const keys = Array.from({ length: 12 }, (_, i) => `child-${i}`);
+    await putJsonRecords(kinesis, name, keys, 100);
+
+    const childRecords = () => eventsOf(streamArn).filter((e) => e.shardId !== parent).flatMap((e) => e.Records);
+    await waitFor(() => childRecords().length === keys.length, { timeoutMs: 30_000, message: () => `${childRecords().length} of ${keys.length} child records delivered` });
+    const events = eventsOf(streamArn);
+    const parentFinal = events.findIndex((e) => e.shardId === parent && e.isFinalInvokeForWindow);
+    expect(parentFinal).toBeGreaterThan(-1);
+    expect(events[parentFinal]!.state.count).toBe(3);
+    expect(events[parentFinal]!.isWindowTerminatedEarly).toBe(false);
+    // Children are read only once the parent's window was finalized and the parent checkpointed at its end.
+    expect(events.findIndex((e) => e.shardId !== parent)).toBeGreaterThan(parentFinal);
+    for (const child of new Set(events.filter((e) => e.shardId !== parent).map((e) => e.shardId))) {
+      expect(events.find((e) => e.shardId === child)!.state).toEqual({});
     }
   });
 
