@@ -112,6 +112,16 @@ describe('S3 bindings API', () => {
     expect(refused.body.Message).toBe('Configurations overlap. Configurations on the same bucket cannot share a common event type. (S3 binding acl)');
   });
 
+  it('lets exactly one of several overlapping bindings created at once through (the bucket version check)', async () => {
+    const raceBucket = uniqueName('race');
+    const attempts = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((id) => call('POST', '/sluice/v1/s3-bindings', { Id: `race-${id}-${raceBucket}`, Bucket: raceBucket, Events: ['s3:ObjectCreated:*'], FunctionName: 'thumbs' })),
+    );
+
+    expect(attempts.map((a) => a.status).sort()).toEqual([201, 400, 400, 400, 400]);
+    for (const refused of attempts.filter((a) => a.status === 400)) expect(refused.body.Message).toMatch(/^Configurations overlap\./);
+  });
+
   it('refuses an unknown function with 404 and a taken Id with 409', async () => {
     const unknown = await create({ Events: ['s3:ObjectRestore:*'], FunctionName: 'nope' });
     expect([unknown.status, unknown.errorType]).toEqual([404, 'ResourceNotFoundException']);

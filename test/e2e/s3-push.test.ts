@@ -348,3 +348,36 @@ describe('signed SNS messages from a certificate host the ingress allows', () =>
     expect((await jobsFor('signed')).some((job) => job.data.payload.includes('elsewhere.txt'))).toBe(false);
   });
 });
+
+describe('SNS signature verification switched off', () => {
+  it('warns at boot and then accepts unsigned SNS messages (for emulators that do not sign)', async () => {
+    const unsigned = await fn('unsigned');
+    const bucket = uniqueName('unsigned');
+    await createBinding({ Id: 'unsigned-all', Bucket: bucket, Events: ['s3:ObjectCreated:*'], FunctionName: 'unsigned' });
+    const trusting = await startSluice({
+      args: ['start', '--role', 'ingress'],
+      env: { REDIS_URL: stack.redisUrl, SLUICE_REDIS_PREFIX: prefix, SLUICE_SNS_VERIFY_SIGNATURES: 'false' },
+      readyPattern: /Sluice ingress listening on (http:\/\/\S+)/,
+    });
+    try {
+      const message = {
+        Type: 'Notification',
+        MessageId: 'unsigned-1',
+        TopicArn: 'arn:aws:sns:us-east-1:123456789012:emulator',
+        Message: JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', eventTime: '2026-11-26T10:00:00.000Z', s3: { bucket: { name: bucket }, object: { key: 'x.bin', size: 1 } } }] }),
+        Timestamp: '2026-11-26T10:00:00.000Z',
+        SignatureVersion: '1',
+        Signature: 'not-a-signature',
+        SigningCertURL: `${elsewhere.origin}/cert.pem`,
+      };
+      const response = await fetch(`${trusting.url}/sns`, { method: 'POST', body: JSON.stringify(message) });
+
+      expect(trusting.output()).toMatch(/SLUICE_SNS_VERIFY_SIGNATURES=false: SNS message signatures are NOT verified/);
+      expect(response.status).toBe(200);
+      await waitFor(() => unsigned.events.length === 1);
+      expect(elsewhere.requests).toEqual([]);
+    } finally {
+      await trusting.stop();
+    }
+  });
+});
