@@ -235,9 +235,9 @@ async function main(): Promise<void> {
     ]),
   );
   const overhead = overheadOf('Sluice (queue -> worker)', 'p50');
-  const perRound = rounds.map((r) => fixed(r['Sluice (queue -> worker)'].p50 - r['direct POST'].p50, 2)).join(', ');
+  const perRound = rounds.map((r) => fixed(r['Sluice (queue -> worker)'].p50 - r['direct POST'].p50, 3)).join(', ');
   console.log(
-    `Verdict: Sluice's p50 overhead over a direct POST is ${fixed(overhead, 2)} ms (rounds: ${perRound}); target <= ${TARGET_P50_OVERHEAD_MS} ms: ${overhead <= TARGET_P50_OVERHEAD_MS ? 'met' : 'MISSED'}. ` +
+    `Verdict: Sluice's p50 overhead over a direct POST is ${fixed(overhead, 3)} ms (rounds: ${perRound}); target <= ${TARGET_P50_OVERHEAD_MS} ms: ${overhead <= TARGET_P50_OVERHEAD_MS ? 'met' : 'MISSED'}. ` +
       `Raw BullMQ with the same POST adds ${fixed(overheadOf('raw BullMQ + POST', 'p50'), 2)} ms. ${loadLine()}`,
   );
 }
