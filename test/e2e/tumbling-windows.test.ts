@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
 import { FAST_FLOW_ENV, registerHttpFunction, startSluice, startSluiceRole } from '../helpers/sluice-process.js';
 import { startRecordingFunction, type ReceivedEvent, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
+import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { REGION, createTestStream, decodeKinesisData, kinesisClient, openShardIds, putJsonRecords, waitForActive } from '../helpers/kinesis-test-stream.js';
@@ -34,7 +36,7 @@ const failingFinals = new Set<string>();
 /** The aggregating function: counts records and lists their numbers in its state. */
 function answer(event: WindowEvent): { status: number; body?: unknown } {
   if (event.isFinalInvokeForWindow) return failingFinals.has(event.eventSourceARN) ? { status: 500, body: { errorMessage: 'final failed' } } : { status: 200, body: { state: event.state } };
-  const numbers = event.Records.map((r) => decodeKinesisData(r));
+  const numbers = event.Records.map((r) => (r.kinesis === undefined ? { n: -1, key: 'dynamodb' } : decodeKinesisData(r)));
   const state = { count: (event.state.count ?? 0) + numbers.length, n: [...(event.state.n ?? []), ...numbers.map((d) => d.n)] };
   // A record keyed 'big' pads the state past the cap: the window must end early.
   const big = numbers.some((d) => d.key === 'big');
@@ -59,6 +61,8 @@ async function startWindowedSluice(prefix: string): Promise<{ sluice: WindowedSl
     SLUICE_REDIS_PREFIX: prefix,
     AWS_REGION: REGION,
     AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
     SLUICE_TUMBLING_STATE_MAX_BYTES: String(STATE_CAP_BYTES),
     ...FAST_FLOW_ENV,
   };
@@ -223,6 +227,28 @@ describe('tumbling windows', () => {
     expect(events.findIndex((e) => e.shardId !== parent)).toBeGreaterThan(parentFinal);
     for (const child of new Set(events.filter((e) => e.shardId !== parent).map((e) => e.shardId))) {
       expect(events.find((e) => e.shardId === child)!.state).toEqual({});
+    }
+  });
+
+  it('windows DynamoDB stream records by ApproximateCreationDateTime', async () => {
+    const dynamodb = new DynamoDBClient({ region: REGION, endpoint: stack.motoEndpoint, credentials });
+    try {
+      const table = uniqueName('win-ddb');
+      const streamArn = await createTableWithStream(dynamodb, table);
+      await createWindowedMapping(lambda, fnName, streamArn, 10);
+      for (const id of ['a', 'b', 'c']) await dynamodb.send(new PutItemCommand({ TableName: table, Item: { id: { S: id } } }));
+      const finalCount = () => eventsOf(streamArn).filter((e) => e.isFinalInvokeForWindow).reduce((sum, e) => sum + (e.state.count ?? 0), 0);
+      await waitFor(() => finalCount() === 3, { timeoutMs: 30_000, message: () => `finals counted ${finalCount()} of 3 records` });
+      for (const event of eventsOf(streamArn).filter((e) => !e.isFinalInvokeForWindow)) {
+        expect(event.shardId).toMatch(/^shardId-/);
+        for (const r of event.Records) {
+          const createdMs = (r.dynamodb as { ApproximateCreationDateTime: number }).ApproximateCreationDateTime * 1000;
+          expect(createdMs).toBeGreaterThanOrEqual(Date.parse(event.window.start));
+          expect(createdMs).toBeLessThan(Date.parse(event.window.end));
+        }
+      }
+    } finally {
+      dynamodb.destroy();
     }
   });
 
