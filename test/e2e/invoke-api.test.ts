@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { createAsyncInvocationQueue, createRedisKeys, type AsyncInvocationQueue } from '@sluice/shared';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
+import { lambdaError, lambdaResult, startStubLambdaEndpoint, type StubLambdaEndpoint } from '../helpers/stub-lambda-endpoint.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
@@ -31,6 +32,7 @@ const echo = uniqueName('echo');
 let sluice: SluiceProcess;
 let lambda: LambdaClient;
 let http: RecordingFunction;
+let remote: StubLambdaEndpoint;
 let redis: Redis;
 let queue: AsyncInvocationQueue;
 
@@ -60,8 +62,14 @@ async function failure(call: Promise<unknown>): Promise<{ name: string; status: 
 
 beforeAll(async () => {
   http = await startRecordingFunction();
+  // A Lambda function behind the lambda invoker: its Tail comes back as Lambda wrote it; a refusal is ours.
+  remote = await startStubLambdaEndpoint((call, res) => {
+    if (call.functionName === 'refused') return lambdaError(res, 403, 'AccessDeniedException', 'not allowed');
+    const logResult = call.headers['x-amz-log-type'] === 'Tail' ? Buffer.from('START RequestId: r1 Version: $LATEST\nremote line\nEND RequestId: r1\n').toString('base64') : undefined;
+    lambdaResult(res, JSON.stringify({ remote: JSON.parse(call.body) as unknown }), logResult === undefined ? {} : { logResult });
+  });
   sluice = await startSluice({
-    env: { REDIS_URL: stack.redisUrl, SLUICE_REDIS_PREFIX: prefix, AWS_REGION: REGION, SLUICE_FUNCTIONS_DIR: FUNCTIONS_DIR },
+    env: { REDIS_URL: stack.redisUrl, SLUICE_REDIS_PREFIX: prefix, AWS_REGION: REGION, SLUICE_FUNCTIONS_DIR: FUNCTIONS_DIR, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
   });
   lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
   redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
@@ -75,6 +83,7 @@ afterAll(async () => {
   redis?.disconnect();
   await sluice?.stop();
   await http?.close();
+  await remote?.close();
   await deleteRedisPrefix(stack.redisUrl, prefix);
 });
 
@@ -146,6 +155,25 @@ describe('RequestResponse', () => {
     expect(log.split('\n').filter(Boolean).map((line) => line.split(' ')[0])).toEqual(['START', 'END', 'REPORT']);
     expect(failed.StatusCode).toBe(200);
     expect(failed.FunctionError).toBe('Unhandled');
+  });
+
+  it('a lambda function: its result, and with Tail the log Lambda returned', async () => {
+    const name = uniqueName('remote-fn');
+    await register({ FunctionName: name, Invoker: { Type: 'lambda', FunctionName: 'remote', EndpointUrl: remote.url } });
+
+    const out = await invoke({ FunctionName: name, LogType: 'Tail', Payload: '{"n":2}' });
+
+    expect(JSON.parse(text(out.Payload))).toEqual({ remote: { n: 2 } });
+    expect(Buffer.from(out.LogResult ?? '', 'base64').toString('utf8')).toBe('START RequestId: r1 Version: $LATEST\nremote line\nEND RequestId: r1\n');
+  });
+
+  it('a lambda function whose Lambda refuses the call: 502 ServiceException, the function did not run', async () => {
+    const name = uniqueName('remote-refused');
+    await register({ FunctionName: name, Invoker: { Type: 'lambda', FunctionName: 'refused', EndpointUrl: remote.url } });
+
+    const { name: type, status } = await failure(invoke({ FunctionName: name, Payload: '{}' }));
+
+    expect([type, status]).toEqual(['ServiceException', 502]);
   });
 
   it('accepts a 2 MB payload (6 MB is the limit here) while other routes keep the 1 MB API body limit', async () => {
