@@ -17,6 +17,7 @@ import { createStream, kinesisClient, prefill, rawDrain } from './lib/kinesis.js
 import { startNoopFunction } from './lib/function.js';
 import { settingsLine, startSluice } from './lib/sluice.js';
 import { diffCounts, startKinesisProxy, type CallCounts, type KinesisProxy } from './lib/kinesis-proxy.js';
+import { waitUntilQuiet } from './lib/quiet.js';
 import { jobTimings, readFinishedJobs, type JobTimings } from './lib/jobs.js';
 import { fixed, loadLine, percentile, printTable, processCpuSeconds, stamp } from './lib/report.js';
 
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
 
     const rounds: Round[] = [];
     for (let r = 1; r <= ROUNDS; r += 1) {
+      // Each timed run starts with kinesis-local and Sluice idle: neither pays for the run before it.
+      await waitUntilQuiet([stack.kinesisPid, sluice.pid]);
       const rawCpuBefore = processCpuSeconds(stack.kinesisPid);
       const raw = await rawDrain(kinesis, stream, counts, RAW_LIMIT);
       const rawKinesisCpuS = processCpuSeconds(stack.kinesisPid) - rawCpuBefore;
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
         setTimeout(() => reject(new Error(`Sluice delivered ${state.seen.size} of ${total} records within ${DRAIN_TIMEOUT_MS} ms`)), DRAIN_TIMEOUT_MS).unref();
       });
       round = state;
+      await waitUntilQuiet([stack.kinesisPid, sluice.pid]);
       const callsBefore = proxy?.counts();
       const cpuBefore = [processCpuSeconds(sluice.pid), processCpuSeconds(stack.kinesisPid)] as const;
       const createdAt = performance.now();

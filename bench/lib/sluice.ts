@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import {
@@ -78,6 +79,12 @@ export async function startSluice(options: { redisUrl: string; kinesisEndpoint: 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
+  // A diagnostic: BENCH_SLUICE_LOG=<file> keeps Sluice's whole log (pino JSON lines with an ISO `time`).
+  const logFile = process.env.BENCH_SLUICE_LOG ? createWriteStream(process.env.BENCH_SLUICE_LOG) : undefined;
+  if (logFile !== undefined) {
+    child.stdout!.pipe(logFile);
+    child.stderr!.pipe(logFile);
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const forget = stopOnInterrupt(async () => {
     child.kill('SIGTERM');
