@@ -21,6 +21,7 @@ import { createBatchPlanner, type BatchPlanner } from './batch-planner.js';
 import type { PlannedWindow } from './tumbling-window-planner.js';
 import { MappingFilter } from './mapping-filter.js';
 import { processingResult } from './processing-result.js';
+import { nextReadLimit } from './read-budget.js';
 
 /** How a shard poller ended; the scheduler decides what follows (release, delete, children). */
 export type ShardPollerEnd = 'shard-ended' | 'stopped' | 'lease-lost' | 'source-gone';
@@ -65,6 +66,10 @@ export class ShardPoller {
   private lastRead: string | undefined;
   /** The shard was read to its end: what is buffered is all there will ever be. */
   private shardEnded = false;
+  /** No read yet: the first one is small (read-budget.ts). */
+  private firstRead = true;
+  /** The last read found the shard's tip. */
+  private atTip = false;
   /** Empty reads in a row: a quiet shard is polled less and less often, up to pollIntervalMs. */
   private emptyReads = 0;
   private end: ShardPollerEnd | undefined;
@@ -115,11 +120,11 @@ export class ShardPoller {
       while (!this.abort.signal.aborted) {
         // Batches first: a lane that just finished gets its next batch before we read again.
         this.dispatchReadyLanes();
-        // Read when half the buffer is free, so reads are few and large while lanes drain it.
-        const room = this.bufferCap() - this.tracker.pendingCount;
-        if (!this.shardEnded && room >= this.bufferCap() / 2 && this.now() >= nextReadAt) {
+        // How much to read, if anything (read-budget.ts): half the buffer free, a small first read.
+        const limit = this.readLimit();
+        if (limit > 0 && this.now() >= nextReadAt) {
           const readStartedAt = this.now();
-          const read = await this.read(reader, room);
+          const read = await this.read(reader, limit);
           if (read === 'gone') return (this.end ??= 'source-gone');
           if (read === 'reopen' || read === 'trimmed') {
             const reopened = await this.reopen(reader, read === 'trimmed');
@@ -136,6 +141,8 @@ export class ShardPoller {
             const caughtUp = read.records.length === 0 || read.millisBehindLatest === 0;
             this.emptyReads = read.records.length === 0 ? this.emptyReads + 1 : 0;
             nextReadAt = caughtUp ? this.now() + this.idleWaitMs() : 0;
+            this.firstRead = false;
+            this.atTip = caughtUp;
             this.lanes.observeRead?.(readStartedAt, caughtUp);
             this.dispatchReadyLanes();
           }
@@ -144,8 +151,7 @@ export class ShardPoller {
           await this.writeCheckpoint(SHARD_END);
           return (this.end ??= 'shard-ended');
         }
-        const canRead = !this.shardEnded && this.bufferCap() - this.tracker.pendingCount >= this.bufferCap() / 2;
-        await this.waitForWork(canRead ? nextReadAt : Number.POSITIVE_INFINITY);
+        await this.waitForWork(this.readLimit() > 0 ? nextReadAt : Number.POSITIVE_INFINITY);
       }
       return this.end ?? 'stopped';
     } finally {
@@ -350,9 +356,16 @@ export class ShardPoller {
     return { batchSize: mapping.batchSize, maxPayloadBytes: MAX_PAYLOAD_BYTES, windowMs: mapping.maximumBatchingWindowInSeconds * 1000 };
   }
 
-  /** Read ahead at most a few batches per lane: enough to keep lanes busy, bounded in memory. */
-  private bufferCap(): number {
+  /** Records the next read may ask for; 0: not now (the shard ended, the buffer is full enough). */
+  private readLimit(): number {
+    if (this.shardEnded) return 0;
     const mapping = this.deps.mapping();
-    return Math.max(1000, mapping.batchSize * mapping.parallelizationFactor * 2);
+    return nextReadLimit({
+      batchSize: mapping.batchSize,
+      lanes: mapping.parallelizationFactor,
+      pending: this.tracker.pendingCount,
+      firstRead: this.firstRead,
+      atTip: this.atTip,
+    });
   }
 }
