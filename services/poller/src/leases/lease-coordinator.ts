@@ -70,11 +70,14 @@ export class LeaseCoordinator {
     });
   }
 
-  /** One taking round for a scope; returns the leases newly held (not yet renewed: hold them). */
-  async take(scope: LeaseScope, eligible: LeaseEligibility): Promise<ShardLease[]> {
-    const { taken, stolen } = await this.taker.takeLeases(scope, eligible);
+  /**
+   * One taking round for a scope: the leases newly held (not yet renewed: hold them), and every
+   * lease of the scope as the round read them.
+   */
+  async take(scope: LeaseScope, eligible: LeaseEligibility): Promise<{ taken: ShardLease[]; all: readonly ShardLease[] }> {
+    const { taken, stolen, all } = await this.taker.takeLeases(scope, eligible);
     for (const lease of stolen) this.deps.logger?.info({ mappingId: scope.mappingId, shardId: lease.shardId }, 'lease stolen for balance');
-    return [...taken];
+    return { taken: [...taken], all };
   }
 
   hold(lease: ShardLease, onLost: LeaseLostCallback): void {

@@ -25,6 +25,8 @@ export interface TakeResult {
   readonly taken: readonly ShardLease[];
   /** The subset of `taken` that was stolen from a live worker (at most one). */
   readonly stolen: readonly ShardLease[];
+  /** Every lease of the scope as this round read them, before taking. */
+  readonly all: readonly ShardLease[];
 }
 
 /**
@@ -47,14 +49,18 @@ export class LeaseTaker {
     // A finished shard has nothing left to read: it is never taken and does not count for the share.
     const leases = all.filter((lease) => lease.checkpoint !== SHARD_END && eligible(lease, all));
     const plan = planLeaseTake({ leases, workerId, liveWorkers, nowMs, random: this.random, ...(this.deps.isHeld ? { isHeld: this.deps.isHeld } : {}) });
+    // The first `needed` free leases are tried at once (a new mapping's shards all start together);
+    // each one another worker won in between is replaced by the next free one.
     const taken: ShardLease[] = [];
-    for (const lease of plan.free) {
-      if (taken.length >= plan.needed) break;
-      const got = await store.takeLease(lease, workerId, ttlMs);
-      if (got !== undefined) taken.push(got);
+    let next = 0;
+    while (taken.length < plan.needed && next < plan.free.length) {
+      const tries = plan.free.slice(next, next + plan.needed - taken.length);
+      next += tries.length;
+      const got = await Promise.all(tries.map((lease) => store.takeLease(lease, workerId, ttlMs)));
+      for (const lease of got) if (lease !== undefined) taken.push(lease);
     }
-    if (plan.steal === undefined) return { taken, stolen: [] };
+    if (plan.steal === undefined) return { taken, stolen: [], all };
     const stolen = await store.takeLease(plan.steal, workerId, ttlMs);
-    return stolen === undefined ? { taken, stolen: [] } : { taken: [...taken, stolen], stolen: [stolen] };
+    return stolen === undefined ? { taken, stolen: [], all } : { taken: [...taken, stolen], stolen: [stolen], all };
   }
 }

@@ -7,8 +7,11 @@ import { initialPosition } from './initial-position.js';
 
 /** What a mapping runner needs of lease taking and renewing (the scheduler binds the real ones). */
 export interface LeaseCoordination {
-  /** One taking round for a scope: returns the leases this process newly holds. */
-  take(scope: LeaseScope, eligible: (lease: ShardLease, all: readonly ShardLease[]) => boolean): Promise<ShardLease[]>;
+  /** One taking round for a scope: the leases this process newly holds, and all the scope's leases as read. */
+  take(
+    scope: LeaseScope,
+    eligible: (lease: ShardLease, all: readonly ShardLease[]) => boolean,
+  ): Promise<{ taken: ShardLease[]; all: readonly ShardLease[] }>;
   /** Keeps a held lease renewed; `onLost` fires once if it is lost. */
   hold(lease: ShardLease, onLost: () => void): void;
   /** Stops renewing a lease (before releasing it or after losing it). */
@@ -68,8 +71,8 @@ export class MappingRunner {
     }
     const scope = this.scope;
     if (scope === undefined) return;
-    const taken = await this.deps.coordination.take(scope, isEligible);
-    const all = taken.length > 0 ? await this.deps.leases.listLeases(scope) : [];
+    // Right after the first shard sync, in the same round: a new mapping's shards start at once.
+    const { taken, all } = await this.deps.coordination.take(scope, isEligible);
     for (const lease of taken) this.startPoller(lease, all);
   }
 
@@ -80,6 +83,9 @@ export class MappingRunner {
   }
 
   private async syncShards(mapping: EventSourceMapping): Promise<void> {
+    // Both calls at once: the shards of a stream recreated in between are caught at the next sync.
+    const listing = this.deps.source.listShards();
+    listing.catch(() => undefined); // awaited below unless identity() fails first
     const identity = await this.deps.source.identity();
     if (this.scope !== undefined && this.scope.streamIdentity !== identity) {
       // The stream was deleted and created again: its old positions mean nothing now.
@@ -87,7 +93,7 @@ export class MappingRunner {
       await Promise.all([...this.pollers.values()].map(({ poller }) => poller.stop('source-gone')));
     }
     this.scope = { mappingId: this.mappingId, streamIdentity: identity };
-    const shards = await this.deps.source.listShards();
+    const shards = await listing;
     const known = new Set((await this.deps.leases.listLeases(this.scope)).map((l) => l.shardId));
     await this.deps.leases.ensureLeases(this.scope, shardsToTrack(mapping, shards, known));
   }
