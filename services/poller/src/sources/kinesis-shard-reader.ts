@@ -1,5 +1,5 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type GetShardIteratorCommandInput, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { buildKinesisStreamRecord } from '@sluice/shared';
+import { buildKinesisStreamRecord, defaultInvokeIdentityArn } from '@sluice/shared';
 import { callAws } from './aws-error-classifier.js';
 import { PollingShardReader, type RecordsPage, type ShardIteratorApi } from './polling-shard-reader.js';
 import type { ReadPosition } from './stream-source.js';
@@ -38,7 +38,8 @@ export class KinesisShardIterators implements ShardIteratorApi {
       () => kinesis.send(new GetRecordsCommand({ StreamARN: streamArn, ShardIterator: iterator, Limit: limit }), { abortSignal: signal }),
       signal,
     );
-    const context = { shardId, streamArn, ...(invokeIdentityArn === undefined ? {} : { invokeIdentityArn }) };
+    // The identity is the same for every record: derived once per read, not once per record.
+    const context = { shardId, streamArn, invokeIdentityArn: invokeIdentityArn ?? defaultInvokeIdentityArn(streamArn) };
     return {
       records: (out.Records ?? []).map((record) => buildKinesisStreamRecord(record, context)),
       nextIterator: out.NextShardIterator ?? undefined,
