@@ -311,6 +311,25 @@ describe('signed SNS messages from a certificate host the ingress allows', () =>
     expect(certHost.requests.filter((url) => url.startsWith('/confirm'))).toEqual(['/confirm?Action=ConfirmSubscription&Token=bound']);
   });
 
+  it('acknowledges a signed UnsubscribeConfirmation without calling any URL', async () => {
+    const before = certHost.requests.filter((url) => url !== '/cert.pem').length;
+    const message = signSnsMessage({
+      Type: 'UnsubscribeConfirmation',
+      MessageId: 'unsubscribe-1',
+      TopicArn: topicArn,
+      Message: `You have chosen to deactivate subscription ${topicArn}:1.`,
+      Timestamp: '2026-11-26T10:00:00.000Z',
+      Token: 'resubscribe-token',
+      SubscribeURL: `${certHost.origin}/confirm?Action=ConfirmSubscription&Token=resubscribe-token`,
+      SigningCertURL: `${certHost.origin}/cert.pem`,
+    });
+
+    const answered = await post('/sns', message);
+
+    expect(answered).toMatchObject({ status: 200, body: { Unsubscribed: true } });
+    expect(certHost.requests.filter((url) => url !== '/cert.pem').length).toBe(before);
+  });
+
   it('invokes once for a notification delivered twice (SHA1-signed), and fetched the certificate once', async () => {
     const binding = (await (await fetch(`${sluice.url}/sluice/v1/s3-bindings/signed-all`)).json()) as { Bucket: string };
     const message = signSnsMessage(notification(binding.Bucket, 'a.txt', 'msg-1'), '1');

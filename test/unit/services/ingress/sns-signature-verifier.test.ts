@@ -121,3 +121,15 @@ describe('SnsSignatureVerifier', () => {
     expect(calls).toBe(2);
   });
 });
+
+describe('SnsUrlPolicy for SubscribeURLs', () => {
+  const policy = new SnsUrlPolicy({ extraHosts: [] });
+
+  it('allows only ConfirmSubscription at the root of an SNS host', () => {
+    expect(policy.resolve('https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=t&Token=x', 'subscribe')?.url.hostname).toBe('sns.eu-west-1.amazonaws.com');
+    expect(policy.resolve('https://sns.eu-west-1.amazonaws.com/?Action=Publish&TopicArn=t', 'subscribe')).toBeUndefined();
+    expect(policy.resolve('https://sns.eu-west-1.amazonaws.com/other?Action=ConfirmSubscription', 'subscribe')).toBeUndefined();
+    expect(policy.resolve('https://example.com/?Action=ConfirmSubscription', 'subscribe')).toBeUndefined();
+    expect(policy.resolve('not a url', 'subscribe')).toBeUndefined();
+  });
+});
