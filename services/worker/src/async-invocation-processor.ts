@@ -97,6 +97,19 @@ export function createAsyncInvocationProcessor(deps: AsyncInvocationProcessorDep
   return async (job, token, signal) => {
     const data = parseJob(job);
     const log = deps.logger.child({ jobId: job.id, requestId: data.requestId, function: data.functionName });
+    try {
+      return await processEvent(job, token, signal, data, log);
+    } catch (error) {
+      if (error instanceof DelayedError) throw error;
+      // Ours (Redis unreachable for a read or a save): a failed job would lose the event, so it goes
+      // back to delayed like a system error, spending nothing. If even that fails, the job's lock
+      // lapses and BullMQ's stalled check hands it to a worker again.
+      log.warn({ err: error }, 'asynchronous event hit an internal fault; requeued');
+      return requeue(job, token, now() + backoffDelay(1, deps.settings.backoff, deps.random));
+    }
+  };
+
+  async function processEvent(job: AsyncProcessableJob, token: string | undefined, signal: AbortSignal | undefined, data: AsyncJobData, log: Logger): Promise<AsyncInvocationOutcome> {
     const progress: AsyncProgress = data.progress ?? { ...NO_ATTEMPTS };
     if (progress.finished !== undefined) return deliver(job, token, data, progress, progress.finished, log);
 
@@ -137,7 +150,7 @@ export function createAsyncInvocationProcessor(deps: AsyncInvocationProcessorDep
         return deliver(job, token, data, saved, finished, log);
       }
     }
-  };
+  }
 
   /** One invocation, classified once: success, the function's error, or ours (throttle, system). */
   async function invoke(data: AsyncJobData, fn: FunctionDefinition | undefined, signal: AbortSignal | undefined) {

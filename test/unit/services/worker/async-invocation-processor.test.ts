@@ -7,14 +7,20 @@ import { buildFunction } from '../../../helpers/stream-batch-fixture.js';
 const NOW = 1_700_000_000_000;
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:dest';
 
-function setup(options: { invoker?: FakeInvoker; config?: Partial<EventInvokeConfig>; destination?: Destination } = {}) {
+function setup(options: { invoker?: FakeInvoker; config?: Partial<EventInvokeConfig>; destination?: Destination; configReadFailures?: number } = {}) {
+  let configReadFailures = options.configReadFailures ?? 0;
   const invoker = options.invoker ?? new FakeInvoker();
   const delivered: DestinationDelivery[] = [];
   const destination: Destination = options.destination ?? { type: 'sqs', deliver: async (d) => void delivered.push(d) };
   const parked: unknown[] = [];
   const process = createAsyncInvocationProcessor({
     functions: { get: async (name) => (name === 'orders' ? buildFunction('orders', { type: 'http', url: 'http://127.0.0.1:1/' }) : undefined) },
-    eventInvokeConfigs: { get: async () => (options.config === undefined ? undefined : { functionName: 'orders', qualifier: '$LATEST', lastModified: NOW, ...options.config }) },
+    eventInvokeConfigs: {
+      get: async () => {
+        if (configReadFailures-- > 0) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+        return options.config === undefined ? undefined : { functionName: 'orders', qualifier: '$LATEST', lastModified: NOW, ...options.config };
+      },
+    },
     invoker,
     logger: createLogger({ level: 'silent' }),
     metrics: createSluiceMetrics(),
@@ -115,6 +121,18 @@ describe('async invocation processor', () => {
 
     expect(invoker.requests).toHaveLength(0);
     expect(parked).toEqual([]);
+  });
+
+  it('requeues an event whose settings could not be read (Redis down) instead of failing it', async () => {
+    const { process, invoker } = setup({ configReadFailures: 1 });
+    const job = fakeJob(event());
+
+    await expect(process(job, 'token')).rejects.toBeInstanceOf(DelayedError);
+    const outcome = await process(job, 'token');
+
+    expect(job.delayedUntil).toEqual([NOW + 1000]);
+    expect(invoker.requests).toHaveLength(1);
+    expect(outcome).toEqual({ condition: 'Success', invocations: 1 });
   });
 
   it('fails a malformed job without retrying it', async () => {
