@@ -368,6 +368,20 @@ describe('signed SNS messages from a certificate host the ingress allows', () =>
   });
 });
 
+describe('ingress metrics', () => {
+  it('counts pushes by form and outcome, and refusals by error, at the ingress /metrics', async () => {
+    const text = await (await fetch(`${ingressUrl}/metrics`)).text();
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+
+    expect(value('sluice_s3_push_events_total{form="sns",outcome="queued"}')).toBeGreaterThanOrEqual(4);
+    expect(value('sluice_s3_push_events_total{form="sns",outcome="duplicate"}')).toBeGreaterThanOrEqual(2);
+    expect(value('sluice_s3_push_events_total{form="s3",outcome="queued"}')).toBe(1);
+    expect(value('sluice_s3_push_events_total{form="eventbridge",outcome="unmatched"}')).toBe(1);
+    expect(value('sluice_s3_push_refused_total{form="sns",error="InvalidSignatureException"}')).toBe(2);
+    expect(value('sluice_s3_push_refused_total{form="s3",error="UnrecognizedClientException"}')).toBe(2);
+  });
+});
+
 describe('SNS signature verification switched off', () => {
   it('warns at boot and then accepts unsigned SNS messages (for emulators that do not sign)', async () => {
     const unsigned = await fn('unsigned');

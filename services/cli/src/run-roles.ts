@@ -36,7 +36,7 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
       stops.push(() => poller.stop());
     }
     if (roles.includes('ingress')) {
-      const ingress = await startIngressRole(config, aws, logger);
+      const ingress = await startIngressRole(config, aws, logger, metrics);
       ingressUrl = ingress.url;
       stops.push(() => ingress.stop());
     }

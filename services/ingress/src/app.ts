@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Logger, S3BindingStore } from '@sluice/shared';
+import type { Logger, S3BindingStore, SluiceMetrics } from '@sluice/shared';
 import type { PushDispatcher } from './dispatch/push-dispatcher.js';
 import { installIngressErrorHandling, installJsonBodies } from './http/error-handling.js';
 import { directS3Route } from './routes/direct-s3.js';
@@ -20,6 +20,8 @@ export interface IngressDeps {
   readonly confirmer: SubscriptionConfirmer;
   readonly region: string;
   readonly secret?: string;
+  /** This process's metrics, served at /metrics on the ingress port too. */
+  readonly metrics?: SluiceMetrics;
 }
 
 /** S3 notifications are at most 64 KB per record and SNS messages 256 KB; a direct push may batch records. */
@@ -37,9 +39,13 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
     reply.header('x-amzn-RequestId', request.id);
   });
   installJsonBodies(app);
-  installIngressErrorHandling(app);
+  installIngressErrorHandling(app, deps.metrics);
   const secret = deps.secret === undefined ? {} : { secret: deps.secret };
   healthRoutes(app, { redis: deps.redis });
+  if (deps.metrics !== undefined) {
+    const { registry } = deps.metrics;
+    app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  }
   directS3Route(app, { dispatcher: deps.dispatcher, region: deps.region, ...secret });
   eventBridgeRoute(app, { dispatcher: deps.dispatcher, ...secret });
   snsRoute(app, { dispatcher: deps.dispatcher, verifier: deps.verifier, confirmer: deps.confirmer, bindings: deps.bindings, region: deps.region });

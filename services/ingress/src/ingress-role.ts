@@ -7,6 +7,7 @@ import {
   type AwsClients,
   type Logger,
   type SluiceConfig,
+  type SluiceMetrics,
 } from '@sluice/shared';
 import { buildIngressApp } from './app.js';
 import { RedisPushDedup } from './dispatch/push-dedup.js';
@@ -23,7 +24,7 @@ export interface RunningIngress {
 }
 
 /** Starts the ingress role: its own HTTP server (SLUICE_INGRESS_HOST:SLUICE_INGRESS_PORT) queueing pushes as async invocations. */
-export async function startIngressRole(config: SluiceConfig, aws: AwsClients, logger: Logger): Promise<RunningIngress> {
+export async function startIngressRole(config: SluiceConfig, aws: AwsClients, logger: Logger, metrics?: SluiceMetrics): Promise<RunningIngress> {
   const log = logger.child({ role: 'ingress' });
   const redis = createRedis(config.REDIS_URL);
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
@@ -50,11 +51,13 @@ export async function startIngressRole(config: SluiceConfig, aws: AwsClients, lo
       bindings,
       dedup: new RedisPushDedup(redis, keys, config.SLUICE_INGRESS_DEDUP_TTL_MS),
       enqueue: (job) => enqueueAsyncInvocation(queue, job),
+      ...(metrics === undefined ? {} : { metrics }),
     }),
     verifier: config.SLUICE_SNS_VERIFY_SIGNATURES ? new SnsSignatureVerifier(new SigningCertCache({ policy, fetch: fetcher })) : TRUSTING_VERIFIER,
     confirmer: new SubscriptionConfirmer(policy, fetcher),
     region: config.AWS_REGION,
     ...(config.SLUICE_INGRESS_SECRET === undefined ? {} : { secret: config.SLUICE_INGRESS_SECRET }),
+    ...(metrics === undefined ? {} : { metrics }),
   });
   const url = await app.listen({ host: config.SLUICE_INGRESS_HOST, port: config.SLUICE_INGRESS_PORT });
   let stopping: Promise<void> | undefined;

@@ -44,6 +44,18 @@ export function createSluiceMetrics(registry: Registry = new Registry()) {
       labelNames: ['function', 'type', 'outcome'],
       registers,
     }),
+    s3Pushes: new Counter({
+      name: 'sluice_s3_push_events_total',
+      help: 'Events pushed to the ingress, by form (s3, sns, eventbridge) and outcome per binding (queued, duplicate) or unmatched',
+      labelNames: ['form', 'outcome'],
+      registers,
+    }),
+    s3PushesRefused: new Counter({
+      name: 'sluice_s3_push_refused_total',
+      help: 'Pushes the ingress refused, by form and error type (UnrecognizedClientException, InvalidSignatureException, ...)',
+      labelNames: ['form', 'error'],
+      registers,
+    }),
     millisBehindLatest: new Gauge({ name: 'sluice_millis_behind_latest', help: 'How far a shard reader is behind the tip of its shard', labelNames: ['mapping', 'shard'], registers }),
     leasesHeld: new Gauge({ name: 'sluice_leases_held', help: 'Shard leases this process holds', labelNames: ['mapping'], registers }),
     invokeDuration: new Histogram({

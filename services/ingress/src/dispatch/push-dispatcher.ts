@@ -1,4 +1,4 @@
-import { bindingMatches, type AsyncInvocationJobInput, type S3Binding, type S3BindingStore } from '@sluice/shared';
+import { bindingMatches, type AsyncInvocationJobInput, type S3Binding, type S3BindingStore, type SluiceMetrics } from '@sluice/shared';
 import type { PushEvent } from '../events/push-event.js';
 import type { PushDedup } from './push-dedup.js';
 import { pushRequestId } from './push-request-id.js';
@@ -8,8 +8,12 @@ export interface PushDispatcherDeps {
   readonly dedup: PushDedup;
   /** enqueueAsyncInvocation on the async invocation queue: the same Event path as the Invoke API. */
   readonly enqueue: (job: AsyncInvocationJobInput) => Promise<void>;
+  readonly metrics?: Pick<SluiceMetrics, 's3Pushes'>;
   readonly now?: () => number;
 }
+
+/** How the events reached the ingress (the `form` label of the push metrics). */
+export type PushForm = 's3' | 'sns' | 'eventbridge';
 
 export interface DispatchResult {
   /** Invocations queued now. */
@@ -32,7 +36,7 @@ export class PushDispatcher {
     this.now = deps.now ?? Date.now;
   }
 
-  async dispatch(events: readonly PushEvent[], via: { topicArn?: string } = {}): Promise<DispatchResult> {
+  async dispatch(form: PushForm, events: readonly PushEvent[], via: { topicArn?: string } = {}): Promise<DispatchResult> {
     const byBucket = new Map<string, Promise<readonly S3Binding[]>>();
     const acceptedAt = this.now();
     const outcomes = await Promise.all(
@@ -50,11 +54,18 @@ export class PushDispatcher {
       }),
     );
     const results = outcomes.flatMap((o) => o.results);
-    return {
+    const result = {
       queued: results.filter((r) => r === 'queued').length,
       duplicates: results.filter((r) => r === 'duplicate').length,
       unmatched: outcomes.filter((o) => !o.matched).length,
     };
+    const counter = this.deps.metrics?.s3Pushes;
+    if (counter !== undefined) {
+      if (result.queued > 0) counter.inc({ form, outcome: 'queued' }, result.queued);
+      if (result.duplicates > 0) counter.inc({ form, outcome: 'duplicate' }, result.duplicates);
+      if (result.unmatched > 0) counter.inc({ form, outcome: 'unmatched' }, result.unmatched);
+    }
+    return result;
   }
 
   private async invokeOnce(event: PushEvent, binding: S3Binding, acceptedAt: number): Promise<'queued' | 'duplicate'> {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { SluiceMetrics } from '@sluice/shared';
 import { IngressError } from './ingress-error.js';
 
 const FASTIFY_ERRORS: Record<string, IngressError['errorType']> = {
@@ -28,9 +29,11 @@ function send(reply: FastifyReply, error: IngressError): FastifyReply {
 }
 
 /** Every ingress failure leaves in one shape; ours (5xx) are logged with their cause, refusals at info. */
-export function installIngressErrorHandling(app: FastifyInstance): void {
+export function installIngressErrorHandling(app: FastifyInstance, metrics?: Pick<SluiceMetrics, 's3PushesRefused'>): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const ingressError = toIngressError(error);
+    const form = request.url.split('?')[0]!.replace(/^\//, '');
+    metrics?.s3PushesRefused.inc({ form, error: ingressError.errorType });
     if (ingressError.status >= 500) request.log.error({ err: error }, 'push failed');
     else request.log.info({ errorType: ingressError.errorType, message: ingressError.message }, 'push refused');
     return send(reply, ingressError);

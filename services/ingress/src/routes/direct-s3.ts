@@ -26,7 +26,7 @@ export function directS3Route(app: FastifyInstance, deps: DirectS3RouteDeps): vo
       }
       return s3RecordEvent(record, index, { region: deps.region });
     });
-    const result = await deps.dispatcher.dispatch(records);
+    const result = await deps.dispatcher.dispatch('s3', records);
     return reply.code(202).send({ Records: records.length, Queued: result.queued, Duplicates: result.duplicates, Unmatched: result.unmatched });
   });
 }

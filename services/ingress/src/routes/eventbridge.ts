@@ -20,7 +20,7 @@ export function eventBridgeRoute(app: FastifyInstance, deps: EventBridgeRouteDep
     if (!event.success) {
       throw new IngressError('InvalidRequestContentException', 'The body must be an EventBridge event from aws.s3 (id, detail-type, detail.bucket.name, detail.object.key).');
     }
-    const result = await deps.dispatcher.dispatch([eventBridgePushEvent(event.data)]);
+    const result = await deps.dispatcher.dispatch('eventbridge', [eventBridgePushEvent(event.data)]);
     return reply.code(202).send({ Queued: result.queued, Duplicates: result.duplicates, Unmatched: result.unmatched });
   });
 }

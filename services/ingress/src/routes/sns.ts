@@ -67,6 +67,6 @@ async function notify(message: SnsMessage, deps: SnsRouteDeps, log: FastifyBaseL
     const record = parseS3Record(value);
     return record === undefined ? [] : [s3RecordEvent(record, index, { region: deps.region, snsMessageId: message.MessageId })];
   });
-  const result = await deps.dispatcher.dispatch(records, { topicArn: message.TopicArn });
+  const result = await deps.dispatcher.dispatch('sns', records, { topicArn: message.TopicArn });
   return { Records: records.length, Queued: result.queued, Duplicates: result.duplicates, Unmatched: result.unmatched };
 }

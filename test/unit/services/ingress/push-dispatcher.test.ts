@@ -55,7 +55,7 @@ describe('PushDispatcher', () => {
   it('queues one async invocation per matching record and binding, with the S3 event Lambda would get', async () => {
     const { jobs, dispatcher } = setup([binding('images', ['s3:ObjectCreated:*'], { prefix: 'images/', suffix: '.jpg' }), binding('removed', ['s3:ObjectRemoved:*'])]);
 
-    const result = await dispatcher.dispatch([s3RecordEvent(motoRecord(), 0, { region: 'us-east-1', snsMessageId: 'm1' })]);
+    const result = await dispatcher.dispatch('s3', [s3RecordEvent(motoRecord(), 0, { region: 'us-east-1', snsMessageId: 'm1' })]);
 
     expect(result).toEqual({ queued: 1, duplicates: 0, unmatched: 0 });
     expect(jobs).toHaveLength(1);
@@ -84,8 +84,8 @@ describe('PushDispatcher', () => {
     const { jobs, dispatcher } = setup([binding('all', ['s3:ObjectCreated:*'])]);
     const delivery = () => [s3RecordEvent(motoRecord(), 0, { region: 'us-east-1', snsMessageId: 'm1' })];
 
-    const first = await dispatcher.dispatch(delivery());
-    const again = await dispatcher.dispatch(delivery());
+    const first = await dispatcher.dispatch('sns', delivery());
+    const again = await dispatcher.dispatch('sns', delivery());
 
     expect(first.queued).toBe(1);
     expect(again).toEqual({ queued: 0, duplicates: 1, unmatched: 0 });
@@ -96,9 +96,9 @@ describe('PushDispatcher', () => {
     const { jobs, dispatcher } = setup([binding('all', ['s3:ObjectCreated:*'])]);
     const record = { ...motoRecord(), s3: { ...motoRecord().s3, object: { key: 'a.txt', sequencer: '0055AED6DCD90281E5' } } };
 
-    await dispatcher.dispatch([s3RecordEvent(record, 0, { region: 'us-east-1' })]);
-    await dispatcher.dispatch([s3RecordEvent(record, 0, { region: 'us-east-1' })]);
-    await dispatcher.dispatch([s3RecordEvent({ ...record, s3: { ...record.s3, object: { key: 'a.txt', sequencer: '0055AED6DCD90281E6' } } }, 0, { region: 'us-east-1' })]);
+    await dispatcher.dispatch('s3', [s3RecordEvent(record, 0, { region: 'us-east-1' })]);
+    await dispatcher.dispatch('s3', [s3RecordEvent(record, 0, { region: 'us-east-1' })]);
+    await dispatcher.dispatch('s3', [s3RecordEvent({ ...record, s3: { ...record.s3, object: { key: 'a.txt', sequencer: '0055AED6DCD90281E6' } } }, 0, { region: 'us-east-1' })]);
 
     expect(jobs).toHaveLength(2);
     expect(new Set(jobs.map((j) => j.requestId)).size).toBe(2);
@@ -108,7 +108,7 @@ describe('PushDispatcher', () => {
     const { jobs, dispatcher } = setup([binding('a', ['s3:ObjectCreated:Put'], { prefix: 'a/' }, 'arn:aws:sns:us-east-1:1:t1'), binding('b', ['s3:ObjectCreated:Put'], { prefix: 'b/' })]);
     const events = [s3RecordEvent(motoRecord('a/x'), 0, { region: 'us-east-1', snsMessageId: 'm' }), s3RecordEvent(motoRecord('b/x'), 1, { region: 'us-east-1', snsMessageId: 'm' })];
 
-    const result = await dispatcher.dispatch(events, { topicArn: 'arn:aws:sns:us-east-1:1:t2' });
+    const result = await dispatcher.dispatch('sns', events, { topicArn: 'arn:aws:sns:us-east-1:1:t2' });
 
     expect(result).toEqual({ queued: 1, duplicates: 0, unmatched: 1 });
     expect(jobs.map((j) => j.functionName)).toEqual(['fn-b']);
@@ -131,7 +131,7 @@ describe('PushDispatcher', () => {
       },
     })!;
 
-    await dispatcher.dispatch([s3RecordEvent(minio, 0, { region: 'eu-west-1' })]);
+    await dispatcher.dispatch('s3', [s3RecordEvent(minio, 0, { region: 'eu-west-1' })]);
 
     const record = (JSON.parse(jobs[0]!.payload) as { Records: { userIdentity: unknown; s3: { object: { sequencer: string } } }[] }).Records[0]!;
     expect(record).toMatchObject({ eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'eu-west-1', eventName: 'ObjectCreated:Put', eventTime: '2019-10-22T09:27:27.000Z' });
@@ -156,9 +156,9 @@ describe('PushDispatcher', () => {
         }),
       );
 
-    await dispatcher.dispatch([event('Object Created', { reason: 'CopyObject' }, 'e1'), event('Object Created', { reason: 'PutObject' }, 'e2')]);
-    await dispatcher.dispatch([event('Object Deleted', { reason: 'DeleteObject', 'deletion-type': 'Delete Marker Created' }, 'e3')]);
-    await dispatcher.dispatch([event('Object Deleted', { reason: 'DeleteObject', 'deletion-type': 'Delete Marker Created' }, 'e3')]);
+    await dispatcher.dispatch('eventbridge', [event('Object Created', { reason: 'CopyObject' }, 'e1'), event('Object Created', { reason: 'PutObject' }, 'e2')]);
+    await dispatcher.dispatch('eventbridge', [event('Object Deleted', { reason: 'DeleteObject', 'deletion-type': 'Delete Marker Created' }, 'e3')]);
+    await dispatcher.dispatch('s3', [event('Object Deleted', { reason: 'DeleteObject', 'deletion-type': 'Delete Marker Created' }, 'e3')]);
 
     expect(jobs.map((j) => j.functionName)).toEqual(['fn-created', 'fn-deleted']);
     expect(JSON.parse(jobs[0]!.payload)).toMatchObject({ id: 'e1', 'detail-type': 'Object Created', source: 'aws.s3', detail: { object: { key: 'a b.txt' } } });
