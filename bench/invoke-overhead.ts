@@ -7,8 +7,8 @@
  * Paths, each BENCH_INVOCATIONS times per round (after a warm-up), every round in this order:
  * - direct: the POST Sluice's HttpInvoker sends, with the same node:http keep-alive client settings;
  * - HttpInvoker, and InvokerRegistry -> HttpInvoker: the worker's invoker layer, in this process;
- * - processor: the worker's BullMQ processor (job parse, function lookup in Redis, invoke, outcome)
- *   on a plain job object, in this process: everything of Sluice's worker except BullMQ;
+ * - processor: the worker's BullMQ processor (job parse, function lookup through the worker's cache,
+ *   invoke, outcome) on a plain job object, in this process: everything of Sluice's worker but BullMQ;
  * - raw BullMQ: Queue.add -> a plain BullMQ Worker in another process doing the direct POST ->
  *   waitUntilFinished: the floor any queue-based path has on this machine;
  * - Sluice: a one-record stream batch job through the poller's own calls (enqueueStreamBatch,
@@ -23,6 +23,7 @@ import { Redis } from 'ioredis';
 import {
   RedisFunctionStore,
   STREAM_BATCH_QUEUE,
+  functionChangesChannel,
   awaitBatchOutcome,
   createLogger,
   createRedis,
@@ -34,7 +35,7 @@ import {
   type FunctionDefinition,
   type StreamBatchJob,
 } from '@sluice/shared';
-import { HttpInvoker, InvokerRegistry, createStreamBatchProcessor } from '@sluice/worker';
+import { CachedFunctionStore, FunctionChangeListener, HttpInvoker, InvokerRegistry, createStreamBatchProcessor } from '@sluice/worker';
 import { startBenchRedis } from './lib/redis-server.js';
 import { startNoopFunction } from './lib/function.js';
 import { createDirectPost } from './lib/direct-post.js';
@@ -115,7 +116,11 @@ async function main(): Promise<void> {
   const direct = createDirectPost(fn.url);
   const http = new HttpInvoker();
   const registry = new InvokerRegistry({ http });
-  const processor = createStreamBatchProcessor({ functions: store, invoker: registry, logger: createLogger({ level: 'silent' }) });
+  // The function lookup as the worker role wires it: cached, dropped on the registry's change notices.
+  const cache = new CachedFunctionStore(store);
+  const changes = new FunctionChangeListener(createRedis(redis.url), functionChangesChannel(keys), cache, createLogger({ level: 'silent' }));
+  await changes.start();
+  const processor = createStreamBatchProcessor({ functions: cache, invoker: registry, logger: createLogger({ level: 'silent' }) });
 
   const sluiceWorker = await startSluiceWorker({ redisUrl: redis.url, prefix });
   const rawPrefix = `{bench-overhead-raw-${run}}`;
@@ -194,6 +199,7 @@ async function main(): Promise<void> {
     bullRedis.disconnect();
     rawRedis.disconnect();
     await Promise.allSettled([sluiceWorker.stop(), rawWorker.stop()]);
+    await changes.stop();
     storeRedis.disconnect();
     direct.close();
     http.close();
