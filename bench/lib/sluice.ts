@@ -73,6 +73,8 @@ export async function startSluice(options: { redisUrl: string; kinesisEndpoint: 
       REDIS_URL: options.redisUrl,
       SLUICE_REDIS_PREFIX: options.prefix,
       SLUICE_PORT: '0',
+      // `--role all` runs the ingress too; a free port, so a `sluice dev` on 9072 does not stop the bench.
+      SLUICE_INGRESS_PORT: '0',
       ...options.env,
       ...whatIfEnv(),
     },
