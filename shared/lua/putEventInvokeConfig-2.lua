@@ -1,6 +1,6 @@
 --[[
   Creates or replaces one qualifier's event-invoke-config, only while its function is registered,
-  so a config written as the function is deleted never outlives it (removeFunction-4 deletes the hash).
+  so a config written as the function is deleted never outlives it (removeFunction-5 deletes the hash).
   KEYS[1] function record  KEYS[2] the function's event-invoke-config hash (qualifier -> JSON)
   ARGV[1] qualifier  ARGV[2] config JSON
   Returns: 0 written | 1 no such function

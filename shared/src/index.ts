@@ -20,7 +20,7 @@ export type {
 } from './mapping/mapping-store.js';
 export { RedisMappingStore } from './mapping/redis-mapping-store.js';
 export type { FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
-export type { FunctionStore, FunctionPage } from './functions/function-store.js';
+export type { FunctionStore, FunctionPage, FunctionUsers, RemoveFunctionResult } from './functions/function-store.js';
 export { RedisFunctionStore, functionChangesChannel } from './functions/redis-function-store.js';
 export { parseSourceArn, type SourceArn, type SourceKind } from './arn/source-arn.js';
 export { parseFunctionRef, functionArn, eventSourceMappingArn, FUNCTION_NAME, type FunctionRef } from './arn/lambda-arn.js';
@@ -140,7 +140,7 @@ export { FilterPatternError, type CompiledFilterPattern } from './filters/filter
 export { parseRawJson, JsonNumber, type RawJsonValue } from './filters/raw-json.js';
 export type { S3Binding, ManagedS3Notification } from './s3-bindings/s3-binding.js';
 export type { S3BindingStore, BucketBindings, S3BindingPage, CreateS3BindingResult } from './s3-bindings/s3-binding-store.js';
-export { RedisS3BindingStore } from './s3-bindings/redis-s3-binding-store.js';
+export { RedisS3BindingStore, s3BindingsByFunctionKey } from './s3-bindings/redis-s3-binding-store.js';
 export { S3_EVENT_TYPES, isS3EventType, eventTypesOverlap, eventNameMatches, type S3EventType } from './s3-bindings/s3-event-types.js';
 export { keyMatches, keyFiltersOverlap, type S3KeyFilter } from './s3-bindings/s3-key-filter.js';
 export { decodeS3EventKey, encodeS3EventKey } from './s3-bindings/s3-key-encoding.js';

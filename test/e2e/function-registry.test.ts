@@ -132,7 +132,7 @@ describe('function registry', () => {
     );
     const refused = await call('DELETE', '/sluice/v1/functions/node-fn');
     expect(refused).toMatchObject({ status: 409, errorType: 'ResourceConflictException' });
-    expect(refused.body.Message).toContain('used by an event source mapping');
+    expect(refused.body.Message).toBe(`Function node-fn is used by 1 event source mapping (${mapping.UUID}); delete it first.`);
 
     await waitFor(async () => ((await lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID }))).State === 'Enabled' ? true : undefined), {
       timeoutMs: 10_000,

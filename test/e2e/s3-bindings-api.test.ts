@@ -129,6 +129,43 @@ describe('S3 bindings API', () => {
     expect([taken.status, taken.errorType]).toEqual([409, 'ResourceConflictException']);
   });
 
+  it('refuses to delete a function while a binding uses it (409 naming the binding), and deletes it once the binding is gone', async () => {
+    expect(await registerHttpFunction(sluice.url, 'resize', 'http://127.0.0.1:9/')).toBe(201);
+    const resizeBucket = uniqueName('resize');
+    expect((await call('POST', '/sluice/v1/s3-bindings', { Id: `resize-png-${resizeBucket}`, Bucket: resizeBucket, Events: ['s3:ObjectCreated:*'], FunctionName: 'resize' })).status).toBe(201);
+
+    const refused = await call('DELETE', '/sluice/v1/functions/resize');
+
+    expect([refused.status, refused.errorType, refused.body.Type]).toEqual([409, 'ResourceConflictException', 'User']);
+    expect(refused.body.Message).toBe(`Function resize is used by 1 S3 binding (resize-png-${resizeBucket}); delete it first.`);
+    expect((await call('GET', '/sluice/v1/functions/resize')).status).toBe(200);
+
+    expect((await call('DELETE', `/sluice/v1/s3-bindings/resize-png-${resizeBucket}`)).status).toBe(204);
+    expect((await call('DELETE', '/sluice/v1/functions/resize')).status).toBe(204);
+    const late = await call('POST', '/sluice/v1/s3-bindings', { Bucket: resizeBucket, Events: ['s3:ObjectCreated:*'], FunctionName: 'resize' });
+    expect([late.status, late.errorType]).toEqual([404, 'ResourceNotFoundException']);
+  });
+
+  it('a binding created while its function is deleted: one of the two wins, never a binding left without its function', async () => {
+    for (let round = 0; round < 8; round += 1) {
+      const name = uniqueName('gone');
+      expect(await registerHttpFunction(sluice.url, name, 'http://127.0.0.1:9/')).toBe(201);
+
+      const [created, deleted] = await Promise.all([
+        call('POST', '/sluice/v1/s3-bindings', { Id: name, Bucket: uniqueName('gone'), Events: ['s3:ObjectCreated:*'], FunctionName: name }),
+        call('DELETE', `/sluice/v1/functions/${name}`),
+      ]);
+
+      const binding = await call('GET', `/sluice/v1/s3-bindings/${name}`);
+      const fn = await call('GET', `/sluice/v1/functions/${name}`);
+      if (created.status === 201) {
+        expect([deleted.status, binding.status, fn.status], `round ${round}`).toEqual([409, 200, 200]);
+      } else {
+        expect([created.status, created.errorType, deleted.status, binding.status, fn.status], `round ${round}`).toEqual([404, 'ResourceNotFoundException', 204, 404, 404]);
+      }
+    }
+  });
+
   it('with ManagedNotification, adds its TopicConfiguration and subscription, keeping the configurations already there, and removes only its own', async () => {
     const managedBucket = uniqueName('managed');
     await s3.send(new CreateBucketCommand({ Bucket: managedBucket }));

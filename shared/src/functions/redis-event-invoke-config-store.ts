@@ -6,7 +6,7 @@ import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
 import type { RedisKeys } from '../redis/redis-keys.js';
 import type { EventInvokeConfig, EventInvokeConfigStore } from './event-invoke-config.js';
 
-/** Where one function's event-invoke-configs live: a hash of qualifier -> JSON (removeFunction-4.lua deletes it). */
+/** Where one function's event-invoke-configs live: a hash of qualifier -> JSON (removeFunction-5.lua deletes it). */
 export function eventInvokeConfigKey(keys: RedisKeys, functionName: string): string {
   return keys.key('fn-eic', functionName);
 }
@@ -14,7 +14,7 @@ export function eventInvokeConfigKey(keys: RedisKeys, functionName: string): str
 /**
  * EventInvokeConfigStore on Redis: one hash per function, one field per qualifier. Writes happen
  * only while the function is registered (putEventInvokeConfig-2.lua), and deleting the function
- * deletes the hash in the same script (removeFunction-4.lua), so no config outlives its function.
+ * deletes the hash in the same script (removeFunction-5.lua), so no config outlives its function.
  */
 export class RedisEventInvokeConfigStore implements EventInvokeConfigStore {
   constructor(

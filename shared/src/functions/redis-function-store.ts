@@ -4,9 +4,11 @@ import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
 import { mappingKeys } from '../mapping/redis-mapping-store.js';
 import { eventInvokeConfigKey } from './redis-event-invoke-config-store.js';
 import type { FunctionDefinition } from './function-definition.js';
-import type { FunctionPage, FunctionStore } from './function-store.js';
+import { s3BindingsByFunctionKey } from '../s3-bindings/redis-s3-binding-store.js';
+import type { FunctionPage, FunctionStore, RemoveFunctionResult } from './function-store.js';
 
-const REMOVE_RESULTS = { 0: 'removed', 1: 'missing', 2: 'in-use' } as const;
+/** removeFunction-5.lua's reply: {0} removed, {1} missing, {2, mappings, uuids, bindings, ids} in use. */
+type RemoveReply = [0] | [1] | [2, number, string[], number, string[]];
 
 /**
  * The pub/sub channel on which every change of a function's record (create, update, remove) is
@@ -33,7 +35,7 @@ export class RedisFunctionStore implements FunctionStore {
     this.k = mappingKeys(keys);
     this.order = keys.key('fn-order');
     this.changes = functionChangesChannel(keys);
-    for (const file of ['createFunction-2.lua', 'removeFunction-4.lua']) defineLuaScript(redis, file);
+    for (const file of ['createFunction-2.lua', 'removeFunction-5.lua']) defineLuaScript(redis, file);
   }
 
   async create(fn: FunctionDefinition): Promise<boolean> {
@@ -71,15 +73,23 @@ export class RedisFunctionStore implements FunctionStore {
     return { functions, ...(more ? { nextMarker: names.at(-1)! } : {}) };
   }
 
-  /** Removes a function unless a mapping still uses it; its event-invoke-configs go with it, in the same script. */
-  async remove(name: string): Promise<'removed' | 'missing' | 'in-use'> {
-    const code = await runLuaScript<0 | 1 | 2>(
+  /**
+   * Removes a function unless a mapping or an S3 binding still uses it; its event-invoke-configs go
+   * with it, in the same script. The binding scripts keep the by-function sets it checks.
+   */
+  async remove(name: string): Promise<RemoveFunctionResult> {
+    const reply = await runLuaScript<RemoveReply>(
       this.redis,
       'removeFunction',
-      [this.k.functionRecord(name), this.order, this.k.byFunction(name), eventInvokeConfigKey(this.keys, name)],
+      [this.k.functionRecord(name), this.order, this.k.byFunction(name), eventInvokeConfigKey(this.keys, name), s3BindingsByFunctionKey(this.keys, name)],
       [name],
     );
-    if (code === 0) await this.redis.publish(this.changes, name);
-    return REMOVE_RESULTS[code];
+    if (reply[0] === 1) return { outcome: 'missing' };
+    if (reply[0] === 2) {
+      const [, mappingCount, mappingUuids, s3BindingCount, s3BindingIds] = reply;
+      return { outcome: 'in-use', users: { mappingCount, mappingUuids: [...mappingUuids].sort(), s3BindingCount, s3BindingIds: [...s3BindingIds].sort() } };
+    }
+    await this.redis.publish(this.changes, name);
+    return { outcome: 'removed' };
   }
 }

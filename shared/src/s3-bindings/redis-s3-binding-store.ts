@@ -1,10 +1,19 @@
 import type { Redis } from 'ioredis';
 import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
 import type { RedisKeys } from '../redis/redis-keys.js';
+import { mappingKeys } from '../mapping/redis-mapping-store.js';
 import type { S3Binding } from './s3-binding.js';
 import type { BucketBindings, CreateS3BindingResult, S3BindingPage, S3BindingStore } from './s3-binding-store.js';
 
-const CREATE_RESULTS = { 0: 'created', 1: 'id-taken', 2: 'stale' } as const satisfies Record<number, CreateS3BindingResult>;
+const CREATE_RESULTS = { 0: 'created', 1: 'id-taken', 2: 'stale', 3: 'function-missing' } as const satisfies Record<number, CreateS3BindingResult>;
+
+/**
+ * The ids of the S3 bindings that invoke one function (by its name): kept by the create and remove
+ * scripts, checked by removeFunction-5.lua so a function in use cannot be deleted, as with mappings.
+ */
+export function s3BindingsByFunctionKey(keys: RedisKeys, functionName: string): string {
+  return keys.key('s3b-by-function', functionName);
+}
 
 function s3BindingKeys(keys: RedisKeys) {
   return {
@@ -14,10 +23,12 @@ function s3BindingKeys(keys: RedisKeys) {
     bucket: (bucket: string) => keys.key('s3b-bucket', bucket),
     bucketVersion: (bucket: string) => keys.key('s3b-bucket-version', bucket),
     topic: (arn: string) => keys.key('s3b-topic', arn),
+    byFunction: (name: string) => s3BindingsByFunctionKey(keys, name),
+    functionRecord: mappingKeys(keys).functionRecord,
   };
 }
 
-/** S3BindingStore on Redis: one JSON string per binding, an order zset, per-bucket and per-topic sets; Lua for writes. */
+/** S3BindingStore on Redis: one JSON string per binding, an order zset, per-bucket, per-topic and per-function sets; Lua for writes. */
 export class RedisS3BindingStore implements S3BindingStore {
   private readonly k: ReturnType<typeof s3BindingKeys>;
 
@@ -26,7 +37,7 @@ export class RedisS3BindingStore implements S3BindingStore {
     keys: RedisKeys,
   ) {
     this.k = s3BindingKeys(keys);
-    for (const file of ['createS3Binding-6.lua', 'removeS3Binding-5.lua']) defineLuaScript(redis, file);
+    for (const file of ['createS3Binding-8.lua', 'removeS3Binding-6.lua']) defineLuaScript(redis, file);
   }
 
   async forBucket(bucket: string): Promise<BucketBindings> {
@@ -37,7 +48,7 @@ export class RedisS3BindingStore implements S3BindingStore {
   }
 
   async create(binding: S3Binding, bucketVersion: number): Promise<CreateS3BindingResult> {
-    const code = await runLuaScript<0 | 1 | 2>(
+    const code = await runLuaScript<0 | 1 | 2 | 3>(
       this.redis,
       'createS3Binding',
       [
@@ -47,6 +58,8 @@ export class RedisS3BindingStore implements S3BindingStore {
         this.k.bucket(binding.bucket),
         this.k.bucketVersion(binding.bucket),
         this.k.topic(binding.topicArn ?? ''),
+        this.k.functionRecord(binding.functionName),
+        this.k.byFunction(binding.functionName),
       ],
       [binding.id, JSON.stringify(binding), bucketVersion, binding.topicArn ?? ''],
     );
@@ -82,6 +95,7 @@ export class RedisS3BindingStore implements S3BindingStore {
         this.k.bucket(binding.bucket),
         this.k.bucketVersion(binding.bucket),
         this.k.topic(binding.topicArn ?? ''),
+        this.k.byFunction(binding.functionName),
       ],
       [binding.id, binding.topicArn ?? ''],
     );

@@ -11,12 +11,15 @@ export interface S3BindingPage {
   readonly nextMarker?: string;
 }
 
-export type CreateS3BindingResult = 'created' | 'id-taken' | 'stale';
+export type CreateS3BindingResult = 'created' | 'id-taken' | 'stale' | 'function-missing';
 
 /** S3 bindings in the registry: written by the API, read by the ingress. */
 export interface S3BindingStore {
   forBucket(bucket: string): Promise<BucketBindings>;
-  /** Creates the binding if its bucket is still at `bucketVersion` (so overlap checks hold) and its id is free. */
+  /**
+   * Creates the binding if its function still exists, its bucket is still at `bucketVersion` (so
+   * overlap checks hold) and its id is free, all in one atomic write.
+   */
   create(binding: S3Binding, bucketVersion: number): Promise<CreateS3BindingResult>;
   /** Replaces a binding's record (managed wiring details); false when it is gone. */
   update(binding: S3Binding): Promise<boolean>;

@@ -83,7 +83,7 @@ describe('RedisEventInvokeConfigStore', () => {
   it('deleting the function deletes its configs in the same script', async () => {
     await store.put(config('orders'));
 
-    expect(await functions.remove('orders')).toBe('removed');
+    expect(await functions.remove('orders')).toEqual({ outcome: 'removed' });
 
     expect(await store.get('orders', '$LATEST')).toBeUndefined();
     // A function registered again under the same name starts without the old settings.
@@ -94,10 +94,10 @@ describe('RedisEventInvokeConfigStore', () => {
   it('a function still used by a mapping keeps its configs (the delete is refused)', async () => {
     await store.put(config('orders'));
     const keys = createRedisKeys(prefix);
-    // The by-function mapping set is what removeFunction-4.lua checks; one member is enough.
+    // The by-function mapping set is what removeFunction-5.lua checks; one member is enough.
     await redis.sadd(keys.key('esm-by-function', 'orders'), 'a1b2c3d4-0000-4000-8000-000000000001');
 
-    expect(await functions.remove('orders')).toBe('in-use');
+    expect(await functions.remove('orders')).toMatchObject({ outcome: 'in-use' });
 
     expect(await store.get('orders', '$LATEST')).toEqual(config('orders'));
   });

@@ -4,6 +4,7 @@ import { functionArn, type FunctionDefinition, type FunctionStore, type InvokerC
 import { conflict, notFound } from '../errors/lambda-api-error.js';
 import { createFunctionRequest, updateFunctionRequest, type InvokerInput } from '../functions/function-request-schemas.js';
 import type { FunctionResolver } from '../functions/function-resolver.js';
+import { functionInUseMessage } from '../functions/function-in-use-message.js';
 import { toFunctionConfiguration } from '../functions/function-wire.js';
 import type { ArnContext } from '../esm/mapping-wire.js';
 import { parseRequest } from '../esm/validation-message.js';
@@ -83,10 +84,8 @@ export function functionRoutes(app: FastifyInstance, deps: FunctionRoutesDeps): 
   app.delete<{ Params: { name: string } }>(`${FUNCTIONS_PATH}/:name`, async (request, reply) => {
     const { definition } = await resolver.resolve(request.params.name);
     const result = await store.remove(definition.name);
-    if (result === 'missing') throw notFound(`Function not found: ${definition.arn}`);
-    if (result === 'in-use') {
-      throw conflict(`Function ${definition.name} is used by an event source mapping; delete the mapping first.`);
-    }
+    if (result.outcome === 'missing') throw notFound(`Function not found: ${definition.arn}`);
+    if (result.outcome === 'in-use') throw conflict(functionInUseMessage(definition.name, result.users));
     return reply.code(204).send();
   });
 }

@@ -75,6 +75,8 @@ export class S3BindingService {
       const result = await this.deps.store.create(binding, version);
       if (result === 'created') return;
       if (result === 'id-taken') throw conflict(`An S3 binding with Id ${binding.id} already exists.`);
+      // Deleted since resolve() found it: the write checks again so no binding is left pointing at nothing.
+      if (result === 'function-missing') throw notFound(`Function not found: ${binding.functionArn}`);
     }
     throw new LambdaApiError('TooManyRequestsException', `Bindings of bucket ${binding.bucket} kept changing; retry.`);
   }

@@ -17,11 +17,11 @@ describe('defineLuaScript', () => {
   it('names the command after the file and takes the key count from it, digits in the name included', () => {
     const { redis, defined } = fakeRedis();
 
-    defineLuaScript(redis, 'createS3Binding-6.lua');
+    defineLuaScript(redis, 'createS3Binding-8.lua');
     defineLuaScript(redis, 'takeLease-1.lua');
 
     expect(defined.map(({ name, numberOfKeys }) => ({ name, numberOfKeys }))).toEqual([
-      { name: 'createS3Binding', numberOfKeys: 6 },
+      { name: 'createS3Binding', numberOfKeys: 8 },
       { name: 'takeLease', numberOfKeys: 1 },
     ]);
     expect(defined[0]!.lua).toContain('redis.call');
