@@ -1,2 +1,2 @@
-export { runRoles, AVAILABLE_ROLES, type RunningRoles } from './run-roles.js';
+export { runRoles, type RunningRoles } from './run-roles.js';
 export { ROLES, isRole, type Role } from './roles.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, SluiceError } from '@sluice/shared';
+import { ConfigError } from '@sluice/shared';
 import { ROLES, isRole } from './roles.js';
 import { runStart } from './commands/start.js';
 
@@ -71,10 +71,6 @@ main(process.argv.slice(2)).then(
     }
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`sluice: ${(error as Error).message}\nRun "sluice --help" for usage.\n`);
-      process.exit(2);
-    }
-    if (error instanceof SluiceError && error.code === 'ROLE_UNAVAILABLE') {
-      process.stderr.write(`sluice: ${error.message}\n`);
       process.exit(2);
     }
     process.stderr.write(`sluice: ${(error as Error).stack ?? String(error)}\n`);

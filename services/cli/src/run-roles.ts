@@ -2,7 +2,7 @@ import { startApiRole } from '@sluice/api';
 import { startIngressRole } from '@sluice/ingress';
 import { startPollerRole } from '@sluice/poller';
 import { startWorkerRole } from '@sluice/worker';
-import { createAwsClients, createSluiceMetrics, SluiceError, type Logger, type SluiceConfig } from '@sluice/shared';
+import { createAwsClients, createSluiceMetrics, type Logger, type SluiceConfig } from '@sluice/shared';
 import type { Role } from './roles.js';
 
 export interface RunningRoles {
@@ -11,15 +11,8 @@ export interface RunningRoles {
   stop(): Promise<void>;
 }
 
-/** Roles that exist in this build. */
-export const AVAILABLE_ROLES: readonly Role[] = ['api', 'poller', 'ingress', 'worker'];
-
 /** Starts the given roles in this process, sharing one set of AWS clients; stop() stops them in reverse. */
 export async function runRoles(config: SluiceConfig, roles: readonly Role[], logger: Logger): Promise<RunningRoles> {
-  const missing = roles.filter((role) => !AVAILABLE_ROLES.includes(role));
-  if (missing.length > 0) {
-    throw new SluiceError('ROLE_UNAVAILABLE', `role ${missing.join(', ')} is not in this build of Sluice yet (available: ${AVAILABLE_ROLES.join(', ')})`);
-  }
   const aws = createAwsClients(config);
   const metrics = createSluiceMetrics();
   const stops: (() => Promise<void>)[] = [async () => aws.destroy()];

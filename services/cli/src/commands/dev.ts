@@ -20,7 +20,8 @@ import {
   LocalStackErrorCode,
   type EmbeddedStack,
 } from '@sluice/localstack';
-import { AVAILABLE_ROLES, runRoles } from '../run-roles.js';
+import { runRoles } from '../run-roles.js';
+import { ROLES } from '../roles.js';
 import { devBanner } from './dev-banner.js';
 import { reportCommandFailure } from './command-failure.js';
 
@@ -109,7 +110,7 @@ async function startDemo(context: DevContext, signal: AbortSignal): Promise<void
   started.push({ name: 'demo function', stop: demoFunction.stop });
   if (signal.aborted) return;
 
-  const roles = await runRoles(config, AVAILABLE_ROLES, logger);
+  const roles = await runRoles(config, ROLES, logger);
   started.push({ name: 'Sluice roles', stop: roles.stop });
   if (roles.apiUrl === undefined) throw new Error('the api role started but reported no URL');
   if (signal.aborted) return;
