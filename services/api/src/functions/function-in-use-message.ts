@@ -8,8 +8,9 @@ function describe(count: number, ids: readonly string[], singular: string, plura
 
 /**
  * The message of the 409 that refuses to delete a function still in use: it names what uses it, so
- * the caller knows what to delete first (Sluice's rule: Lambda itself lets a function go and leaves
- * its mappings and triggers failing).
+ * the caller knows what to delete first. This is Sluice's rule, not Lambda's: Lambda's DeleteFunction
+ * removes neither the function's event source mappings nor the triggers configured in other services
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html), which then fail to invoke.
  */
 export function functionInUseMessage(name: string, users: FunctionUsers): string {
   const parts: string[] = [];
