@@ -67,7 +67,7 @@ describe('function cache with change notices', () => {
     // Act + Assert: the cached entry would otherwise live an hour.
     await registry.update(version(9002));
     await waitFor(async () => (await urlOf()) === url(9002), { message: 'the update never reached the cache' });
-    expect(await registry.remove('orders')).toBe('removed');
+    expect(await registry.remove('orders')).toEqual({ outcome: 'removed' });
     await waitFor(async () => (await cache.get('orders')) === undefined, { message: 'the removal never reached the cache' });
   });
 
