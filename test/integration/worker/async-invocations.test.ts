@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -29,6 +29,7 @@ import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { startHttpFunction, type HttpFunction } from '../../helpers/http-function.js';
 import { lambdaError, lambdaResult, startStubLambdaEndpoint, type StubLambdaEndpoint } from '../../helpers/stub-lambda-endpoint.js';
 import { buildFunction } from '../../helpers/stream-batch-fixture.js';
+import { createTestQueue, receiveJsonMessages, type TestQueue } from '../../helpers/sqs-test-queue.js';
 import { uniqueName } from '../../helpers/unique-name.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -133,19 +134,14 @@ describe('asynchronous invocations', () => {
     }, { message: `event ${requestId} never finished`, timeoutMs: 20_000 });
   }
 
-  async function sqsQueue(): Promise<{ url: string; arn: string }> {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('dest') }));
-    cleanups.push(() => sqs.send(new DeleteQueueCommand({ QueueUrl })));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+  async function sqsQueue(name = uniqueName('dest')): Promise<TestQueue> {
+    const queue = await createTestQueue(sqs, name);
+    cleanups.push(queue.delete);
+    return queue;
   }
 
-  async function receiveOne(url: string): Promise<unknown> {
-    return waitFor(async () => {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      return Messages?.[0] === undefined ? undefined : (JSON.parse(Messages[0].Body!) as unknown);
-    }, { message: `no message in ${url}` });
-  }
+  /** The first message to arrive in the queue, parsed. */
+  const receiveOne = async (url: string): Promise<unknown> => (await receiveJsonMessages(sqs, url, { message: `no message in ${url}` }))[0];
 
   /** AWS's record (aws-facts 2.5) as the whole document a destination must receive. */
   function expectedRecord(requestId: string, condition: string, count: number, event: unknown, response?: { statusCode: number; functionError?: string; payload: unknown }) {
@@ -264,11 +260,10 @@ describe('asynchronous invocations', () => {
     const requestId = await invokeAsync({ late: true });
     const failures = () => metrics.asyncDestinationDeliveries.get().then((m) => m.values.find((v) => v.labels.outcome === 'failed')?.value ?? 0);
     await waitFor(async () => (await failures()) >= 2, { message: 'the delivery never failed' });
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-    cleanups.push(() => sqs.send(new DeleteQueueCommand({ QueueUrl })));
+    const late = await sqsQueue(name);
 
     expect(await outcome(requestId)).toEqual({ condition: 'RetriesExhausted', invocations: 1, deliveredTo: arn });
-    expect(await receiveOne(QueueUrl!)).toEqual(expectedRecord(requestId, 'RetriesExhausted', 1, { late: true }, { statusCode: 500, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
+    expect(await receiveOne(late.url)).toEqual(expectedRecord(requestId, 'RetriesExhausted', 1, { late: true }, { statusCode: 500, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
     expect(fn.calls).toHaveLength(1);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -24,6 +24,7 @@ import '../../helpers/test-stack.js';
 import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { startHttpFunction, type HttpFunction } from '../../helpers/http-function.js';
 import { buildFunction, buildKinesisBatchJob, kinesisSequenceNumber } from '../../helpers/stream-batch-fixture.js';
+import { createTestQueue, receiveJsonMessages, type TestQueue } from '../../helpers/sqs-test-queue.js';
 import { uniqueName } from '../../helpers/unique-name.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -118,22 +119,13 @@ describe('stream batch failures', () => {
   const boom: Answer = { status: 500, body: '{"errorMessage":"boom"}' };
   const failures = (...ids: (string | null)[]) => ({ status: 200, body: JSON.stringify({ batchItemFailures: ids.map((itemIdentifier) => ({ itemIdentifier })) }) });
 
-  async function sqsQueue(): Promise<{ url: string; arn: string }> {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('dlq') }));
-    cleanups.push(() => sqs.send(new DeleteQueueCommand({ QueueUrl })));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+  async function sqsQueue(name = uniqueName('dlq')): Promise<TestQueue> {
+    const queue = await createTestQueue(sqs, name);
+    cleanups.push(queue.delete);
+    return queue;
   }
 
-  async function receiveAll(url: string, expected: number): Promise<unknown[]> {
-    const bodies: unknown[] = [];
-    await waitFor(async () => {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      for (const m of Messages ?? []) bodies.push(JSON.parse(m.Body!));
-      return bodies.length >= expected;
-    }, { message: `${expected} messages in ${url}` });
-    return bodies;
-  }
+  const receiveAll = (url: string, expected: number) => receiveJsonMessages(sqs, url, { atLeast: expected });
 
   it('bisect isolates one poison record in a batch of 100; the rest are delivered once, in order', async () => {
     const dlq = await sqsQueue();
@@ -282,12 +274,11 @@ describe('stream batch failures', () => {
         message: 'three failed deliveries',
       });
 
-      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-      cleanups.push(() => sqs.send(new DeleteQueueCommand({ QueueUrl })));
+      const late = await sqsQueue(name);
 
       expect(await outcome).toMatchObject({ status: 'discarded', condition: 'RetryAttemptsExhausted', invocations: 2 });
       expect(fn.calls).toHaveLength(2);
-      expect(await receiveAll(QueueUrl!, 1)).toEqual([expectedRecord(job, 0, 2, 'RetryAttemptsExhausted', 2, UNHANDLED)]);
+      expect(await receiveAll(late.url, 1)).toEqual([expectedRecord(job, 0, 2, 'RetryAttemptsExhausted', 2, UNHANDLED)]);
       const delivered = (await metrics.destinationDeliveries.get()).values.find((v) => v.labels.outcome === 'delivered');
       expect(delivered?.value).toBe(1);
     });
