@@ -38,7 +38,9 @@ export async function startPollerRole(
   const log = logger.child({ role: 'poller' });
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
   const redis = createRedis(config.REDIS_URL);
-  const bullRedis = createRedis(config.REDIS_URL, { forBullmq: true });
+  // No auto-pipelining for BullMQ: each lane adds its job, checks it and waits, one command at a
+  // time, and auto-pipelining would hold every one of them until setImmediate (as on the worker).
+  const bullRedis = createRedis(config.REDIS_URL, { forBullmq: true, autoPipelining: false });
   const workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const leases = new RedisLeaseStore(redis, keys);
   const mappings = new RedisMappingStore(redis, keys);
