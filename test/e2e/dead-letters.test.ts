@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { FAST_FLOW_ENV, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { flowEnv, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { TEST_CREDENTIALS, deleteSettledMapping, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
+import { createTestQueue, receiveJsonMessages } from '../helpers/sqs-test-queue.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -14,7 +16,6 @@ import { ACCOUNT, REGION, createTestStream, kinesisClient, putJsonRecords } from
 // SQS when it has one. Sluice runs as a separate process with every role.
 const stack = inject('stack');
 const prefix = uniqueName('e2e-dlq');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const fnName = uniqueName('dlq-fn');
 let sluice: SluiceProcess;
 let lambda: LambdaClient;
@@ -31,19 +32,9 @@ beforeAll(async () => {
   fn = await startRecordingFunction();
   fn.respond = (event) => (broken.has(String(event.Records[0]?.eventSourceARN)) ? { status: 500, body: { errorMessage: 'boom' } } : { status: 200 });
   kinesis = kinesisClient(stack.kinesisEndpoint);
-  sqs = new SQSClient({ region: REGION, credentials, endpoint: stack.motoEndpoint });
-  sluice = await startSluice({
-    args: ['start', '--role', 'all'],
-    env: {
-      REDIS_URL: stack.redisUrl,
-      SLUICE_REDIS_PREFIX: prefix,
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-      AWS_ENDPOINT_URL_SQS: stack.motoEndpoint,
-      ...FAST_FLOW_ENV,
-    },
-  });
-  lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  sqs = new SQSClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint });
+  sluice = await startSluice({ args: ['start', '--role', 'all'], env: flowEnv(stack, prefix) });
+  lambda = sluiceLambdaClient(sluice.url);
   expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
 });
 
@@ -71,10 +62,7 @@ async function failingStream(n: number, first = 0) {
   return { name, arn };
 }
 
-async function deleteMapping(uuid: string) {
-  await waitFor(async () => ['Enabled', 'Disabled'].includes((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? ''));
-  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
-}
+const deleteMapping = (uuid: string) => deleteSettledMapping(lambda, uuid);
 
 /** The records the function was sent from one stream, per invocation. */
 const invocationsFrom = (arn: string) => fn.events.filter((e) => e.event.Records[0]?.eventSourceARN === arn).map((e) => e.event.Records as unknown as KinesisRecord[]);
@@ -176,8 +164,7 @@ describe('dead-letter store', () => {
   });
 
   it('sends the failure record to an SQS on-failure destination instead of parking it', async () => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('dlq-queue') }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const queue = await createTestQueue(sqs, uniqueName('dlq-queue'));
     const stream = await failingStream(2);
     const { UUID: uuid } = await lambda.send(
       new CreateEventSourceMappingCommand({
@@ -185,18 +172,15 @@ describe('dead-letter store', () => {
         EventSourceArn: stream.arn,
         StartingPosition: 'TRIM_HORIZON',
         MaximumRetryAttempts: 0,
-        DestinationConfig: { OnFailure: { Destination: Attributes!.QueueArn! } },
+        DestinationConfig: { OnFailure: { Destination: queue.arn } },
       }),
     );
 
-    const body = await waitFor(async () => {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-      return Messages?.[0]?.Body;
-    }, { timeoutMs: 30_000, message: 'no failure record arrived in SQS' });
+    const [body] = await receiveJsonMessages(sqs, queue.url, { waitTimeSeconds: 1, timeoutMs: 30_000, message: 'no failure record arrived in SQS' });
 
-    expect(JSON.parse(body)).toEqual(expectedFailureRecord(stream.arn, invocationsFrom(stream.arn)[0]!));
+    expect(body).toEqual(expectedFailureRecord(stream.arn, invocationsFrom(stream.arn)[0]!));
     expect((await api('GET', `/sluice/v1/dead-letters?MappingId=${uuid}`)).body).toEqual({ DeadLetters: [] });
     await deleteMapping(uuid!);
-    await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+    await queue.delete();
   });
 });

@@ -1,16 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  CreateEventSourceMappingCommand,
-  DeleteEventSourceMappingCommand,
-  GetEventSourceMappingCommand,
-  LambdaClient,
-  type CreateEventSourceMappingCommandInput,
-} from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateEventSourceMappingCommand, type CreateEventSourceMappingCommandInput, type LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { FAST_FLOW_ENV, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { flowEnv, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { TEST_CREDENTIALS, deleteSettledMapping, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
+import { createTestQueue, receiveJsonMessages, type TestQueue } from '../helpers/sqs-test-queue.js';
 import { startRecordingFunction, type RecordingAnswer, type RecordingFunction } from '../helpers/recording-function.js';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import { uniqueName } from '../helpers/unique-name.js';
@@ -25,7 +21,6 @@ import { ACCOUNT, REGION } from '../helpers/kinesis-test-stream.js';
 // (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html).
 const stack = inject('stack');
 const prefix = uniqueName('e2e-ddbfail');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const fnName = uniqueName('ddb-fail-fn');
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/destinations/dynamodb-retry-attempts-exhausted.json', import.meta.url), 'utf8')) as {
   requestContext: Record<string, unknown>;
@@ -55,23 +50,12 @@ beforeAll(async () => {
       ? { status: 200, headers: { 'X-Amz-Function-Error': 'Unhandled' }, body: { errorType: 'Error', errorMessage: 'poison item' } }
       : { status: 200 };
   };
-  const aws = { region: REGION, credentials, endpoint: stack.motoEndpoint };
+  const aws = { region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint };
   dynamodb = new DynamoDBClient(aws);
   streams = new DynamoDBStreamsClient(aws);
   sqs = new SQSClient(aws);
-  sluice = await startSluice({
-    args: ['start', '--role', 'all'],
-    env: {
-      REDIS_URL: stack.redisUrl,
-      SLUICE_REDIS_PREFIX: prefix,
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
-      AWS_ENDPOINT_URL_SQS: stack.motoEndpoint,
-      ...FAST_FLOW_ENV,
-    },
-  });
-  lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  sluice = await startSluice({ args: ['start', '--role', 'all'], env: flowEnv(stack, prefix) });
+  lambda = sluiceLambdaClient(sluice.url);
   expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
 });
 
@@ -93,11 +77,10 @@ async function tableWithItems(ids: readonly string[]): Promise<{ streamArn: stri
   return { streamArn, shardId: StreamDescription!.Shards![0]!.ShardId! };
 }
 
-async function sqsQueue(): Promise<{ url: string; arn: string }> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('ddb-dlq') }));
-  cleanups.push(() => sqs.send(new DeleteQueueCommand({ QueueUrl })));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+async function sqsQueue(): Promise<TestQueue> {
+  const queue = await createTestQueue(sqs, uniqueName('ddb-dlq'));
+  cleanups.push(queue.delete);
+  return queue;
 }
 
 /** A mapping from TRIM_HORIZON in batches of up to 10, with MaximumRetryAttempts 0 unless `extra` says otherwise. */
@@ -116,17 +99,9 @@ async function createMapping(streamArn: string, destination: string | undefined,
   return UUID!;
 }
 
-async function deleteMapping(uuid: string) {
-  await waitFor(async () => ['Enabled', 'Disabled'].includes((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? ''));
-  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
-}
+const deleteMapping = (uuid: string) => deleteSettledMapping(lambda, uuid);
 
-async function receiveOne(url: string): Promise<unknown[]> {
-  return waitFor(async () => {
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    return Messages?.map((m) => JSON.parse(m.Body!) as unknown);
-  }, { timeoutMs: 30_000, message: `no failure record arrived in ${url}` });
-}
+const receiveOne = (url: string) => receiveJsonMessages(sqs, url, { waitTimeSeconds: 1, timeoutMs: 30_000, message: `no failure record arrived in ${url}` });
 
 /** The events the function was sent from one stream, as the ids of their items. */
 const invocationsFrom = (streamArn: string) =>

@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { FAST_FLOW_ENV, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { flowEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { deleteSettledMapping, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { lambdaResult, startStubLambdaEndpoint, type StubLambdaEndpoint } from '../helpers/stub-lambda-endpoint.js';
 import { uniqueName } from '../helpers/unique-name.js';
@@ -20,7 +21,6 @@ import { ACCOUNT, REGION, createTestStream, kinesisClient, putJsonRecords } from
 // echoes the payload and keeps no record of the invocations).
 const stack = inject('stack');
 const prefix = uniqueName('e2e-invokers');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const example = (JSON.parse(readFileSync(new URL('../fixtures/events/kinesis/record.json', import.meta.url), 'utf8')) as { Records: [Record<string, unknown>] }).Records[0];
 let sluice: SluiceProcess;
 let lambda: LambdaClient;
@@ -46,17 +46,9 @@ beforeAll(async () => {
   kinesis = kinesisClient(stack.kinesisEndpoint);
   sluice = await startSluice({
     args: ['start', '--role', 'all'],
-    env: {
-      REDIS_URL: stack.redisUrl,
-      SLUICE_REDIS_PREFIX: prefix,
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-      AWS_ENDPOINT_URL_LAMBDA: stub.url,
-      SLUICE_FUNCTIONS_DIR: functionsDir,
-      ...FAST_FLOW_ENV,
-    },
+    env: flowEnv(stack, prefix, { AWS_ENDPOINT_URL_LAMBDA: stub.url, SLUICE_FUNCTIONS_DIR: functionsDir }),
   });
-  lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  lambda = sluiceLambdaClient(sluice.url);
 });
 
 afterAll(async () => {
@@ -87,10 +79,7 @@ async function streamMappedTo(fnName: string, n: number) {
   return { arn, put, uuid: UUID! };
 }
 
-async function deleteMapping(uuid: string) {
-  await waitFor(async () => ['Enabled', 'Disabled'].includes((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? ''));
-  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
-}
+const deleteMapping = (uuid: string) => deleteSettledMapping(lambda, uuid);
 
 type KinesisEvent = { Records: { eventID: string; kinesis: { sequenceNumber: string } }[] };
 

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   CreateEventSourceMappingCommand,
-  DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
-  LambdaClient,
-  ResourceNotFoundException,
   UpdateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
+  type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { DeleteStreamCommand, DescribeStreamConsumerCommand, MergeShardsCommand, RegisterStreamConsumerCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
-import { FAST_FLOW_ENV, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { flowEnv, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { TEST_CREDENTIALS, deleteSettledMapping, sluiceLambdaClient, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -31,7 +30,6 @@ import {
 // role (API, poller, worker), driven only through its public API and the real AWS SDK.
 const stack = inject('stack');
 const prefix = uniqueName('e2e-flow');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 let sluice: SluiceProcess;
 let lambda: LambdaClient;
 let kinesis: KinesisClient;
@@ -41,19 +39,8 @@ const fnName = uniqueName('flow-fn');
 beforeAll(async () => {
   fn = await startRecordingFunction();
   kinesis = kinesisClient(stack.kinesisEndpoint);
-  sluice = await startSluice({
-    args: ['start', '--role', 'all'],
-    env: {
-      REDIS_URL: stack.redisUrl,
-      SLUICE_REDIS_PREFIX: prefix,
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
-      ...FAST_FLOW_ENV,
-    },
-  });
-  lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  sluice = await startSluice({ args: ['start', '--role', 'all'], env: flowEnv(stack, prefix) });
+  lambda = sluiceLambdaClient(sluice.url);
   expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
 });
 
@@ -70,23 +57,11 @@ async function createMapping(input: Partial<CreateEventSourceMappingCommandInput
   return created.UUID!;
 }
 
-async function waitForState(uuid: string, state: string) {
-  return waitFor(async () => {
-    const got = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
-    return got.State === state ? got : undefined;
-  }, { timeoutMs: 10_000, message: `mapping ${uuid} never reached ${state}` });
-}
+const waitForState = (uuid: string, state: string) => waitForMappingState(lambda, uuid, state);
 
 async function deleteMapping(uuid: string) {
-  // Lambda refuses to delete a mapping still Creating or Updating (ResourceInUseException).
-  await waitFor(async () => ['Enabled', 'Disabled'].includes((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? ''), {
-    message: `mapping ${uuid} never settled`,
-  });
-  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
-  await waitFor(
-    () => lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })).then(() => undefined, (e: unknown) => e instanceof ResourceNotFoundException),
-    { timeoutMs: 10_000, message: `mapping ${uuid} never went away` },
-  );
+  await deleteSettledMapping(lambda, uuid);
+  await waitForMappingGone(lambda, uuid);
 }
 
 /** Records the function received from one stream, decoded. */
@@ -369,7 +344,7 @@ describe('Kinesis to function', () => {
 
 describe('DynamoDB Streams to function', () => {
   it('delivers INSERT, MODIFY and REMOVE in order with the images of the view type', async () => {
-    const dynamodb = new DynamoDBClient({ region: REGION, credentials, endpoint: stack.motoEndpoint });
+    const dynamodb = new DynamoDBClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint });
     const table = uniqueName('flow-table');
     const streamArn = await createTableWithStream(dynamodb, table);
     const uuid = await createMapping({ EventSourceArn: streamArn });

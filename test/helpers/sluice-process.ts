@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { REGION } from './kinesis-test-stream.js';
+import type { TestStack } from './test-stack.js';
 
 /** The built `sluice` command; test/run-all.sh builds before the e2e tests run. */
 export const SLUICE_BIN = fileURLToPath(new URL('../../services/cli/dist/main.js', import.meta.url));
@@ -82,6 +84,52 @@ export const FAST_FLOW_ENV = {
   SLUICE_RETRY_BASE_MS: '50',
   SLUICE_RETRY_MAX_MS: '200',
 } as const;
+
+/**
+ * The environment of a Sluice under test that moves records: Redis under its own `prefix`,
+ * kinesis-local as Kinesis, moto as DynamoDB, DynamoDB Streams and SQS (on-failure destinations),
+ * FAST_FLOW_ENV, then `extra` (which wins).
+ */
+export function flowEnv(stack: TestStack, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL: stack.redisUrl,
+    SLUICE_REDIS_PREFIX: prefix,
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
+    AWS_ENDPOINT_URL_SQS: stack.motoEndpoint,
+    ...FAST_FLOW_ENV,
+    ...extra,
+  };
+}
+
+/** Sluice as deployed in parts: an API, a poller and a worker process sharing one Redis. */
+export interface SluiceRoles {
+  /** Base URL of the API process. */
+  readonly url: string;
+  /** The running process of a role (after stopRole and a restart, the new one). */
+  process(role: 'api' | 'poller' | 'worker'): SluiceProcess;
+  /** Stops one role's process (SIGTERM unless told); resolves with a function that starts its successor. */
+  stopRole(role: 'poller' | 'worker', signal?: NodeJS.Signals): Promise<() => Promise<void>>;
+  /** Stops every process. */
+  stop(): Promise<void>;
+}
+
+/** Starts `sluice start --role api`, `--role poller` and `--role worker` as three processes, at once. */
+export async function startSluiceRoles(env: Record<string, string>): Promise<SluiceRoles> {
+  const [api, poller, worker] = await Promise.all([startSluice({ args: ['start', '--role', 'api'], env }), startSluiceRole('poller', env), startSluiceRole('worker', env)]);
+  const running = { api, poller, worker };
+  return {
+    url: api.url,
+    process: (role) => running[role],
+    stopRole: async (role, signal) => {
+      await running[role].stop(signal);
+      return async () => void (running[role] = await startSluiceRole(role, env));
+    },
+    stop: async () => void (await Promise.all(Object.values(running).map((p) => p.stop()))),
+  };
+}
 
 /** Registers an HTTP function with a running Sluice; resolves with the response status. */
 export async function registerHttpFunction(sluiceUrl: string, name: string, url: string): Promise<number> {

@@ -1,0 +1,47 @@
+import {
+  DeleteEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  ResourceNotFoundException,
+  type GetEventSourceMappingCommandOutput,
+} from '@aws-sdk/client-lambda';
+import { REGION } from './kinesis-test-stream.js';
+import { waitFor } from './wait-for.js';
+
+/** What the emulators and Sluice accept; requests are still signed with them (SigV4). */
+export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
+/**
+ * The real AWS SDK LambdaClient pointed at a Sluice API, signing with TEST_CREDENTIALS. One
+ * attempt: a test sees Sluice's first answer, not the SDK's retry of it.
+ */
+export function sluiceLambdaClient(sluiceUrl: string): LambdaClient {
+  return new LambdaClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: sluiceUrl, maxAttempts: 1 });
+}
+
+/** Polls GetEventSourceMapping until the mapping is in `state`; resolves with what it answered then. */
+export async function waitForMappingState(lambda: LambdaClient, uuid: string, state: string, timeoutMs = 10_000): Promise<GetEventSourceMappingCommandOutput> {
+  return waitFor(async () => {
+    const got = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
+    return got.State === state ? got : undefined;
+  }, { timeoutMs, message: `mapping ${uuid} never reached ${state}` });
+}
+
+/**
+ * Deletes a mapping once it has settled: Lambda refuses to delete one still Creating or Updating
+ * (ResourceInUseException), https://docs.aws.amazon.com/lambda/latest/api/API_DeleteEventSourceMapping.html
+ */
+export async function deleteSettledMapping(lambda: LambdaClient, uuid: string): Promise<void> {
+  await waitFor(async () => ['Enabled', 'Disabled'].includes((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? ''), {
+    message: `mapping ${uuid} never settled`,
+  });
+  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
+}
+
+/** Waits until GetEventSourceMapping answers ResourceNotFoundException (a deleted mapping is gone). */
+export async function waitForMappingGone(lambda: LambdaClient, uuid: string, timeoutMs = 10_000): Promise<void> {
+  await waitFor(
+    () => lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })).then(() => undefined, (e: unknown) => e instanceof ResourceNotFoundException),
+    { timeoutMs, message: `mapping ${uuid} never went away` },
+  );
+}
