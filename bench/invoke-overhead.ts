@@ -11,8 +11,8 @@
  *   invoke, outcome) on a plain job object, in this process: everything of Sluice's worker but BullMQ;
  * - raw BullMQ: Queue.add -> a plain BullMQ Worker in another process doing the direct POST ->
  *   waitUntilFinished: the floor any queue-based path has on this machine;
- * - Sluice: a one-record stream batch job through the poller's own calls (enqueueStreamBatch,
- *   awaitBatchOutcome on a QueueEvents) -> `sluice start --role worker` in another process ->
+ * - Sluice: a one-record stream batch job through the poller's own BullmqDispatcher (add, await
+ *   the outcome on a QueueEvents) -> `sluice start --role worker` in another process ->
  *   HttpInvoker -> the function -> the outcome back to the caller.
  * Overhead = Sluice minus direct, p50 and p99 of the same round; the verdict takes the median of
  * the rounds. Target (issue #4): p50 overhead <= 2 ms.
@@ -24,17 +24,16 @@ import {
   RedisFunctionStore,
   STREAM_BATCH_QUEUE,
   functionChangesChannel,
-  awaitBatchOutcome,
   createLogger,
   createRedis,
   createRedisKeys,
   createStreamBatchQueue,
   createStreamBatchQueueEvents,
-  enqueueStreamBatch,
   streamBatchJobId,
   type FunctionDefinition,
   type StreamBatchJob,
 } from '@sluice/shared';
+import { BullmqDispatcher } from '@sluice/poller';
 import { CachedFunctionStore, FunctionChangeListener, HttpInvoker, InvokerRegistry, createStreamBatchProcessor } from '@sluice/worker';
 import { startBenchRedis } from './lib/redis-server.js';
 import { startNoopFunction } from './lib/function.js';
@@ -134,6 +133,7 @@ async function main(): Promise<void> {
   const rawEvents = new QueueEvents(RAW_QUEUE, { connection: rawRedis, prefix: rawPrefix });
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), rawQueue.waitUntilReady(), rawEvents.waitUntilReady()]);
   const lifetime = new AbortController();
+  const dispatcher = new BullmqDispatcher(queue, events);
 
   const paths = ['direct POST', 'HttpInvoker', 'InvokerRegistry -> HttpInvoker', 'processor (no BullMQ)', 'raw BullMQ + POST', 'Sluice (queue -> worker)'] as const;
   type Path = (typeof paths)[number];
@@ -167,9 +167,8 @@ async function main(): Promise<void> {
       if ((await added.waitUntilFinished(rawEvents)) !== 200) throw new Error('the function did not answer 200');
     },
     'Sluice (queue -> worker)': async (job) => {
-      // The poller's calls (BullmqDispatcher.dispatch): add under the deterministic id, await the outcome.
-      const handle = await enqueueStreamBatch(queue, job);
-      const outcome = await awaitBatchOutcome(handle, events, lifetime.signal);
+      // The poller's own dispatcher: add under the deterministic id, await the outcome.
+      const { outcome } = await dispatcher.dispatch(job, lifetime.signal);
       if (outcome.status !== 'succeeded') throw new Error(`outcome ${JSON.stringify(outcome)}`);
     },
   };
