@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
-import { FAST_FLOW_ENV, registerHttpFunction, startSluice, startSluiceRole } from '../helpers/sluice-process.js';
+import { flowEnv, registerHttpFunction, startSluiceRoles, type SluiceRoles } from '../helpers/sluice-process.js';
+import { TEST_CREDENTIALS, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type ReceivedEvent, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
@@ -15,7 +16,6 @@ import { REGION, createTestStream, decodeKinesisData, kinesisClient, openShardId
 // process (API, poller, worker) with TumblingWindowInSeconds, driven through the Lambda API.
 // https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html
 const stack = inject('stack');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 /** Small, so a test can pass it; AWS's 1 MB stays the default. */
 const STATE_CAP_BYTES = 300;
 
@@ -47,36 +47,10 @@ function eventsOf(streamArn: string): WindowEvent[] {
   return fn.events.map((e) => e.event as WindowEvent).filter((e) => e.eventSourceARN === streamArn);
 }
 
-/** Sluice as three processes (API, poller, worker), stopped together. */
-interface WindowedSluice {
-  readonly url: string;
-  /** Stops the poller process; `start` starts a new one (the API and the worker go on). */
-  stopPoller(): Promise<{ start(): Promise<void> }>;
-  stop(): Promise<void>;
-}
-
-async function startWindowedSluice(prefix: string): Promise<{ sluice: WindowedSluice; lambda: LambdaClient }> {
-  const env = {
-    REDIS_URL: stack.redisUrl,
-    SLUICE_REDIS_PREFIX: prefix,
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
-    SLUICE_TUMBLING_STATE_MAX_BYTES: String(STATE_CAP_BYTES),
-    ...FAST_FLOW_ENV,
-  };
-  const [api, firstPoller, worker] = await Promise.all([startSluice({ args: ['start', '--role', 'api'], env }), startSluiceRole('poller', env), startSluiceRole('worker', env)]);
-  let poller = firstPoller;
-  const sluice: WindowedSluice = {
-    url: api.url,
-    stopPoller: async () => {
-      await poller.stop();
-      return { start: async () => void (poller = await startSluiceRole('poller', env)) };
-    },
-    stop: async () => void (await Promise.all([api.stop(), poller.stop(), worker.stop()])),
-  };
-  return { sluice, lambda: new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 }) };
+/** Sluice as three processes (API, poller, worker), with the window state capped at STATE_CAP_BYTES. */
+async function startWindowedSluice(prefix: string): Promise<{ sluice: SluiceRoles; lambda: LambdaClient }> {
+  const sluice = await startSluiceRoles(flowEnv(stack, prefix, { SLUICE_TUMBLING_STATE_MAX_BYTES: String(STATE_CAP_BYTES) }));
+  return { sluice, lambda: sluiceLambdaClient(sluice.url) };
 }
 
 async function createWindowedMapping(lambda: LambdaClient, fnName: string, streamArn: string, batchSize: number, windowSeconds = 1): Promise<string> {
@@ -100,7 +74,7 @@ afterAll(async () => {
 describe('tumbling windows', () => {
   const prefix = uniqueName('e2e-windows');
   const fnName = uniqueName('window-fn');
-  let sluice: WindowedSluice;
+  let sluice: SluiceRoles;
   let lambda: LambdaClient;
 
   let redis: Redis;
@@ -231,7 +205,7 @@ describe('tumbling windows', () => {
   });
 
   it('windows DynamoDB stream records by ApproximateCreationDateTime', async () => {
-    const dynamodb = new DynamoDBClient({ region: REGION, endpoint: stack.motoEndpoint, credentials });
+    const dynamodb = new DynamoDBClient({ region: REGION, endpoint: stack.motoEndpoint, credentials: TEST_CREDENTIALS });
     try {
       const table = uniqueName('win-ddb');
       const streamArn = await createTableWithStream(dynamodb, table);
@@ -272,10 +246,10 @@ describe('tumbling windows', () => {
       expect(await checkpoints(mappingId)).toEqual([null]);
       expect(finals().every((e) => e.state.count === 3)).toBe(true);
 
-      const stopped = await sluice.stopPoller();
+      const startPoller = await sluice.stopRole('poller');
       failingFinals.delete(streamArn);
       const attemptsBefore = finals().length;
-      await stopped.start();
+      await startPoller();
 
       // The new poller reads from before the window again, finds the window's batches done, and the
       // final (retried by the worker) succeeds with the state kept across the restart: the checkpoint moves.

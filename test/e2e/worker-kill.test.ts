@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, GetEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { FAST_FLOW_ENV, registerHttpFunction, startSluice, startSluiceRole, type SluiceProcess } from '../helpers/sluice-process.js';
+import { flowEnv, registerHttpFunction, startSluiceRoles, type SluiceRoles } from '../helpers/sluice-process.js';
+import { TEST_CREDENTIALS, deleteSettledMapping, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
+import { createTestQueue, receiveJsonMessages } from '../helpers/sqs-test-queue.js';
 import { startRecordingFunction, type ReceivedEvent, type RecordingAnswer, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -16,20 +18,8 @@ import { ACCOUNT, REGION, createTestStream, decodeKinesisData, kinesisClient, pu
 // test/integration/worker/worker-crash.test.ts covers the handover of one queued job below the poller.
 const stack = inject('stack');
 const prefix = uniqueName('e2e-kill');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const fnName = uniqueName('kill-fn');
-const env = {
-  REDIS_URL: stack.redisUrl,
-  SLUICE_REDIS_PREFIX: prefix,
-  AWS_REGION: REGION,
-  AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-  AWS_ENDPOINT_URL_SQS: stack.motoEndpoint,
-  ...FAST_FLOW_ENV,
-  SLUICE_WORKER_LOCK_MS: '2000',
-};
-let api: SluiceProcess;
-let poller: SluiceProcess;
-let worker: SluiceProcess;
+let sluice: SluiceRoles;
 let lambda: LambdaClient;
 let kinesis: KinesisClient;
 let sqs: SQSClient;
@@ -41,21 +31,17 @@ beforeAll(async () => {
   fn = await startRecordingFunction();
   fn.respond = (event, index) => handlers.get(String(event.Records[0]?.eventSourceARN))?.(fn.events[index]!) ?? { status: 200 };
   kinesis = kinesisClient(stack.kinesisEndpoint);
-  sqs = new SQSClient({ region: REGION, credentials, endpoint: stack.motoEndpoint });
-  [api, poller, worker] = await Promise.all([
-    startSluice({ args: ['start', '--role', 'api'], env }),
-    startSluiceRole('poller', env),
-    startSluiceRole('worker', env),
-  ]);
-  lambda = new LambdaClient({ region: REGION, credentials, endpoint: api.url, maxAttempts: 1 });
-  expect(await registerHttpFunction(api.url, fnName, fn.url)).toBe(201);
+  sqs = new SQSClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint });
+  sluice = await startSluiceRoles(flowEnv(stack, prefix, { SLUICE_WORKER_LOCK_MS: '2000' }));
+  lambda = sluiceLambdaClient(sluice.url);
+  expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
 });
 
 afterAll(async () => {
   lambda?.destroy();
   kinesis?.destroy();
   sqs?.destroy();
-  await Promise.all([api?.stop(), poller?.stop(), worker?.stop()]);
+  await sluice?.stop();
   await fn?.close();
   await deleteRedisPrefix(stack.redisUrl, prefix);
 });
@@ -83,14 +69,11 @@ function orderViolations(events: ReceivedEvent[]): string[] {
 }
 
 async function killWorkerAndStartAnother(): Promise<void> {
-  await worker.stop('SIGKILL');
-  worker = await startSluiceRole('worker', env);
+  const startWorker = await sluice.stopRole('worker', 'SIGKILL');
+  await startWorker();
 }
 
-async function deleteMapping(uuid: string) {
-  await waitFor(async () => ['Enabled', 'Disabled'].includes((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? ''));
-  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
-}
+const deleteMapping = (uuid: string) => deleteSettledMapping(lambda, uuid);
 
 describe('a worker process killed with SIGKILL mid-invocation', () => {
   it('leaves the batch to a new worker process, which delivers it again, in order, before any later batch', async () => {
@@ -106,14 +89,14 @@ describe('a worker process killed with SIGKILL mid-invocation', () => {
     const { UUID: uuid } = await lambda.send(
       new CreateEventSourceMappingCommand({ FunctionName: fnName, EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON', BatchSize: 3 }),
     );
-    await waitFor(() => held, { timeoutMs: 30_000, message: () => `the batch with record 4 never arrived:\n${poller.output()}` });
+    await waitFor(() => held, { timeoutMs: 30_000, message: () => `the batch with record 4 never arrived:\n${sluice.process('poller').output()}` });
 
     await killWorkerAndStartAnother();
 
     await waitFor(() => held!.aborted, { message: 'the held invocation was not cut off by the kill' });
     await waitFor(() => put.every((p) => eventsFrom(arn).some((e) => e.answered && numbers(e).includes(p.n))), {
       timeoutMs: 30_000,
-      message: () => `not every record was delivered after the restart: ${JSON.stringify(eventsFrom(arn).map(numbers))}\n${worker.output()}`,
+      message: () => `not every record was delivered after the restart: ${JSON.stringify(eventsFrom(arn).map(numbers))}\n${sluice.process('worker').output()}`,
     });
     const events = eventsFrom(arn);
     const heldAt = events.indexOf(held!);
@@ -126,8 +109,7 @@ describe('a worker process killed with SIGKILL mid-invocation', () => {
   });
 
   it('resumes a bisect where it was: the half in flight again, the poison record to the on-failure destination as without the crash', async () => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('kill-dlq') }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const queue = await createTestQueue(sqs, uniqueName('kill-dlq'));
     const stream = uniqueName('kill-bisect');
     const arn = await createTestStream(kinesis, stream, 1);
     const put = await putJsonRecords(kinesis, stream, Array.from({ length: 8 }, () => 'k'));
@@ -156,7 +138,7 @@ describe('a worker process killed with SIGKILL mid-invocation', () => {
         BatchSize: 10,
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: 0,
-        DestinationConfig: { OnFailure: { Destination: Attributes!.QueueArn! } },
+        DestinationConfig: { OnFailure: { Destination: queue.arn } },
       }),
     );
     await waitFor(() => held, { timeoutMs: 30_000, message: () => `no bisect half was invoked: ${JSON.stringify(eventsFrom(arn).map(numbers))}` });
@@ -165,7 +147,7 @@ describe('a worker process killed with SIGKILL mid-invocation', () => {
 
     await waitFor(() => put.every((p) => p.n === POISON || succeeded.includes(p.n)), {
       timeoutMs: 30_000,
-      message: () => `not every good record was delivered after the restart: ${JSON.stringify(eventsFrom(arn).map(numbers))}\n${worker.output()}`,
+      message: () => `not every good record was delivered after the restart: ${JSON.stringify(eventsFrom(arn).map(numbers))}\n${sluice.process('worker').output()}`,
     });
     const events = eventsFrom(arn);
     expect(held!.aborted).toBe(true);
@@ -190,10 +172,7 @@ describe('a worker process killed with SIGKILL mid-invocation', () => {
       kinesis: { sequenceNumber: string; approximateArrivalTimestamp: number };
     };
     const arrival = new Date(Math.round(poison.kinesis.approximateArrivalTimestamp * 1000)).toISOString();
-    const bodies = await waitFor(async () => {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-      return Messages?.map((m) => JSON.parse(m.Body!) as unknown);
-    }, { timeoutMs: 20_000, message: 'no failure record arrived in SQS' });
+    const bodies = await receiveJsonMessages(sqs, queue.url, { waitTimeSeconds: 1, timeoutMs: 20_000, message: 'no failure record arrived in SQS' });
     expect(bodies).toEqual([
       {
         requestContext: {
@@ -217,6 +196,6 @@ describe('a worker process killed with SIGKILL mid-invocation', () => {
       },
     ]);
     await deleteMapping(uuid!);
-    await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+    await queue.delete();
   });
 });
