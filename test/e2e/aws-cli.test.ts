@@ -8,6 +8,7 @@ import { CreateStreamCommand, DeleteStreamCommand, KinesisClient, waitUntilStrea
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { AWS_CLI, runAwsLambdaCli, type CliResult } from '../helpers/aws-cli.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -15,18 +16,11 @@ import { waitFor } from '../helpers/wait-for.js';
 // Sluice's Lambda-compatible API driven by the real AWS CLI v2, exactly as a user's shell would
 // (aws-facts.md section 1). /usr/bin/aws is Debian's v2; a v1 shim may come first on PATH.
 
-const AWS_CLI = '/usr/bin/aws';
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const execFileAsync = promisify(execFile);
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** One mapping as the CLI prints it (its model's member names; LastModified as an ISO date). */
 interface CliMapping {
@@ -48,28 +42,8 @@ const streams: string[] = [];
 const tables: string[] = [];
 
 /** Runs `aws lambda <args>` against Sluice; never throws, so exit codes can be asserted. */
-async function aws(...args: string[]): Promise<CliResult> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: cliHome,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: REGION,
-    AWS_PAGER: '',
-    // No user profile, no retries: each call is one request, and its error is shown as is.
-    AWS_CONFIG_FILE: join(cliHome, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(cliHome, 'credentials'),
-    AWS_MAX_ATTEMPTS: '1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  const argv = ['lambda', ...args, '--endpoint-url', sluice.url, '--output', 'json'];
-  try {
-    const { stdout, stderr } = await execFileAsync(AWS_CLI, argv, { env, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+function aws(...args: string[]): Promise<CliResult> {
+  return runAwsLambdaCli(args, { endpointUrl: sluice.url, home: cliHome, region: REGION });
 }
 
 /** Runs a command that must succeed and returns its JSON output. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createAsyncInvocationQueue, createRedisKeys, type AsyncInvocationQueue } from '@sluice/shared';
 import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { AWS_CLI, runAwsLambdaCli, type CliResult } from '../helpers/aws-cli.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 
@@ -15,7 +16,6 @@ import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 // API protected by SLUICE_API_TOKEN: the CLI signs each call (payload included) with the token as
 // its secret key, unchanged. /usr/bin/aws is Debian's v2; a v1 shim may come first on PATH.
 const stack = inject('stack');
-const AWS_CLI = '/usr/bin/aws';
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const TOKEN = 'invoke-cli-token-0123';
@@ -28,34 +28,9 @@ let sluice: SluiceProcess;
 let redis: Redis;
 let queue: AsyncInvocationQueue;
 
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `aws lambda <args>` against Sluice, signing with `secret`; never throws. */
-async function aws(args: string[], secret = TOKEN): Promise<CliResult> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: cliHome,
-    AWS_ACCESS_KEY_ID: 'sluice',
-    AWS_SECRET_ACCESS_KEY: secret,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: join(cliHome, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(cliHome, 'credentials'),
-    // One request per command, so each error shows as it was answered.
-    AWS_MAX_ATTEMPTS: '1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  try {
-    const { stdout, stderr } = await execFileAsync(AWS_CLI, ['lambda', ...args, '--endpoint-url', sluice.url, '--output', 'json'], { env, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+function aws(args: string[], secret = TOKEN): Promise<CliResult> {
+  return runAwsLambdaCli(args, { endpointUrl: sluice.url, home: cliHome, region: REGION, accessKeyId: 'sluice', secretAccessKey: secret });
 }
 
 async function awsJson<T>(args: string[]): Promise<T> {
