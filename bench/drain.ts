@@ -25,7 +25,7 @@ const SHARDS = Number(process.env.BENCH_SHARDS ?? 4);
 const PER_SHARD = Number(process.env.BENCH_RECORDS_PER_SHARD ?? 2500);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-/** Raw GetRecords Limit: the Kinesis maximum, which is also what Sluice's poller asks for. */
+/** Raw GetRecords Limit: the Kinesis maximum (Sluice reads at most what its buffer has room for). */
 const RAW_LIMIT = 10_000;
 const TARGET = 0.8;
 const PAD = 'x'.repeat(100);
