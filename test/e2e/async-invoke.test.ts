@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { InvokeCommand, LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { FAST_FLOW_ENV, registerHttpFunction, startSluice, startSluiceRole, type SluiceProcess } from '../helpers/sluice-process.js';
+import { InvokeCommand, PutFunctionEventInvokeConfigCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { flowEnv, registerHttpFunction, startSluice, startSluiceRole, type SluiceProcess } from '../helpers/sluice-process.js';
+import { TEST_CREDENTIALS, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
+import { createTestQueue, receiveJsonMessages, type TestQueue } from '../helpers/sqs-test-queue.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -22,7 +24,6 @@ const stack = inject('stack');
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const prefix = uniqueName('e2e-async');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const failing = uniqueName('async-fail');
 const working = uniqueName('async-ok');
 let sluice: SluiceProcess;
@@ -30,36 +31,25 @@ let worker: SluiceProcess;
 let lambda: LambdaClient;
 let sqs: SQSClient;
 let fn: RecordingFunction;
-let queueUrl: string;
-let queueArn: string;
+let queue: TestQueue;
 
 beforeAll(async () => {
   fn = await startRecordingFunction();
   fn.respond = (event) => (event.fail === true ? { status: 200, body: { errorType: 'Error', errorMessage: 'boom' }, headers: { 'X-Amz-Function-Error': 'Unhandled' } } : { status: 200, body: { ok: true } });
-  sqs = new SQSClient({ region: REGION, credentials, endpoint: stack.motoEndpoint });
-  const created = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('async-dest') }));
-  queueUrl = created.QueueUrl!;
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-  queueArn = Attributes!.QueueArn!;
-  const env = {
-    REDIS_URL: stack.redisUrl,
-    SLUICE_REDIS_PREFIX: prefix,
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL_SQS: stack.motoEndpoint,
-    SLUICE_ASYNC_RETRY_DELAYS_MS: '100,200',
-    ...FAST_FLOW_ENV,
-  };
+  sqs = new SQSClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint });
+  queue = await createTestQueue(sqs, uniqueName('async-dest'));
+  const env = flowEnv(stack, prefix, { SLUICE_ASYNC_RETRY_DELAYS_MS: '100,200' });
   sluice = await startSluice({ args: ['start', '--role', 'api'], env });
   worker = await startSluiceRole('worker', env);
-  lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  lambda = sluiceLambdaClient(sluice.url);
   expect(await registerHttpFunction(sluice.url, failing, fn.url)).toBe(201);
   expect(await registerHttpFunction(sluice.url, working, fn.url)).toBe(201);
-  await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: failing, DestinationConfig: { OnFailure: { Destination: queueArn } } }));
+  await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: failing, DestinationConfig: { OnFailure: { Destination: queue.arn } } }));
 });
 
 afterAll(async () => {
   lambda?.destroy();
-  await sqs?.send(new DeleteQueueCommand({ QueueUrl: queueUrl })).catch(() => undefined);
+  await queue?.delete().catch(() => undefined);
   sqs?.destroy();
   await sluice?.stop();
   await worker?.stop();
@@ -76,13 +66,10 @@ describe('Event invocations', () => {
     expect(response.StatusCode).toBe(202);
     const requestId = response.$metadata.requestId!;
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
-    const message = await waitFor(async () => {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0 }));
-      return Messages?.[0];
-    }, { timeoutMs: 20_000, message: 'no destination record in SQS' });
+    const [message] = await receiveJsonMessages(sqs, queue.url, { timeoutMs: 20_000, message: 'no destination record in SQS' });
     const calls = fn.events.filter((e) => e.event.orderId === '9e07af03');
     expect(calls).toHaveLength(3);
-    expect(JSON.parse(message.Body!)).toEqual({
+    expect(message).toEqual({
       version: '1.0',
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       requestContext: {

@@ -3,15 +3,16 @@ import {
   CreateEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   InvalidParameterValueException,
-  LambdaClient,
   UpdateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
+  type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { Redis } from 'ioredis';
-import { FAST_FLOW_ENV, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { flowEnv, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { TEST_CREDENTIALS, sluiceLambdaClient, waitForMappingState } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -25,18 +26,7 @@ import { REGION, createTestStream, decodeKinesisData, kinesisClient, putJsonReco
 // https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
 const stack = inject('stack');
 const prefix = uniqueName('e2e-filter');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const env = {
-  REDIS_URL: stack.redisUrl,
-  SLUICE_REDIS_PREFIX: prefix,
-  AWS_REGION: REGION,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-  AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
-  AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
-  ...FAST_FLOW_ENV,
-};
+const env = flowEnv(stack, prefix);
 let sluice: SluiceProcess;
 let lambda: LambdaClient;
 let kinesis: KinesisClient;
@@ -48,7 +38,7 @@ const fnName = uniqueName('filter-fn');
 /** Sluice with every role in one process. */
 async function start(): Promise<void> {
   sluice = await startSluice({ args: ['start', '--role', 'all'], env });
-  lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  lambda = sluiceLambdaClient(sluice.url);
 }
 
 async function stop(): Promise<void> {
@@ -81,9 +71,7 @@ async function createMapping(input: Partial<CreateEventSourceMappingCommandInput
 }
 
 async function waitForState(uuid: string, state: string): Promise<void> {
-  await waitFor(async () => (await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === state, {
-    message: `mapping ${uuid} never reached ${state}`,
-  });
+  await waitForMappingState(lambda, uuid, state);
 }
 
 async function refusal(action: () => Promise<unknown>): Promise<InvalidParameterValueException> {
@@ -205,7 +193,7 @@ describe('filtered delivery', () => {
   });
 
   it('DynamoDB Streams: filters on eventName and typed values, and checkpoints past filtered records', async () => {
-    const dynamodb = new DynamoDBClient({ region: REGION, credentials, endpoint: stack.motoEndpoint });
+    const dynamodb = new DynamoDBClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint });
     const table = uniqueName('filter-tbl');
     const arn = await createTableWithStream(dynamodb, table);
     await dynamodb.send(new PutItemCommand({ TableName: table, Item: { id: { S: 'a' }, kind: { S: 'keep' }, n: { N: '101' } } }));
@@ -230,7 +218,7 @@ describe('filtered delivery', () => {
 
 /** The sequence number of the last record of a (one-shard) moto stream, read directly. */
 async function lastStreamSequence(streamArn: string): Promise<string> {
-  const streams = new DynamoDBStreamsClient({ region: REGION, credentials, endpoint: stack.motoEndpoint });
+  const streams = new DynamoDBStreamsClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint });
   const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
   const shardId = described.StreamDescription!.Shards![0]!.ShardId!;
   const iterator = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));

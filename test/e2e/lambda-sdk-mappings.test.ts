@@ -4,27 +4,26 @@ import {
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   InvalidParameterValueException,
-  LambdaClient,
   ListEventSourceMappingsCommand,
   ResourceConflictException,
   ResourceInUseException,
   ResourceNotFoundException,
   UpdateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
-  type EventSourceMappingConfiguration,
+  type LambdaClient,
   type ListEventSourceMappingsCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
-import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { TEST_CREDENTIALS, sluiceLambdaClient, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 
 // Drives the registry with the real AWS SDK LambdaClient against Sluice running as its own process.
 const stack = inject('stack');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
 const account = '000000000000';
 const prefix = uniqueName('e2e-sdk');
@@ -49,12 +48,7 @@ const fn = uniqueName('fn');
 const otherFn = uniqueName('fn-other');
 
 async function registerFunction(name: string): Promise<void> {
-  const response = await fetch(`${sluice.url}/sluice/v1/functions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ FunctionName: name, Invoker: { Type: 'http', Url: 'http://127.0.0.1:9/' } }),
-  });
-  expect(response.status).toBe(201);
+  expect(await registerHttpFunction(sluice.url, name, 'http://127.0.0.1:9/')).toBe(201);
 }
 
 async function createKinesisStream(name: string): Promise<string> {
@@ -65,7 +59,7 @@ async function createKinesisStream(name: string): Promise<string> {
 }
 
 async function createTableStream(name: string): Promise<string> {
-  const dynamodb = new DynamoDBClient({ region, credentials, endpoint: stack.motoEndpoint });
+  const dynamodb = new DynamoDBClient({ region, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint });
   const arn = await createTableWithStream(dynamodb, name);
   dynamodb.destroy();
   return arn;
@@ -77,26 +71,11 @@ function create(input: Partial<CreateEventSourceMappingCommandInput>) {
   );
 }
 
-async function settled(uuid: string, state: string): Promise<EventSourceMappingConfiguration> {
-  return waitFor(async () => {
-    const got = await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
-    return got.State === state ? got : undefined;
-  }, { timeoutMs: 10_000, message: `mapping ${uuid} never reached ${state}` });
-}
+const settled = (uuid: string, state: string) => waitForMappingState(lambda, uuid, state);
 
 async function deleteAndWait(uuid: string): Promise<void> {
   await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
-  await waitFor(
-    async () => {
-      try {
-        await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }));
-        return undefined;
-      } catch (error) {
-        return error instanceof ResourceNotFoundException ? true : undefined;
-      }
-    },
-    { timeoutMs: 10_000, message: `mapping ${uuid} was never deleted` },
-  );
+  await waitForMappingGone(lambda, uuid);
 }
 
 beforeAll(async () => {
@@ -106,7 +85,7 @@ beforeAll(async () => {
     createTableStream(uniqueName('sdk-table')),
   ]);
   sluice = await startSluice({ env });
-  lambda = new LambdaClient({ region, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  lambda = sluiceLambdaClient(sluice.url);
   await registerFunction(fn);
   await registerFunction(otherFn);
 });
@@ -400,7 +379,7 @@ describe('persistence', () => {
 
     sluice = await startSluice({ env });
     lambda.destroy();
-    lambda = new LambdaClient({ region, credentials, endpoint: sluice.url, maxAttempts: 1 });
+    lambda = sluiceLambdaClient(sluice.url);
     const got = await lambda.send(new GetEventSourceMappingCommand({ UUID: kept.UUID }));
     expect(got).toMatchObject({ UUID: kept.UUID, BatchSize: 42, State: 'Enabled', EventSourceArn: streamArn });
     await settled(inFlight.UUID!, 'Enabled');
