@@ -3,15 +3,11 @@ import type { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   RedisDeadLetterStore,
-  RedisFunctionStore,
   awaitBatchOutcome,
   createDeadLetterReplayQueue,
   createLogger,
-  createRedis,
   createRedisKeys,
   createSluiceMetrics,
-  createStreamBatchQueue,
-  createStreamBatchQueueEvents,
   enqueueDeadLetterReplay,
   enqueueStreamBatch,
   loadConfig,
@@ -23,10 +19,9 @@ import {
 } from '@sluice/shared';
 import { startWorkerRole, type RunningWorker } from '@sluice/worker';
 import '../../helpers/test-stack.js';
-import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { startHttpFunction, type HttpFunction } from '../../helpers/http-function.js';
 import { buildFunction, buildKinesisBatchJob, kinesisSequenceNumber } from '../../helpers/stream-batch-fixture.js';
-import { uniqueName } from '../../helpers/unique-name.js';
+import { openStreamBatchQueue, type StreamBatchQueueFixture } from '../../helpers/stream-batch-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const seq = kinesisSequenceNumber;
@@ -37,8 +32,8 @@ const kinesisBatch = (n: number, overrides: Partial<StreamBatchJob> = {}) => bui
 // store by the worker role (BullMQ on real Redis), and replayed from it through the replay queue.
 describe('dead-letter parking and replay', () => {
   const { redisUrl } = inject('stack');
+  let batches: StreamBatchQueueFixture;
   let prefix: string;
-  let redis: Redis;
   let storeRedis: Redis;
   let queue: StreamBatchQueue;
   let replays: DeadLetterReplayQueue;
@@ -63,16 +58,11 @@ describe('dead-letter parking and replay', () => {
   }
 
   beforeEach(async () => {
-    prefix = uniqueName('parking');
-    redis = createRedis(redisUrl, { forBullmq: true });
-    const keys = createRedisKeys(prefix);
-    queue = createStreamBatchQueue(redis, keys);
-    replays = createDeadLetterReplayQueue(redis, keys);
-    events = createStreamBatchQueueEvents(redis, keys);
-    await events.waitUntilReady();
-    storeRedis = createRedis(redisUrl);
-    await new RedisFunctionStore(storeRedis, keys).create(buildFunction('orders', { type: 'http', url: fn.url }));
-    store = new RedisDeadLetterStore(storeRedis, keys);
+    batches = await openStreamBatchQueue(redisUrl, 'parking');
+    ({ prefix, queue, events, storeRedis } = batches);
+    replays = createDeadLetterReplayQueue(batches.redis, batches.keys);
+    await batches.functions.create(buildFunction('orders', { type: 'http', url: fn.url }));
+    store = new RedisDeadLetterStore(storeRedis, batches.keys);
     metrics = createSluiceMetrics();
     fn.calls.length = 0;
     failing = true;
@@ -81,12 +71,8 @@ describe('dead-letter parking and replay', () => {
   afterEach(async () => {
     await worker?.stop();
     worker = undefined;
-    await events.close();
-    await queue.close();
     await replays.close();
-    await redis.quit();
-    await storeRedis.quit();
-    await deleteRedisPrefix(redisUrl, prefix);
+    await batches.close();
   });
 
   const run = async (job: StreamBatchJob) => awaitBatchOutcome(await enqueueStreamBatch(queue, job), events);

@@ -1,31 +1,26 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
-  RedisFunctionStore,
   awaitBatchOutcome,
   createLogger,
-  createRedis,
-  createRedisKeys,
   createSluiceMetrics,
-  createStreamBatchQueue,
-  createStreamBatchQueueEvents,
   enqueueStreamBatch,
   loadConfig,
+  type RedisFunctionStore,
   type SluiceMetrics,
   type StreamBatchJob,
   type StreamBatchQueue,
 } from '@sluice/shared';
 import { startWorkerRole, type RunningWorker } from '@sluice/worker';
 import '../../helpers/test-stack.js';
-import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { startHttpFunction, type HttpFunction } from '../../helpers/http-function.js';
 import { buildFunction, buildKinesisBatchJob, kinesisSequenceNumber } from '../../helpers/stream-batch-fixture.js';
 import { createTestQueue, receiveJsonMessages, type TestQueue } from '../../helpers/sqs-test-queue.js';
 import { uniqueName } from '../../helpers/unique-name.js';
+import { openStreamBatchQueue, type StreamBatchQueueFixture } from '../../helpers/stream-batch-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 type Answer = { status: number; body: string };
@@ -64,9 +59,8 @@ describe('stream batch failures', () => {
   const sqs = new SQSClient(aws);
   const sns = new SNSClient(aws);
   const s3 = new S3Client({ ...aws, forcePathStyle: true });
+  let batches: StreamBatchQueueFixture;
   let prefix: string;
-  let redis: Redis;
-  let storeRedis: Redis;
   let queue: StreamBatchQueue;
   let events: QueueEvents;
   let functions: RedisFunctionStore;
@@ -88,14 +82,8 @@ describe('stream batch failures', () => {
   });
 
   beforeEach(async () => {
-    prefix = uniqueName('failures');
-    redis = createRedis(redisUrl, { forBullmq: true });
-    const keys = createRedisKeys(prefix);
-    queue = createStreamBatchQueue(redis, keys);
-    events = createStreamBatchQueueEvents(redis, keys);
-    await events.waitUntilReady();
-    storeRedis = createRedis(redisUrl);
-    functions = new RedisFunctionStore(storeRedis, keys);
+    batches = await openStreamBatchQueue(redisUrl, 'failures');
+    ({ prefix, queue, events, functions } = batches);
     await functions.create(buildFunction('orders', { type: 'http', url: fn.url }));
     metrics = createSluiceMetrics();
     fn.calls.length = 0;
@@ -106,11 +94,7 @@ describe('stream batch failures', () => {
   afterEach(async () => {
     await worker?.stop();
     await Promise.all(cleanups.splice(0).map((c) => c().catch(() => undefined)));
-    await events.close();
-    await queue.close();
-    await redis.quit();
-    await storeRedis.quit();
-    await deleteRedisPrefix(redisUrl, prefix);
+    await batches.close();
   });
 
   const run = async (job: StreamBatchJob) => awaitBatchOutcome(await enqueueStreamBatch(queue, job), events);

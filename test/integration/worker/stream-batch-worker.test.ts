@@ -1,35 +1,27 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import {
-  RedisFunctionStore,
   awaitBatchOutcome,
   createLogger,
-  createRedis,
-  createRedisKeys,
   createSluiceMetrics,
-  createStreamBatchQueue,
-  createStreamBatchQueueEvents,
   enqueueStreamBatch,
   loadConfig,
+  type RedisFunctionStore,
   type SluiceMetrics,
   type StreamBatchJob,
   type StreamBatchQueue,
 } from '@sluice/shared';
 import { startWorkerRole, type RunningWorker } from '@sluice/worker';
 import '../../helpers/test-stack.js';
-import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { startHttpFunction, unusedPort, type HttpFunction } from '../../helpers/http-function.js';
 import { buildFunction, buildStreamBatchJob } from '../../helpers/stream-batch-fixture.js';
-import { uniqueName } from '../../helpers/unique-name.js';
+import { openStreamBatchQueue, type StreamBatchQueueFixture } from '../../helpers/stream-batch-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 // The worker role against real Redis (BullMQ) and a local HTTP function; retries use a short backoff.
 describe('worker role', () => {
   const { redisUrl } = inject('stack');
-  let prefix: string;
-  let redis: Redis;
-  let storeRedis: Redis;
+  let batches: StreamBatchQueueFixture;
   let queue: StreamBatchQueue;
   let events: QueueEvents;
   let functions: RedisFunctionStore;
@@ -38,28 +30,17 @@ describe('worker role', () => {
   const servers: HttpFunction[] = [];
 
   beforeEach(async () => {
-    prefix = uniqueName('worker');
-    redis = createRedis(redisUrl, { forBullmq: true });
-    const keys = createRedisKeys(prefix);
-    queue = createStreamBatchQueue(redis, keys);
-    events = createStreamBatchQueueEvents(redis, keys);
-    await events.waitUntilReady();
-    // Its own connection: scripts defined on one BullMQ already uses can get lost (redis/ioredis#1931).
-    storeRedis = createRedis(redisUrl);
-    functions = new RedisFunctionStore(storeRedis, keys);
+    batches = await openStreamBatchQueue(redisUrl, 'worker');
+    ({ queue, events, functions } = batches);
     metrics = createSluiceMetrics();
-    const config = loadConfig({ REDIS_URL: redisUrl, SLUICE_REDIS_PREFIX: prefix, SLUICE_RETRY_BASE_MS: '20', SLUICE_RETRY_MAX_MS: '100' });
+    const config = loadConfig({ REDIS_URL: redisUrl, SLUICE_REDIS_PREFIX: batches.prefix, SLUICE_RETRY_BASE_MS: '20', SLUICE_RETRY_MAX_MS: '100' });
     worker = await startWorkerRole(config, { logger: createLogger({ level: 'silent' }), metrics });
   });
 
   afterEach(async () => {
     await worker?.stop();
     await Promise.all(servers.splice(0).map((s) => s.close()));
-    await events.close();
-    await queue.close();
-    await redis.quit();
-    await storeRedis.quit();
-    await deleteRedisPrefix(redisUrl, prefix);
+    await batches.close();
   });
 
   async function httpFunction(name: string, answer: (callNumber: number) => number, timeout = 3): Promise<HttpFunction> {

@@ -1,25 +1,19 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import {
-  RedisFunctionStore,
   awaitBatchOutcome,
   createLogger,
-  createRedis,
-  createRedisKeys,
   createSluiceMetrics,
-  createStreamBatchQueue,
-  createStreamBatchQueueEvents,
   enqueueStreamBatch,
   loadConfig,
+  type RedisFunctionStore,
   type StreamBatchQueue,
 } from '@sluice/shared';
 import { startWorkerRole, type RunningWorker } from '@sluice/worker';
 import '../../helpers/test-stack.js';
-import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { startHttpFunction, type HttpFunction } from '../../helpers/http-function.js';
 import { buildFunction, buildStreamBatchJob } from '../../helpers/stream-batch-fixture.js';
-import { uniqueName } from '../../helpers/unique-name.js';
+import { openStreamBatchQueue, type StreamBatchQueueFixture } from '../../helpers/stream-batch-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process.js';
 
@@ -28,9 +22,8 @@ import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-pro
 describe('worker crash and shutdown', () => {
   const { redisUrl } = inject('stack');
   const LOCK_MS = 1000;
+  let batches: StreamBatchQueueFixture;
   let prefix: string;
-  let redis: Redis;
-  let storeRedis: Redis;
   let queue: StreamBatchQueue;
   let events: QueueEvents;
   let functions: RedisFunctionStore;
@@ -39,15 +32,8 @@ describe('worker crash and shutdown', () => {
   let worker: RunningWorker | undefined;
 
   beforeEach(async () => {
-    prefix = uniqueName('wcrash');
-    redis = createRedis(redisUrl, { forBullmq: true });
-    const keys = createRedisKeys(prefix);
-    queue = createStreamBatchQueue(redis, keys);
-    events = createStreamBatchQueueEvents(redis, keys);
-    await events.waitUntilReady();
-    // Its own connection: scripts defined on one BullMQ already uses can get lost (redis/ioredis#1931).
-    storeRedis = createRedis(redisUrl);
-    functions = new RedisFunctionStore(storeRedis, keys);
+    batches = await openStreamBatchQueue(redisUrl, 'wcrash');
+    ({ prefix, queue, events, functions } = batches);
   });
 
   afterEach(async () => {
@@ -55,11 +41,7 @@ describe('worker crash and shutdown', () => {
     await worker?.stop();
     await fn?.close();
     child = worker = fn = undefined;
-    await events.close();
-    await queue.close();
-    await redis.quit();
-    await storeRedis.quit();
-    await deleteRedisPrefix(redisUrl, prefix);
+    await batches.close();
   });
 
   const env = () => ({ REDIS_URL: redisUrl, SLUICE_REDIS_PREFIX: prefix, SLUICE_WORKER_LOCK_MS: String(LOCK_MS), SLUICE_RETRY_BASE_MS: '20' });
