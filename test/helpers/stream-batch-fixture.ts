@@ -30,8 +30,8 @@ export function buildStreamBatchJob(overrides: Partial<StreamBatchJob> = {}): St
   };
 }
 
-/** A registered function definition; `url` makes it an http function. */
-export function buildFunction(name: string, invoker: FunctionDefinition['invoker'], timeout = 3): FunctionDefinition {
+/** A registered function definition; `url` makes it an http function. A fixed `lastModified` makes two calls equal. */
+export function buildFunction(name: string, invoker: FunctionDefinition['invoker'], timeout = 3, lastModified = Date.now()): FunctionDefinition {
   return {
     name,
     arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
@@ -39,7 +39,7 @@ export function buildFunction(name: string, invoker: FunctionDefinition['invoker
     invoker,
     timeout,
     memorySize: 128,
-    lastModified: Date.now(),
+    lastModified,
   };
 }
 

@@ -13,18 +13,10 @@ import {
 import '../../helpers/test-stack.js';
 import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { uniqueName } from '../../helpers/unique-name.js';
+import { buildFunction } from '../../helpers/stream-batch-fixture.js';
 
-function definition(name: string): FunctionDefinition {
-  return {
-    name,
-    arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-    description: '',
-    invoker: { type: 'http', url: 'http://127.0.0.1:1/' },
-    timeout: 3,
-    memorySize: 128,
-    lastModified: 1_760_000_000_000,
-  };
-}
+/** A function nothing listens for, the same at every call. */
+const definition = (name: string): FunctionDefinition => buildFunction(name, { type: 'http', url: 'http://127.0.0.1:1/' }, 3, 1_760_000_000_000);
 
 function binding(id: string, functionName: string, bucket = `bucket-${id}`): S3Binding {
   return {
