@@ -11,6 +11,12 @@ export function createSluiceMetrics(registry: Registry = new Registry()) {
     /** Age of the last record of each finished batch at finish time (Lambda's IteratorAge). */
     iteratorAgeMs: new Gauge({ name: 'sluice_iterator_age_milliseconds', help: 'Age of the last record of the last finished batch', labelNames: ['mapping', 'shard'], registers }),
     recordsRead: new Counter({ name: 'sluice_records_read_total', help: 'Records read from stream shards', labelNames: ['mapping', 'shard'], registers }),
+    recordsFiltered: new Counter({
+      name: 'sluice_records_filtered_total',
+      help: 'Records no FilterCriteria filter matched: consumed (checkpointed past) without being delivered',
+      labelNames: ['mapping'],
+      registers,
+    }),
     batches: new Counter({ name: 'sluice_batches_total', help: 'Batches finished, by outcome (succeeded, discarded)', labelNames: ['mapping', 'outcome'], registers }),
     invocations: new Counter({ name: 'sluice_invocations_total', help: 'Function invocations, by outcome (success, function_error, transport_error)', labelNames: ['function', 'outcome'], registers }),
     retries: new Counter({ name: 'sluice_retries_total', help: 'Batch retries, by reason (function_error, transport_error)', labelNames: ['mapping', 'reason'], registers }),

@@ -254,7 +254,9 @@ export class ShardPoller {
     this.lanes.push(deliver, mapping.parallelizationFactor);
     this.lastRead = records.at(-1)!.sequenceNumber;
     this.deps.metrics.recordsRead.inc({ mapping: mapping.uuid, shard: this.shardId }, records.length);
-    if (skipped.length > 0) this.consumeFiltered(skipped);
+    if (skipped.length === 0) return;
+    this.deps.metrics.recordsFiltered.inc({ mapping: mapping.uuid }, skipped.length);
+    this.consumeFiltered(skipped);
   }
 
   /**

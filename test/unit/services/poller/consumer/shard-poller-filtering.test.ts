@@ -48,6 +48,7 @@ function setup(over: Partial<EventSourceMapping> = {}) {
   const leases = new FakeLeaseStore();
   const dispatcher = new FakeDispatcher();
   const state = { mapping: { ...mappingBase, ...over } };
+  const metrics = createSluiceMetrics();
   const poller = new ShardPoller({
     lease: fakeLease('shard-0'),
     leases,
@@ -56,22 +57,28 @@ function setup(over: Partial<EventSourceMapping> = {}) {
     mapping: () => state.mapping,
     initialPosition: { type: 'TRIM_HORIZON' },
     reportResult: () => undefined,
-    metrics: createSluiceMetrics(),
+    metrics,
     logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
     pollIntervalMs: 5,
     backoff: { baseMs: 1, maxMs: 5 },
   });
   const delivered = () => dispatcher.jobs.flatMap((j) => j.records.map((r) => (r as { kinesis: { sequenceNumber: string } }).kinesis.sequenceNumber));
-  return { shard, leases, dispatcher, poller, delivered, state };
+  /** sluice_records_filtered_total for this mapping, read from the real prom-client registry. */
+  const filteredCount = async () => (await metrics.recordsFiltered.get()).values.find((v) => v.labels.mapping === mappingBase.uuid)?.value ?? 0;
+  return { shard, leases, dispatcher, poller, delivered, state, metrics, filteredCount };
 }
 
 describe('ShardPoller with FilterCriteria', () => {
   it('delivers only matching records, BatchSize counting delivered ones, and checkpoints past the rest', async () => {
-    const { shard, poller, dispatcher, leases, delivered } = setup();
+    const { shard, poller, dispatcher, leases, delivered, filteredCount, metrics } = setup();
     appendOrders(shard, 30, (i) => (i % 3 === 0 ? 'buy' : 'sell'));
     shard.closed = true;
 
     expect(await poller.start()).toBe('shard-ended');
+
+    // The 20 "sell" records are counted as filtered out, per mapping, and exported on /metrics.
+    expect(await filteredCount()).toBe(20);
+    expect(await metrics.registry.metrics()).toContain('sluice_records_filtered_total{mapping="mapping-f"} 20');
 
     expect(delivered()).toEqual(Array.from({ length: 10 }, (_, k) => String(1000 + 3 * k)));
     expect(dispatcher.jobs.map((j) => j.records.length)).toEqual([5, 5]);
@@ -114,10 +121,11 @@ describe('ShardPoller with FilterCriteria', () => {
   });
 
   it('without FilterCriteria every record is delivered', async () => {
-    const { shard, poller, delivered } = setup({ filterPatterns: undefined });
+    const { shard, poller, delivered, filteredCount } = setup({ filterPatterns: undefined });
     appendOrders(shard, 7, () => 'sell');
     shard.closed = true;
     await poller.start();
     expect(delivered()).toHaveLength(7);
+    expect(await filteredCount()).toBe(0);
   });
 });
