@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   RedisMappingStore,
+  RedisWindowStateStore,
   createRedis,
   createRedisKeys,
   createStreamBatchQueue,
@@ -64,6 +65,7 @@ export async function startPollerRole(
   const scheduler = new Scheduler({
     mappings,
     leases,
+    windowStates: new RedisWindowStateStore(redis, keys),
     coordination: {
       take: (scope, eligible) => coordinator.take(scope, eligible),
       hold: (lease, onLost) => {

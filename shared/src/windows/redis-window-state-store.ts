@@ -49,6 +49,24 @@ export class RedisWindowStateStore implements WindowStateStore {
     return (await runLuaScript<number>(this.redis, 'saveWindowState', [this.keyOf(key)], args)) === 0 ? 'written' : 'conflict';
   }
 
+  /**
+   * Deletes every window state of a mapping, under every stream incarnation and shard, when the
+   * mapping is deleted (with its leases and checkpoints). The keys are found by their prefix with
+   * SCAN, which needs no index kept on the write path; a delete is rare. A window written by a batch
+   * still in flight after this lapses with its time to live. Returns how many keys went.
+   */
+  async deleteMapping(mappingId: string): Promise<number> {
+    const pattern = `${this.keys.key('window-state', mappingId).replace(/[*?[\]\\]/g, '\\$&')}:*`;
+    let deleted = 0;
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (found.length > 0) deleted += await this.redis.unlink(...found);
+      cursor = next;
+    } while (cursor !== '0');
+    return deleted;
+  }
+
   async close(key: WindowStateKey, expectedVersion: number, finalizedThrough: string, windowOver: boolean): Promise<WindowStateWrite> {
     const ttl = windowOver ? CLOSED_STATE_TTL_MS : OPEN_STATE_TTL_MS;
     const args = ['close', expectedVersion, finalizedThrough, '', 0, ttl];

@@ -9,6 +9,8 @@ import { MappingWatcher } from './mapping-watcher.js';
 export interface SchedulerDeps {
   readonly mappings: MappingStore;
   readonly leases: LeaseStore;
+  /** Tumbling-window state (RedisWindowStateStore): a deleted mapping's goes with its leases. */
+  readonly windowStates: { deleteMapping(mappingId: string): Promise<unknown> };
   readonly coordination: LeaseCoordination;
   readonly sourceFor: (mapping: EventSourceMapping) => StreamSource;
   readonly logger: Logger;
@@ -24,7 +26,7 @@ export interface SchedulerDeps {
 /**
  * The per-process reconciler (the KCL's Scheduler): keeps one MappingRunner per active mapping,
  * runs scheduling rounds on a timer and whenever something changes, stops the runners of
- * mappings that were disabled or deleted, and removes the leases and checkpoints of deleted ones.
+ * mappings that were disabled or deleted, and removes the leases, checkpoints and window states of deleted ones.
  */
 export class Scheduler {
   private readonly runners = new Map<string, MappingRunner>();
@@ -84,15 +86,15 @@ export class Scheduler {
       this.runners.delete(uuid);
       await runner.stop();
       if (mapping === undefined || mapping.state === 'Deleting') {
-        await this.deps.leases.deleteMapping(uuid);
-        this.deps.logger.info({ mappingId: uuid }, 'mapping deleted; its leases and checkpoints are gone');
+        await this.deleteMappingState(uuid);
+        this.deps.logger.info({ mappingId: uuid }, 'mapping deleted; its leases, checkpoints and window states are gone');
       } else {
         this.deps.logger.info({ mappingId: uuid, state: mapping.state }, 'mapping paused; checkpoints kept');
       }
     }
     for (const mapping of this.watcher.all()) {
       if (!isMappingActive(mapping)) {
-        if (mapping.state === 'Deleting') await this.deps.leases.deleteMapping(mapping.uuid);
+        if (mapping.state === 'Deleting') await this.deleteMappingState(mapping.uuid);
         continue;
       }
       const runner = this.runners.get(mapping.uuid) ?? this.newRunner(mapping);
@@ -100,6 +102,12 @@ export class Scheduler {
         this.deps.logger.warn({ err: error, mappingId: mapping.uuid }, 'mapping round failed; will retry');
       });
     }
+  }
+
+  /** What Redis holds for a mapping's shards: leases, checkpoints and tumbling-window states. */
+  private async deleteMappingState(mappingId: string): Promise<void> {
+    await this.deps.leases.deleteMapping(mappingId);
+    await this.deps.windowStates.deleteMapping(mappingId);
   }
 
   private newRunner(mapping: EventSourceMapping): MappingRunner {
