@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateStreamCommand, DeleteStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
 import { AWS_CLI, runAwsLambdaCli, type CliResult } from '../helpers/aws-cli.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
@@ -75,10 +75,9 @@ async function registerFunction(name: string): Promise<void> {
 
 async function createKinesisStream(): Promise<string> {
   const name = uniqueName('cli-stream');
-  await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
-  await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: name });
+  const arn = await createTestStream(kinesis, name, 1);
   streams.push(name);
-  return `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`;
+  return arn;
 }
 
 async function createDynamoDbStream(): Promise<string> {
@@ -121,22 +120,9 @@ beforeAll(async () => {
   const { version } = await execFileAsync(AWS_CLI, ['--version']).then(({ stdout }) => ({ version: stdout }));
   expect(version).toMatch(/^aws-cli\/2\./);
 
-  const requestHandler = new NodeHttpHandler();
-  kinesis = new KinesisClient({ endpoint: stack.kinesisEndpoint, region: REGION, credentials, requestHandler });
+  kinesis = kinesisClient(stack.kinesisEndpoint);
   dynamodb = new DynamoDBClient({ endpoint: stack.motoEndpoint, region: REGION, credentials });
-  sluice = await startSluice({
-    env: {
-      REDIS_URL: stack.redisUrl,
-      SLUICE_REDIS_PREFIX: uniqueName('e2e-aws-cli'),
-      SLUICE_STATE_SETTLE_MS: '150',
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
-    },
-  });
+  sluice = await startSluice({ env: stackEnv(stack, uniqueName('e2e-aws-cli'), { SLUICE_STATE_SETTLE_MS: '150' }) });
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
-import { CreateStreamCommand, DeleteStreamCommand, KinesisClient, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -63,20 +63,6 @@ async function expectStillServing(base: string = sluice.url): Promise<void> {
   expect(Array.isArray(body.EventSourceMappings)).toBe(true);
 }
 
-/** What every Sluice process here runs with: the shared test stack, our region, test credentials. */
-function sluiceEnv(extra: Record<string, string>): Record<string, string> {
-  return {
-    REDIS_URL: stack.redisUrl,
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
-    ...extra,
-  };
-}
-
 /** Polls GET until the mapping settles in `state` (transitional states refuse updates and deletes). */
 async function waitForState(uuid: string, state: string): Promise<void> {
   await waitFor(async () => ((await (await send(sluice.url, `${ESM_PATH}${uuid}`)).json()) as { State?: string }).State === state, {
@@ -91,20 +77,13 @@ function validCreate(extra: Record<string, unknown> = {}): Record<string, unknow
 }
 
 beforeAll(async () => {
-  kinesis = new KinesisClient({
-    endpoint: stack.kinesisEndpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    requestHandler: new NodeHttpHandler(),
-  });
+  kinesis = kinesisClient(stack.kinesisEndpoint);
   streamName = uniqueName('bad-input');
-  await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
-  await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: streamName });
-  streamArn = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${streamName}`;
+  streamArn = await createTestStream(kinesis, streamName, 1);
 
   // The default body limit (1 MiB) is what this process runs with: the variable must not leak in.
   expect(process.env.SLUICE_API_BODY_LIMIT_BYTES, 'unset SLUICE_API_BODY_LIMIT_BYTES to run these tests').toBeUndefined();
-  sluice = await startSluice({ env: sluiceEnv({ SLUICE_REDIS_PREFIX: uniqueName('e2e-bad-input'), SLUICE_STATE_SETTLE_MS: '100' }) });
+  sluice = await startSluice({ env: stackEnv(stack, uniqueName('e2e-bad-input'), { SLUICE_STATE_SETTLE_MS: '100' }) });
   functionName = uniqueName('bad-input-fn');
   const registered = await send(sluice.url, '/sluice/v1/functions', {
     method: 'POST',
@@ -272,7 +251,7 @@ describe('body size', () => {
 
   it('honours SLUICE_API_BODY_LIMIT_BYTES', async () => {
     const small = await startSluice({
-      env: sluiceEnv({ SLUICE_REDIS_PREFIX: uniqueName('e2e-bad-input-limit'), SLUICE_API_BODY_LIMIT_BYTES: '2048' }),
+      env: stackEnv(stack, uniqueName('e2e-bad-input-limit'), { SLUICE_API_BODY_LIMIT_BYTES: '2048' }),
     });
     try {
       const over = await send(small.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate({ Padding: 'x'.repeat(3000) })) });

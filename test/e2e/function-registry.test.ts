@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  CreateEventSourceMappingCommand,
-  DeleteEventSourceMappingCommand,
-  GetEventSourceMappingCommand,
-  LambdaClient,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
-import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { callSluiceApi, stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { sluiceLambdaClient, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
 import { uniqueName } from '../helpers/unique-name.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 
 // The function registry's REST API, driven over plain HTTP against Sluice as its own process.
@@ -19,26 +13,10 @@ const account = '000000000000';
 const prefix = uniqueName('e2e-fn');
 let sluice: SluiceProcess;
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${sluice.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, errorType: response.headers.get('x-amzn-errortype'), body: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (method: string, path: string, body?: unknown) => callSluiceApi(sluice.url, method, path, body);
 
 beforeAll(async () => {
-  sluice = await startSluice({
-    env: {
-      REDIS_URL: stack.redisUrl,
-      SLUICE_REDIS_PREFIX: prefix,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-      SLUICE_STATE_SETTLE_MS: '100',
-    },
-  });
+  sluice = await startSluice({ env: stackEnv(stack, prefix, { SLUICE_STATE_SETTLE_MS: '100' }) });
 });
 
 afterAll(async () => {
@@ -126,7 +104,7 @@ describe('function registry', () => {
     const kinesis = kinesisClient(stack.kinesisEndpoint);
     await createTestStream(kinesis, stream, 1);
     kinesis.destroy();
-    const lambda = new LambdaClient({ region, endpoint: sluice.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const lambda = sluiceLambdaClient(sluice.url);
     const mapping = await lambda.send(
       new CreateEventSourceMappingCommand({ FunctionName: 'node-fn', EventSourceArn: `arn:aws:kinesis:${region}:${account}:stream/${stream}`, StartingPosition: 'LATEST' }),
     );
@@ -134,15 +112,9 @@ describe('function registry', () => {
     expect(refused).toMatchObject({ status: 409, errorType: 'ResourceConflictException' });
     expect(refused.body.Message).toBe(`Function node-fn is used by 1 event source mapping (${mapping.UUID}); delete it first.`);
 
-    await waitFor(async () => ((await lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID }))).State === 'Enabled' ? true : undefined), {
-      timeoutMs: 10_000,
-      message: 'mapping never enabled',
-    });
+    await waitForMappingState(lambda, mapping.UUID!, 'Enabled');
     await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
-    await waitFor(
-      async () => lambda.send(new GetEventSourceMappingCommand({ UUID: mapping.UUID })).then(() => undefined, (e: unknown) => (e instanceof ResourceNotFoundException ? true : undefined)),
-      { timeoutMs: 10_000, message: 'mapping never removed' },
-    );
+    await waitForMappingGone(lambda, mapping.UUID!);
     lambda.destroy();
     const removed = await call('DELETE', '/sluice/v1/functions/node-fn');
     expect(removed.status).toBe(204);

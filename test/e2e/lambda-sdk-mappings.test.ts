@@ -16,7 +16,7 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
-import { registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { registerHttpFunction, stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { TEST_CREDENTIALS, sluiceLambdaClient, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -27,17 +27,7 @@ const stack = inject('stack');
 const region = 'us-east-1';
 const account = '000000000000';
 const prefix = uniqueName('e2e-sdk');
-const env = {
-  REDIS_URL: stack.redisUrl,
-  SLUICE_REDIS_PREFIX: prefix,
-  AWS_REGION: region,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
-  AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
-  AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
-  SLUICE_STATE_SETTLE_MS: '150',
-};
+const env = stackEnv(stack, prefix, { SLUICE_STATE_SETTLE_MS: '150' });
 
 let sluice: SluiceProcess;
 let lambda: LambdaClient;

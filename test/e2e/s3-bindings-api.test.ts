@@ -6,10 +6,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
-import { registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { callSluiceApi, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
+import { createTestQueue } from '../helpers/sqs-test-queue.js';
 
 // /sluice/v1/s3-bindings over plain HTTP against Sluice's API as its own process, with moto as S3
 // and SNS for ManagedNotification.
@@ -22,14 +23,7 @@ const sqs = new SQSClient(aws);
 let sluice: SluiceProcess;
 const bucket = uniqueName('bindings');
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${sluice.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, errorType: response.headers.get('x-amzn-errortype'), body: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (method: string, path: string, body?: unknown) => callSluiceApi(sluice.url, method, path, body);
 
 const create = (body: Record<string, unknown>) => call('POST', '/sluice/v1/s3-bindings', { Bucket: bucket, FunctionName: 'thumbs', ...body });
 
@@ -170,8 +164,7 @@ describe('S3 bindings API', () => {
     const managedBucket = uniqueName('managed');
     await s3.send(new CreateBucketCommand({ Bucket: managedBucket }));
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('uploads') }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('audit') }));
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const { arn: queueArn } = await createTestQueue(sqs, uniqueName('audit'));
     const theirs = { Id: 'audit-queue', QueueArn: queueArn, Events: ['s3:ObjectRemoved:*' as const] };
     await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: managedBucket, NotificationConfiguration: { QueueConfigurations: [theirs] } }));
 

@@ -86,11 +86,10 @@ export const FAST_FLOW_ENV = {
 } as const;
 
 /**
- * The environment of a Sluice under test that moves records: Redis under its own `prefix`,
- * kinesis-local as Kinesis, moto as DynamoDB, DynamoDB Streams and SQS (on-failure destinations),
- * FAST_FLOW_ENV, then `extra` (which wins).
+ * The environment of a Sluice on the test stack: Redis under its own `prefix`, kinesis-local as
+ * Kinesis, moto as DynamoDB, DynamoDB Streams and SQS (on-failure destinations), then `extra`.
  */
-export function flowEnv(stack: TestStack, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+export function stackEnv(stack: TestStack, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     REDIS_URL: stack.redisUrl,
     SLUICE_REDIS_PREFIX: prefix,
@@ -99,9 +98,13 @@ export function flowEnv(stack: TestStack, prefix: string, extra: Record<string, 
     AWS_ENDPOINT_URL_DYNAMODB: stack.motoEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: stack.motoEndpoint,
     AWS_ENDPOINT_URL_SQS: stack.motoEndpoint,
-    ...FAST_FLOW_ENV,
     ...extra,
   };
+}
+
+/** stackEnv for a Sluice that moves records: FAST_FLOW_ENV, then `extra` (which wins). */
+export function flowEnv(stack: TestStack, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return stackEnv(stack, prefix, { ...FAST_FLOW_ENV, ...extra });
 }
 
 /** Sluice as deployed in parts: an API, a poller and a worker process sharing one Redis. */
@@ -129,6 +132,19 @@ export async function startSluiceRoles(env: Record<string, string>): Promise<Slu
     },
     stop: async () => void (await Promise.all(Object.values(running).map((p) => p.stop()))),
   };
+}
+
+/**
+ * One call to a Sluice REST path over plain HTTP (JSON body if given): the status, Lambda's error
+ * type header (x-amzn-ErrorType) and the parsed body, undefined when empty.
+ */
+export async function callSluiceApi(sluiceUrl: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${sluiceUrl}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, errorType: response.headers.get('x-amzn-errortype'), body: text === '' ? undefined : JSON.parse(text) };
 }
 
 /** Registers an HTTP function with a running Sluice; resolves with the response status. */
