@@ -4,14 +4,15 @@ import {
   DeleteFunctionEventInvokeConfigCommand,
   GetFunctionEventInvokeConfigCommand,
   InvokeCommand,
-  LambdaClient,
   ListFunctionEventInvokeConfigsCommand,
   PutFunctionEventInvokeConfigCommand,
   UpdateFunctionEventInvokeConfigCommand,
+  type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { Redis } from 'ioredis';
 import { createAsyncInvocationQueue, createRedisKeys, type AsyncInvocationQueue } from '@sluice/shared';
-import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { sluiceLambdaClient } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { lambdaError, lambdaResult, startStubLambdaEndpoint, type StubLambdaEndpoint } from '../helpers/stub-lambda-endpoint.js';
 import { uniqueName } from '../helpers/unique-name.js';
@@ -25,7 +26,6 @@ const stack = inject('stack');
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const prefix = uniqueName('e2e-invoke');
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const FUNCTIONS_DIR = fileURLToPath(new URL('../fixtures/node-functions/', import.meta.url));
 const MIB = 1024 * 1024;
 const echo = uniqueName('echo');
@@ -68,10 +68,8 @@ beforeAll(async () => {
     const logResult = call.headers['x-amz-log-type'] === 'Tail' ? Buffer.from('START RequestId: r1 Version: $LATEST\nremote line\nEND RequestId: r1\n').toString('base64') : undefined;
     lambdaResult(res, JSON.stringify({ remote: JSON.parse(call.body) as unknown }), logResult === undefined ? {} : { logResult });
   });
-  sluice = await startSluice({
-    env: { REDIS_URL: stack.redisUrl, SLUICE_REDIS_PREFIX: prefix, AWS_REGION: REGION, SLUICE_FUNCTIONS_DIR: FUNCTIONS_DIR, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
-  });
-  lambda = new LambdaClient({ region: REGION, credentials, endpoint: sluice.url, maxAttempts: 1 });
+  sluice = await startSluice({ env: stackEnv(stack, prefix, { SLUICE_FUNCTIONS_DIR: FUNCTIONS_DIR }) });
+  lambda = sluiceLambdaClient(sluice.url);
   redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
   queue = createAsyncInvocationQueue(redis, createRedisKeys(prefix));
   await nodeFunction(echo);

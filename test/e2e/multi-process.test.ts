@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { registerHttpFunction, stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { sluiceLambdaClient } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
-import { REGION, createTestStream, decodeKinesisData, kinesisClient, putJsonRecords } from '../helpers/kinesis-test-stream.js';
+import { createTestStream, decodeKinesisData, kinesisClient, putJsonRecords } from '../helpers/kinesis-test-stream.js';
 
 // Three Sluice processes share an eight-shard stream; one is killed with SIGKILL mid-batch.
 const stack = inject('stack');
 const prefix = uniqueName('e2e-multi');
 const LEASE_TTL_MS = 2000;
-const env = {
-  REDIS_URL: stack.redisUrl,
-  SLUICE_REDIS_PREFIX: prefix,
-  AWS_REGION: REGION,
-  AWS_ENDPOINT_URL_KINESIS: stack.kinesisEndpoint,
+const env = stackEnv(stack, prefix, {
   SLUICE_STATE_SETTLE_MS: '100',
   SLUICE_LEASE_TTL_MS: String(LEASE_TTL_MS),
   SLUICE_LEASE_TAKE_INTERVAL_MS: '250',
@@ -24,7 +21,7 @@ const env = {
   SLUICE_WORKER_LOCK_MS: '1000',
   SLUICE_RETRY_BASE_MS: '50',
   SLUICE_RETRY_MAX_MS: '200',
-};
+});
 let processes: SluiceProcess[] = [];
 let fn: RecordingFunction;
 let kinesis: KinesisClient;
@@ -56,7 +53,7 @@ describe('several Sluice processes', () => {
     const arn = await createTestStream(kinesis, stream, 8);
     const keys = (n: number) => Array.from({ length: n }, (_, i) => `key-${i}`);
     const before = await putJsonRecords(kinesis, stream, keys(400), 0);
-    const lambda = new LambdaClient({ region: REGION, endpoint: processes[0]!.url, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const lambda = sluiceLambdaClient(processes[0]!.url);
     expect(await registerHttpFunction(processes[0]!.url, 'multi-fn', fn.url)).toBe(201);
     const { UUID: uuid } = await lambda.send(
       new CreateEventSourceMappingCommand({ FunctionName: 'multi-fn', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON', BatchSize: 5 }),
