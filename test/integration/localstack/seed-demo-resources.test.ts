@@ -1,13 +1,14 @@
-import { DeleteStreamCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { LocalStackErrorCode, seedDemoResources } from '@sluice/localstack';
 import { uniqueName } from '../../helpers/unique-name.js';
+import { kinesisClient } from '../../helpers/kinesis-test-stream.js';
+import { createTableWithStream } from '../../helpers/dynamodb-test-table.js';
 
 const stack = inject('stack');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const kinesis = new KinesisClient({ endpoint: stack.kinesisEndpoint, region: 'us-east-1', credentials, requestHandler: new NodeHttpHandler() });
+const kinesis = kinesisClient(stack.kinesisEndpoint);
 const dynamodb = new DynamoDBClient({ endpoint: stack.motoEndpoint, region: 'us-east-1', credentials });
 const streams: string[] = [];
 const tables: string[] = [];
@@ -94,15 +95,7 @@ describe('seedDemoResources', () => {
     const tableName = uniqueName('seed-keysonly');
     streams.push(streamName);
     tables.push(tableName);
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
-      }),
-    );
+    await createTableWithStream(dynamodb, tableName, { viewType: 'KEYS_ONLY' });
 
     // Act
     const attempt = seedDemoResources({ kinesis, dynamodb, streamName, tableName });

@@ -2,8 +2,8 @@ import {
   CreateStreamCommand,
   DeleteStreamCommand,
   DescribeStreamSummaryCommand,
-  KinesisClient,
   PutRecordCommand,
+  type KinesisClient,
   type PutRecordCommandOutput,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
@@ -15,6 +15,8 @@ import type { StreamRecord } from '@sluice/shared';
 import type { ShardReader } from '../../../../services/poller/src/sources/stream-source.js';
 import { waitFor } from '../../../helpers/wait-for.js';
 
+export { kinesisClient } from '../../../helpers/kinesis-test-stream.js';
+
 // Shared by the stream-source integration tests (kinesis-local and moto of the global stack).
 
 const clientOptions = (endpoint: string) => ({
@@ -24,7 +26,6 @@ const clientOptions = (endpoint: string) => ({
   requestHandler: new NodeHttpHandler(),
 });
 
-export const kinesisClient = (endpoint: string) => new KinesisClient(clientOptions(endpoint));
 export const dynamoDbClient = (endpoint: string) => new DynamoDBClient(clientOptions(endpoint));
 export const dynamoDbStreamsClient = (endpoint: string) => new DynamoDBStreamsClient(clientOptions(endpoint));
 
