@@ -17,6 +17,8 @@ export interface BatchPlanner {
   putBack(lane: number, records: readonly StreamRecord[]): void;
   /** Batches running, plus (windows) a window that still owes its final invocation. */
   readonly inFlightCount: number;
+  /** Records pushed and not yet handed out in a batch. */
+  readonly bufferedCount: number;
   msUntilNextWindow(windowMs: number): number;
   settled(): Promise<void>;
   /** A read that began at `startedAtMs` ended, at the shard's tip when `caughtUp`. */
@@ -28,10 +30,15 @@ export interface BatchPlanner {
   checkpointAfter?(window: PlannedWindow | undefined, outcome: BatchOutcome, completed: string | undefined): string | undefined;
   /** Which checkpoint may be written now that records were consumed without a batch (filtered out). */
   holdCheckpoint?(completed: string | undefined): string | undefined;
+  /**
+   * The planner is being replaced (TumblingWindowInSeconds changed): hand out every buffered record
+   * at once and (windows) close the open window with a final invocation (window-size-switch.ts).
+   */
+  drain?(): void;
 }
 
-/** The planner for a mapping as it is when the shard's poller starts. */
-export function createBatchPlanner(mapping: EventSourceMapping, now: () => number, onLaneIdle: () => void): BatchPlanner {
+/** The planner for a mapping's TumblingWindowInSeconds (window-size-switch.ts makes a new one when it changes). */
+export function createBatchPlanner(mapping: Pick<EventSourceMapping, 'tumblingWindowInSeconds'>, now: () => number, onLaneIdle: () => void): BatchPlanner {
   if (mapping.tumblingWindowInSeconds > 0) return new TumblingWindowPlanner(mapping.tumblingWindowInSeconds, now, onLaneIdle);
   return new LaneSet(now, onLaneIdle);
 }

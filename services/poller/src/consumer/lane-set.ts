@@ -55,6 +55,10 @@ export class LaneSet {
     return this.inFlight.size;
   }
 
+  get bufferedCount(): number {
+    return this.buffers.reduce((sum, buffer) => sum + buffer.length, 0);
+  }
+
   /** Milliseconds until the earliest batching window of an idle lane closes (Infinity if none). */
   msUntilNextWindow(windowMs: number): number {
     if (windowMs === 0) return Number.POSITIVE_INFINITY;

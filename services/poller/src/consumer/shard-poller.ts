@@ -20,6 +20,7 @@ import { CheckpointTracker } from './checkpoint-tracker.js';
 import { createBatchPlanner, type BatchPlanner } from './batch-planner.js';
 import type { PlannedWindow } from './tumbling-window-planner.js';
 import { MappingFilter } from './mapping-filter.js';
+import { WindowSizeSwitch } from './window-size-switch.js';
 import { processingResult } from './processing-result.js';
 import { nextReadLimit } from './read-budget.js';
 
@@ -56,7 +57,10 @@ const READ_LIMIT = 10_000;
 export class ShardPoller {
   private readonly abort = new AbortController();
   private readonly tracker = new CheckpointTracker();
-  /** The lanes, or with TumblingWindowInSeconds the window planner (tumbling-window-planner.ts). */
+  /**
+   * The lanes, or with TumblingWindowInSeconds the window planner (tumbling-window-planner.ts),
+   * replaced live when an update changes the window size (window-size-switch.ts).
+   */
   private readonly lanes: BatchPlanner;
   private readonly now: () => number;
   private readonly log: Logger;
@@ -77,12 +81,13 @@ export class ShardPoller {
 
   constructor(private readonly deps: ShardPollerDeps) {
     this.now = deps.now ?? Date.now;
+    this.log = deps.logger.child({ mappingId: deps.lease.scope.mappingId, shardId: deps.lease.shardId });
     // A lane that frees up gets its next batch at once, even while the loop waits on a read.
-    this.lanes = createBatchPlanner(deps.mapping(), this.now, () => {
+    const onLaneIdle = () => {
       this.dispatchReadyLanes();
       this.wake?.();
-    });
-    this.log = deps.logger.child({ mappingId: deps.lease.scope.mappingId, shardId: deps.lease.shardId });
+    };
+    this.lanes = new WindowSizeSwitch(deps.mapping, (tumblingWindowInSeconds) => createBatchPlanner({ tumblingWindowInSeconds }, this.now, onLaneIdle), this.log);
     this.filter = new MappingFilter(this.log);
   }
 

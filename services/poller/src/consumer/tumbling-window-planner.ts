@@ -39,6 +39,8 @@ interface OpenWindow {
  *   (isWindowTerminatedEarly), then the same window goes on with a fresh state.
  * - The checkpoint holds at the last record before the window until the final succeeded (or was
  *   given up on): a crash mid-window reads the window again.
+ * - An update of TumblingWindowInSeconds drains this planner (drain()): what is buffered goes out,
+ *   and the open window is closed by a final flagged isWindowTerminatedEarly (window-size-switch.ts).
  * One lane: the state is per shard, so ParallelizationFactor does not apply.
  */
 export class TumblingWindowPlanner implements BatchPlanner {
@@ -56,6 +58,8 @@ export class TumblingWindowPlanner implements BatchPlanner {
   private tipReadStartedAt = Number.NEGATIVE_INFINITY;
   /** The furthest completed checkpoint not yet released (records of the open window). */
   private held: string | undefined;
+  /** TumblingWindowInSeconds changed: everything buffered goes out, then the open window's final. */
+  private draining = false;
 
   constructor(
     sizeSeconds: number,
@@ -77,7 +81,11 @@ export class TumblingWindowPlanner implements BatchPlanner {
 
   dispatchReady(limits: BatchLimits, shardEnded: boolean, run: RunBatch): void {
     if (this.inFlight !== undefined) return;
-    const final = this.dueFinal(shardEnded);
+    // Draining is like the shard's end (no batching wait, the last window closes once emptied), but
+    // that window is cut short rather than complete.
+    const cutShort = this.draining && !shardEnded;
+    shardEnded ||= this.draining;
+    const final = this.dueFinal(shardEnded, cutShort);
     if (final !== undefined) return this.start(run, [], final);
     const head = this.buffer[0];
     if (head === undefined) return;
@@ -114,6 +122,20 @@ export class TumblingWindowPlanner implements BatchPlanner {
 
   get inFlightCount(): number {
     return this.inFlight !== undefined || this.open?.last !== undefined ? 1 : 0;
+  }
+
+  get bufferedCount(): number {
+    return this.buffer.length;
+  }
+
+  /**
+   * This planner is being replaced by one of another window size (an UpdateEventSourceMapping
+   * changed TumblingWindowInSeconds): what is buffered is invoked in its windows as usual, and the
+   * last open window is closed by a final flagged isWindowTerminatedEarly (unless it was over
+   * anyway), since it ends before its time and no further invocation continues it.
+   */
+  drain(): void {
+    this.draining = true;
   }
 
   msUntilNextWindow(windowMs: number): number {
@@ -163,7 +185,7 @@ export class TumblingWindowPlanner implements BatchPlanner {
   }
 
   /** The final invocation the open window owes now, if any. */
-  private dueFinal(shardEnded: boolean): PlannedWindow | undefined {
+  private dueFinal(shardEnded: boolean, cutShort: boolean): PlannedWindow | undefined {
     const open = this.open;
     if (open?.last === undefined) return undefined;
     const head = this.buffer[0];
@@ -174,7 +196,7 @@ export class TumblingWindowPlanner implements BatchPlanner {
       startMs: open.startMs,
       endMs: open.endMs,
       isFinal: true,
-      terminatedEarly: open.endsEarly,
+      terminatedEarly: open.endsEarly || (cutShort && head === undefined && !this.isOver(open)),
       first: open.first!,
       last: open.last,
     };
