@@ -51,30 +51,92 @@ export function buildKinesisStreamRecord(record: KinesisRecordInput, context: Ki
     throw new SluiceError(ErrorCode.SourceInvalid, `Kinesis record without SequenceNumber, PartitionKey or ApproximateArrivalTimestamp in ${context.shardId}`);
   }
   const approximateArrivalMs = toEpochMs(arrival);
-  const { region } = arnParts(context.streamArn);
+  const fixed = fixedPartsOf(context);
   const data = record.Data ?? new Uint8Array(0);
+  const encrypted = record.EncryptionType === 'KMS';
+  const approximateArrivalTimestamp = approximateArrivalMs / 1000;
+  const eventID = `${context.shardId}:${sequenceNumber}`;
   const lambdaRecord = {
     kinesis: {
       kinesisSchemaVersion: '1.0',
       partitionKey,
       sequenceNumber,
       data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
-      approximateArrivalTimestamp: approximateArrivalMs / 1000,
-      ...(record.EncryptionType === 'KMS' ? { encryptionType: 'KMS' } : {}),
+      approximateArrivalTimestamp,
+      ...(encrypted ? { encryptionType: 'KMS' } : {}),
     },
     eventSource: 'aws:kinesis',
     eventVersion: '1.0',
-    eventID: `${context.shardId}:${sequenceNumber}`,
+    eventID,
     eventName: 'aws:kinesis:record',
-    invokeIdentityArn: context.invokeIdentityArn ?? defaultInvokeIdentityArn(context.streamArn),
-    awsRegion: region,
+    invokeIdentityArn: fixed.invokeIdentityArn,
+    awsRegion: fixed.region,
     eventSourceARN: context.streamArn,
   };
-  return {
-    sequenceNumber,
-    partitionKey,
-    approximateArrivalMs,
-    sizeBytes: Buffer.byteLength(JSON.stringify(lambdaRecord)),
-    lambdaRecord,
-  };
+  // The size of JSON.stringify(lambdaRecord) in UTF-8, added up from its parts instead of
+  // serialising every record (the poller's hottest per-record cost): the batch cap needs it exact.
+  const sizeBytes =
+    fixed.skeletonBytes +
+    (encrypted ? KMS_MEMBER_BYTES : 0) +
+    jsonStringBytes(partitionKey) +
+    jsonStringBytes(sequenceNumber) +
+    base64Length(data.byteLength) +
+    jsonNumberBytes(approximateArrivalTimestamp) +
+    jsonStringBytes(eventID);
+  return { sequenceNumber, partitionKey, approximateArrivalMs, sizeBytes, lambdaRecord };
+}
+
+/** What every record read with one context shares; the context is made once per read. */
+interface FixedParts {
+  readonly region: string;
+  readonly invokeIdentityArn: string;
+  /** The JSON size of a record whose variable members are empty: `""` strings, no timestamp digits. */
+  readonly skeletonBytes: number;
+}
+
+const fixedParts = new WeakMap<KinesisRecordContext, FixedParts>();
+
+function fixedPartsOf(context: KinesisRecordContext): FixedParts {
+  let parts = fixedParts.get(context);
+  if (parts === undefined) {
+    const { region } = arnParts(context.streamArn);
+    const invokeIdentityArn = context.invokeIdentityArn ?? defaultInvokeIdentityArn(context.streamArn);
+    const skeleton = {
+      kinesis: { kinesisSchemaVersion: '1.0', partitionKey: '', sequenceNumber: '', data: '', approximateArrivalTimestamp: '' },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: '',
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn,
+      awsRegion: region,
+      eventSourceARN: context.streamArn,
+    };
+    // partitionKey, sequenceNumber and eventID count their own quotes (jsonStringBytes); the data's
+    // quotes stay (base64Length has none); the timestamp, a number, has none: its `""` is taken off too.
+    const skeletonBytes = Buffer.byteLength(JSON.stringify(skeleton)) - 2 * 3 - 2;
+    parts = { region, invokeIdentityArn, skeletonBytes };
+    fixedParts.set(context, parts);
+  }
+  return parts;
+}
+
+/** `,"encryptionType":"KMS"` */
+const KMS_MEMBER_BYTES = ',"encryptionType":"KMS"'.length;
+
+/** Printable ASCII other than `"` and `\`: JSON.stringify leaves such a string as it is. */
+const NEEDS_ESCAPE_OR_UTF8 = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+
+/** Bytes of JSON.stringify(value) in UTF-8, quotes included; the common plain-ASCII case without serialising. */
+function jsonStringBytes(value: string): number {
+  return NEEDS_ESCAPE_OR_UTF8.test(value) ? Buffer.byteLength(JSON.stringify(value)) : value.length + 2;
+}
+
+/** JSON.stringify writes a finite number as String does, and anything else as `null`. */
+function jsonNumberBytes(value: number): number {
+  return Number.isFinite(value) ? String(value).length : 4;
+}
+
+/** Length of the padded base64 of `bytes` bytes. */
+function base64Length(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3);
 }

@@ -80,6 +80,34 @@ describe('buildKinesisStreamRecord', () => {
     expect(record.lambdaRecord).toMatchObject({ invokeIdentityArn: 'arn:aws-cn:iam::123456789012:role/sluice', awsRegion: 'cn-north-1' });
   });
 
+  it('gives the exact UTF-8 JSON size for keys that need escapes or multi-byte characters, KMS records and odd data lengths', () => {
+    // Arrange: the size is added up from the parts, so each kind of part is varied here.
+    const keys = ['k', 'say "hi"', 'back\\slash', 'tab\tnew\nline\u0001', 'caf\u00e9', '\u6f22\u5b57', '\ud83d\ude80 rocket', 'lone \ud800 surrogate', '\u2028', '~ !#$%'];
+    const contexts = [
+      { shardId: 'shardId-000000000001', streamArn },
+      { shardId: 'shard "q"', streamArn: 'arn:aws-cn:kinesis:cn-north-1:123456789012:stream/x\u00e9', invokeIdentityArn: 'arn:aws:iam::1:role/r\u00fc' },
+    ];
+    const records = contexts.flatMap((context) =>
+      keys.flatMap((key, i) =>
+        [0, 1, 2, 3, 4, 100].map((length) =>
+          buildKinesisStreamRecord(
+            {
+              SequenceNumber: `4959033827149025660855969253836157109592157598913658${i}${length}`,
+              PartitionKey: key,
+              Data: new Uint8Array(length).fill(i),
+              ApproximateArrivalTimestamp: new Date(1545084650987 + i * 7 + length),
+              EncryptionType: length % 2 === 0 ? 'KMS' : 'NONE',
+            },
+            context,
+          ),
+        ),
+      ),
+    );
+
+    // Assert
+    for (const record of records) expect(record.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(record.lambdaRecord)));
+  });
+
   it('refuses a record without a sequence number as SOURCE_INVALID', () => {
     expect(() => buildKinesisStreamRecord({ PartitionKey: 'k', ApproximateArrivalTimestamp: new Date() }, { shardId: 's', streamArn })).toThrow(
       expect.objectContaining({ code: 'SOURCE_INVALID' }),
