@@ -130,4 +130,14 @@ describe('stream batch processor', () => {
     await expect(process(fakeJob({ mappingId: 'x' }))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(invoker.requests).toHaveLength(0);
   });
+
+  it('fails a batch whose records are not JSON objects for good, without invoking', async () => {
+    const { invoker, process } = setup();
+    const valid = buildStreamBatchJob({ firstArrivalMs: NOW });
+
+    for (const record of ['a string', null, ['an', 'array'], 7]) {
+      await expect(process(fakeJob({ ...valid, records: [valid.records[0], record] }))).rejects.toThrow(/malformed stream batch job.*JSON object/);
+    }
+    expect(invoker.requests).toHaveLength(0);
+  });
 });
