@@ -63,7 +63,9 @@ export function settingsLine(): string {
  */
 export async function startSluice(options: { redisUrl: string; kinesisEndpoint: string; prefix: string; env?: Record<string, string> }): Promise<BenchSluice> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SLUICE_') && !name.startsWith('AWS_')));
-  const child: ChildProcess = spawn(process.execPath, [SLUICE_BIN, 'start', '--role', 'all'], {
+  // A diagnostic: BENCH_SLUICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" goes to Sluice's node only.
+  const nodeArgs = process.env.BENCH_SLUICE_NODE_ARGS?.trim().split(/\s+/).filter((arg) => arg !== '') ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, SLUICE_BIN, 'start', '--role', 'all'], {
     env: {
       ...inherited,
       AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
