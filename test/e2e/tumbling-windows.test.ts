@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, UpdateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
 import { flowEnv, registerHttpFunction, startSluiceRoles, type SluiceRoles } from '../helpers/sluice-process.js';
-import { TEST_CREDENTIALS, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
+import { TEST_CREDENTIALS, deleteSettledMapping, sluiceLambdaClient, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type ReceivedEvent, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
@@ -261,6 +261,65 @@ describe('tumbling windows', () => {
       expect(eventsOf(streamArn).flatMap((e) => e.Records)).toHaveLength(3);
     } finally {
       failingFinals.delete(streamArn);
+    }
+  });
+
+  // Issue #3: an update applies live. AWS does not document a change of TumblingWindowInSeconds;
+  // Sluice closes the open window with a final flagged isWindowTerminatedEarly and goes on with the
+  // new size from where it is (README, Tumbling windows).
+  it('applies an UpdateEventSourceMapping of TumblingWindowInSeconds live (900 -> 1 -> 0): the open window ends with an early final, nothing lost or repeated; deleting the mapping deletes its window states', async () => {
+    const name = uniqueName('win-resize');
+    const streamArn = await createTestStream(kinesis, name, 1);
+    const respond = fn.respond;
+    // Without a window (TumblingWindowInSeconds 0) the event is a plain Kinesis batch: no state to answer.
+    fn.respond = (event, index) => ((event as WindowEvent).window === undefined ? { status: 200, body: {} } : respond(event, index));
+    try {
+      const mappingId = await createWindowedMapping(lambda, fnName, streamArn, 10, 900);
+      await putJsonRecords(kinesis, name, ['a', 'b', 'c']);
+      // Plain batches (TumblingWindowInSeconds 0) name the stream on each record only.
+      const ofStream = () => fn.events.map((e) => e.event as WindowEvent).filter((e) => (e.eventSourceARN ?? e.Records[0]?.eventSourceARN) === streamArn);
+      const records = () => ofStream().flatMap((e) => e.Records.map((r) => decodeKinesisData(r).n));
+      await waitFor(() => records().length === 3, { timeoutMs: 30_000, message: () => `${records().length} of 3 records delivered` });
+      const windowKeys = () => redis.keys(`{${prefix}}:window-state:${mappingId}:*`);
+      expect(await windowKeys()).toHaveLength(1);
+
+      await waitForMappingState(lambda, mappingId, 'Enabled');
+      await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, TumblingWindowInSeconds: 1 }));
+      const early = await waitFor(() => eventsOf(streamArn).find((e) => e.isFinalInvokeForWindow), { timeoutMs: 30_000, message: 'the 900 s window got no final' });
+      expect(early).toMatchObject({ isWindowTerminatedEarly: true, Records: [], state: { count: 3, n: [0, 1, 2] } });
+      expect(Date.parse(early.window.end) - Date.parse(early.window.start)).toBe(900_000);
+
+      await putJsonRecords(kinesis, name, ['d', 'e'], 3);
+      const oneSecondFinals = () => eventsOf(streamArn).filter((e) => e.isFinalInvokeForWindow && Date.parse(e.window.end) - Date.parse(e.window.start) === 1000);
+      const counted = () => oneSecondFinals().reduce((sum, e) => sum + (e.state.count ?? 0), 0);
+      await waitFor(() => counted() === 2, { timeoutMs: 30_000, message: () => `1 s windows' finals counted ${counted()} of 2 records` });
+      // The new windows start with a fresh state and never repeat the old window's records.
+      const resized = eventsOf(streamArn).slice(eventsOf(streamArn).indexOf(early) + 1);
+      expect(resized.filter((e) => !e.isFinalInvokeForWindow).every((e) => Date.parse(e.window.end) - Date.parse(e.window.start) === 1000)).toBe(true);
+      expect(resized.filter((e) => e.isFinalInvokeForWindow).every((e) => !e.isWindowTerminatedEarly)).toBe(true);
+
+      await waitForMappingState(lambda, mappingId, 'Enabled');
+      await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mappingId, TumblingWindowInSeconds: 0 }));
+      // The update reaches the poller through the change feed, asynchronously: records put until
+      // then may still go in a 1 s window. One at a time until one comes in a plain event (no window).
+      let put = 5;
+      for (; put < 10 && ofStream().at(-1)?.window !== undefined; put += 1) {
+        await putJsonRecords(kinesis, name, [`plain-${put}`], put);
+        await waitFor(() => records().length === put + 1, { timeoutMs: 30_000, message: () => `${records().length} of ${put + 1} records delivered` });
+      }
+      const plain = ofStream().at(-1)!;
+      expect(plain.window).toBeUndefined();
+      expect(plain.Records.map((r) => decodeKinesisData(r).n)).toEqual([put - 1]);
+      // Every record once, in order, across both changes.
+      expect(records()).toEqual(Array.from({ length: put }, (_, i) => i));
+
+      expect((await windowKeys()).length).toBeGreaterThan(0);
+      await deleteSettledMapping(lambda, mappingId);
+      await waitForMappingGone(lambda, mappingId);
+      await waitFor(async () => (await windowKeys()).length === 0, { timeoutMs: 10_000, message: 'window states outlived their mapping' });
+      expect(await redis.keys(`{${prefix}}:lease:${mappingId}:*`)).toEqual([]);
+    } finally {
+      fn.respond = respond;
     }
   });
 });
