@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { flowEnv, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
-import { TEST_CREDENTIALS, deleteSettledMapping, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
+import type { SluiceProcess } from '../helpers/sluice-process.js';
+import { startSluiceWithFunction, type SluiceWithFunction } from '../helpers/sluice-with-function.js';
+import { TEST_CREDENTIALS, deleteSettledMapping } from '../helpers/sluice-lambda.js';
 import { createTestQueue, receiveJsonMessages } from '../helpers/sqs-test-queue.js';
-import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
+import type { RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { ACCOUNT, REGION, createTestStream, kinesisClient, putJsonRecords } from '../helpers/kinesis-test-stream.js';
 
 // A failing function's batches, with MaximumRetryAttempts 0: parked in the dead-letter store when
@@ -22,6 +22,7 @@ let lambda: LambdaClient;
 let kinesis: KinesisClient;
 let sqs: SQSClient;
 let fn: RecordingFunction;
+let harness: SluiceWithFunction<SluiceProcess>;
 /** Streams whose records the function fails. */
 const broken = new Set<string>();
 
@@ -29,22 +30,17 @@ type KinesisRecord = { eventSourceARN: string; eventID: string; kinesis: { seque
 type Json = Record<string, unknown>;
 
 beforeAll(async () => {
-  fn = await startRecordingFunction();
-  fn.respond = (event) => (broken.has(String(event.Records[0]?.eventSourceARN)) ? { status: 500, body: { errorMessage: 'boom' } } : { status: 200 });
   kinesis = kinesisClient(stack.kinesisEndpoint);
   sqs = new SQSClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint });
-  sluice = await startSluice({ args: ['start', '--role', 'all'], env: flowEnv(stack, prefix) });
-  lambda = sluiceLambdaClient(sluice.url);
-  expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
+  harness = await startSluiceWithFunction(stack, { prefix, functionName: fnName });
+  ({ sluice, lambda, fn } = harness);
+  fn.respond = (event) => (broken.has(String(event.Records[0]?.eventSourceARN)) ? { status: 500, body: { errorMessage: 'boom' } } : { status: 200 });
 });
 
 afterAll(async () => {
-  lambda?.destroy();
   kinesis?.destroy();
   sqs?.destroy();
-  await sluice?.stop();
-  await fn?.close();
-  await deleteRedisPrefix(stack.redisUrl, prefix);
+  await harness?.close();
 });
 
 async function api(method: string, path: string): Promise<{ status: number; type: string | null; body: Json }> {

@@ -4,14 +4,14 @@ import { CreateEventSourceMappingCommand, type CreateEventSourceMappingCommandIn
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { flowEnv, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
-import { TEST_CREDENTIALS, deleteSettledMapping, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
+import { startSluiceWithFunction, type SluiceWithFunction } from '../helpers/sluice-with-function.js';
+import type { SluiceProcess } from '../helpers/sluice-process.js';
+import { TEST_CREDENTIALS, deleteSettledMapping } from '../helpers/sluice-lambda.js';
 import { createTestQueue, receiveJsonMessages, type TestQueue } from '../helpers/sqs-test-queue.js';
-import { startRecordingFunction, type RecordingAnswer, type RecordingFunction } from '../helpers/recording-function.js';
+import type { RecordingAnswer, RecordingFunction } from '../helpers/recording-function.js';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { ACCOUNT, REGION } from '../helpers/kinesis-test-stream.js';
 
 // DynamoDB Streams batches that fail, end to end: a table with a stream in moto server, a mapping
@@ -26,12 +26,12 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/destinations/dynamo
   requestContext: Record<string, unknown>;
   DDBStreamBatchInfo: Record<string, unknown>;
 } & Record<string, unknown>;
-let sluice: SluiceProcess;
 let lambda: LambdaClient;
 let dynamodb: DynamoDBClient;
 let streams: DynamoDBStreamsClient;
 let sqs: SQSClient;
 let fn: RecordingFunction;
+let harness: SluiceWithFunction<SluiceProcess>;
 /** Item ids the function fails on: any event that carries one of them fails as a whole. */
 const poison = new Set<string>();
 /** Answers of their own for some streams (by ARN), given the records and the invocation's number (1 for the first). */
@@ -41,7 +41,12 @@ const cleanups: (() => Promise<unknown>)[] = [];
 type DynamoDbRecord = { eventSourceARN: string; dynamodb: { Keys: { id: { S: string } }; SequenceNumber: string; ApproximateCreationDateTime: number } };
 
 beforeAll(async () => {
-  fn = await startRecordingFunction();
+  const aws = { region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint };
+  dynamodb = new DynamoDBClient(aws);
+  streams = new DynamoDBStreamsClient(aws);
+  sqs = new SQSClient(aws);
+  harness = await startSluiceWithFunction(stack, { prefix, functionName: fnName });
+  ({ lambda, fn } = harness);
   fn.respond = (event): RecordingAnswer => {
     const records = event.Records as unknown as DynamoDbRecord[];
     const own = answers.get(records[0]!.eventSourceARN);
@@ -50,21 +55,12 @@ beforeAll(async () => {
       ? { status: 200, headers: { 'X-Amz-Function-Error': 'Unhandled' }, body: { errorType: 'Error', errorMessage: 'poison item' } }
       : { status: 200 };
   };
-  const aws = { region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint };
-  dynamodb = new DynamoDBClient(aws);
-  streams = new DynamoDBStreamsClient(aws);
-  sqs = new SQSClient(aws);
-  sluice = await startSluice({ args: ['start', '--role', 'all'], env: flowEnv(stack, prefix) });
-  lambda = sluiceLambdaClient(sluice.url);
-  expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
 });
 
 afterAll(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c().catch(() => undefined)));
-  for (const client of [lambda, dynamodb, streams, sqs]) client?.destroy();
-  await sluice?.stop();
-  await fn?.close();
-  await deleteRedisPrefix(stack.redisUrl, prefix);
+  for (const client of [dynamodb, streams, sqs]) client?.destroy();
+  await harness?.close();
 });
 
 /** A table with a stream, the given items already written (so one batch carries them all); its stream ARN and shard. */

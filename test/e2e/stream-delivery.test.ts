@@ -9,12 +9,12 @@ import {
 import { DeleteStreamCommand, DescribeStreamConsumerCommand, MergeShardsCommand, RegisterStreamConsumerCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { Redis } from 'ioredis';
-import { flowEnv, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
-import { TEST_CREDENTIALS, deleteSettledMapping, sluiceLambdaClient, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
-import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
+import type { SluiceProcess } from '../helpers/sluice-process.js';
+import { startSluiceWithFunction, type SluiceWithFunction } from '../helpers/sluice-with-function.js';
+import { TEST_CREDENTIALS, deleteSettledMapping, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
+import type { RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import {
   REGION,
@@ -34,22 +34,18 @@ let sluice: SluiceProcess;
 let lambda: LambdaClient;
 let kinesis: KinesisClient;
 let fn: RecordingFunction;
+let harness: SluiceWithFunction<SluiceProcess>;
 const fnName = uniqueName('flow-fn');
 
 beforeAll(async () => {
-  fn = await startRecordingFunction();
   kinesis = kinesisClient(stack.kinesisEndpoint);
-  sluice = await startSluice({ args: ['start', '--role', 'all'], env: flowEnv(stack, prefix) });
-  lambda = sluiceLambdaClient(sluice.url);
-  expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
+  harness = await startSluiceWithFunction(stack, { prefix, functionName: fnName });
+  ({ sluice, lambda, fn } = harness);
 });
 
 afterAll(async () => {
-  lambda?.destroy();
   kinesis?.destroy();
-  await sluice?.stop();
-  await fn?.close();
-  await deleteRedisPrefix(stack.redisUrl, prefix);
+  await harness?.close();
 });
 
 async function createMapping(input: Partial<CreateEventSourceMappingCommandInput> & { EventSourceArn: string }) {

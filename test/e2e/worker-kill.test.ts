@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { flowEnv, registerHttpFunction, startSluiceRoles, type SluiceRoles } from '../helpers/sluice-process.js';
-import { TEST_CREDENTIALS, deleteSettledMapping, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
+import { startSluiceRoles, type SluiceRoles } from '../helpers/sluice-process.js';
+import { startSluiceWithFunction, type SluiceWithFunction } from '../helpers/sluice-with-function.js';
+import { TEST_CREDENTIALS, deleteSettledMapping } from '../helpers/sluice-lambda.js';
 import { createTestQueue, receiveJsonMessages } from '../helpers/sqs-test-queue.js';
-import { startRecordingFunction, type ReceivedEvent, type RecordingAnswer, type RecordingFunction } from '../helpers/recording-function.js';
+import type { ReceivedEvent, RecordingAnswer, RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { ACCOUNT, REGION, createTestStream, decodeKinesisData, kinesisClient, putJsonRecords } from '../helpers/kinesis-test-stream.js';
 
 // Sluice as three processes (API, poller, worker); the worker is killed with SIGKILL while a
@@ -24,26 +24,22 @@ let lambda: LambdaClient;
 let kinesis: KinesisClient;
 let sqs: SQSClient;
 let fn: RecordingFunction;
+let harness: SluiceWithFunction<SluiceRoles>;
 /** How the function answers the events of each stream (by ARN); a promise that never settles holds the invocation. */
 const handlers = new Map<string, (event: ReceivedEvent) => RecordingAnswer | Promise<RecordingAnswer>>();
 
 beforeAll(async () => {
-  fn = await startRecordingFunction();
-  fn.respond = (event, index) => handlers.get(String(event.Records[0]?.eventSourceARN))?.(fn.events[index]!) ?? { status: 200 };
   kinesis = kinesisClient(stack.kinesisEndpoint);
   sqs = new SQSClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: stack.motoEndpoint });
-  sluice = await startSluiceRoles(flowEnv(stack, prefix, { SLUICE_WORKER_LOCK_MS: '2000' }));
-  lambda = sluiceLambdaClient(sluice.url);
-  expect(await registerHttpFunction(sluice.url, fnName, fn.url)).toBe(201);
+  harness = await startSluiceWithFunction(stack, { prefix, functionName: fnName, env: { SLUICE_WORKER_LOCK_MS: '2000' } }, startSluiceRoles);
+  ({ sluice, lambda, fn } = harness);
+  fn.respond = (event, index) => handlers.get(String(event.Records[0]?.eventSourceARN))?.(fn.events[index]!) ?? { status: 200 };
 });
 
 afterAll(async () => {
-  lambda?.destroy();
   kinesis?.destroy();
   sqs?.destroy();
-  await sluice?.stop();
-  await fn?.close();
-  await deleteRedisPrefix(stack.redisUrl, prefix);
+  await harness?.close();
 });
 
 /** The events the function was sent from one stream, in the order they arrived. */
