@@ -75,9 +75,10 @@ async function takeLease(mapping: EventSourceMapping, identity: string, shardId:
 async function startPoller(source: StreamSource, mapping: EventSourceMapping, shardId: string) {
   const dispatcher = new RecordingDispatcher();
   const lease = await takeLease(mapping, await source.identity(), shardId);
+  const metrics = createSluiceMetrics();
   const poller = new ShardPoller({
     lease, leases, source, dispatcher, mapping: () => mapping, initialPosition: { type: 'TRIM_HORIZON' },
-    reportResult: () => undefined, metrics: createSluiceMetrics(), logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
+    reportResult: () => undefined, metrics, logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
     pollIntervalMs: 50, backoff: { baseMs: 10, maxMs: 100 },
   });
   const running = poller.start();
@@ -86,7 +87,9 @@ async function startPoller(source: StreamSource, mapping: EventSourceMapping, sh
     await poller.stop();
     await running;
   };
-  return { dispatcher, checkpoint, stop };
+  /** sluice_records_filtered_total of the mapping, as /metrics would show it. */
+  const filtered = async () => (await metrics.recordsFiltered.get()).values.find((v) => v.labels.mapping === mapping.uuid)?.value ?? 0;
+  return { dispatcher, checkpoint, stop, filtered };
 }
 
 describe('ShardPoller with FilterCriteria on real streams', () => {
@@ -105,6 +108,7 @@ describe('ShardPoller with FilterCriteria on real streams', () => {
     const handedOn = first.dispatcher.jobs.flatMap((j) => j.records.map((r) => JSON.parse(Buffer.from((r.kinesis as { data: string }).data, 'base64').toString()) as { n: number }));
     expect(handedOn.map((d) => d.n)).toEqual([0, 3, 6, 9]);
     expect(first.dispatcher.jobs.map((j) => j.records.length)).toEqual([2, 2]);
+    expect(await first.filtered()).toBe(7); // six "sell" records and the one that is not JSON
 
     const later = await putRecords(kinesis, arn, [JSON.stringify({ n: 100, type: 'sell' })]);
     const second = await startPoller(source, mappingFor(uuid, arn, 'kinesis'), 'shardId-000000000000');
@@ -137,5 +141,6 @@ describe('ShardPoller with FilterCriteria on real streams', () => {
     await waitFor(async () => (await none.checkpoint()) === lastSequence, { message: 'a read with no match never checkpointed' });
     await none.stop();
     expect(none.dispatcher.jobs).toEqual([]);
+    expect(await none.filtered()).toBe(all.length);
   });
 });
