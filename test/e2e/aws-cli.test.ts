@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { registerFunction, stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
 import { AWS_CLI, runAwsLambdaCli, type CliResult } from '../helpers/aws-cli.js';
 import { uniqueName } from '../helpers/unique-name.js';
@@ -64,13 +64,9 @@ async function expectCliError(args: string[], errorType: string, operation: stri
   return result.stderr;
 }
 
-async function registerFunction(name: string): Promise<void> {
-  const response = await fetch(`${sluice.url}/sluice/v1/functions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ FunctionName: name, Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } }),
-  });
-  expect(response.status, await response.clone().text()).toBe(201);
+async function register(name: string): Promise<void> {
+  const { status, text } = await registerFunction(sluice.url, { FunctionName: name, Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } });
+  expect(status, text).toBe(201);
 }
 
 async function createKinesisStream(): Promise<string> {
@@ -89,7 +85,7 @@ async function createDynamoDbStream(): Promise<string> {
 /** A fresh function registered with Sluice, so each mapping's (source, function) pair is unique. */
 async function newFunction(label: string): Promise<string> {
   const name = uniqueName(label);
-  await registerFunction(name);
+  await register(name);
   return name;
 }
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createAsyncInvocationQueue, createRedisKeys, type AsyncInvocationQueue } from '@sluice/shared';
-import { startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { registerFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { AWS_CLI, runAwsLambdaCli, type CliResult } from '../helpers/aws-cli.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
@@ -61,12 +61,12 @@ beforeAll(async () => {
   });
   redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: null });
   queue = createAsyncInvocationQueue(redis, createRedisKeys(prefix));
-  const res = await fetch(`${sluice.url}/sluice/v1/functions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ FunctionName: echo, Invoker: { Type: 'node', Module: './invoke-echo.mjs', Handler: 'handler' }, Timeout: 10 }),
-  });
-  expect(res.status).toBe(201);
+  const registered = await registerFunction(
+    sluice.url,
+    { FunctionName: echo, Invoker: { Type: 'node', Module: './invoke-echo.mjs', Handler: 'handler' }, Timeout: 10 },
+    { authorization: `Bearer ${TOKEN}` },
+  );
+  expect(registered.status, registered.text).toBe(201);
 });
 
 afterAll(async () => {

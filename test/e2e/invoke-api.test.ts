@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { Redis } from 'ioredis';
 import { createAsyncInvocationQueue, createRedisKeys, type AsyncInvocationQueue } from '@sluice/shared';
-import { stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { registerFunction, stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { sluiceLambdaClient } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { lambdaError, lambdaResult, startStubLambdaEndpoint, type StubLambdaEndpoint } from '../helpers/stub-lambda-endpoint.js';
@@ -39,8 +39,8 @@ let queue: AsyncInvocationQueue;
 type Json = Record<string, unknown>;
 
 async function register(body: Json): Promise<void> {
-  const res = await fetch(`${sluice.url}/sluice/v1/functions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(res.status, await res.clone().text()).toBe(201);
+  const { status, text } = await registerFunction(sluice.url, body);
+  expect(status, text).toBe(201);
 }
 
 const nodeFunction = (name: string, extra: Json = {}) => register({ FunctionName: name, Invoker: { Type: 'node', Module: './invoke-echo.mjs', Handler: 'handler' }, Timeout: 10, ...extra });

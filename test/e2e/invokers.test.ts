@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { flowEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { flowEnv, registerFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { deleteSettledMapping, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { lambdaResult, startStubLambdaEndpoint, type StubLambdaEndpoint } from '../helpers/stub-lambda-endpoint.js';
@@ -62,12 +62,8 @@ afterAll(async () => {
 
 /** Registers a function over plain HTTP with the wire format the README documents. */
 async function register(name: string, invoker: Record<string, string>): Promise<void> {
-  const response = await fetch(`${sluice.url}/sluice/v1/functions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ FunctionName: name, Invoker: invoker, Timeout: 10 }),
-  });
-  expect(response.status, await response.text()).toBe(201);
+  const { status, text } = await registerFunction(sluice.url, { FunctionName: name, Invoker: invoker, Timeout: 10 });
+  expect(status, text).toBe(201);
 }
 
 /** A one-shard stream with `n` records in it, mapped to `fnName` from TRIM_HORIZON in batches of 4. */

@@ -147,12 +147,20 @@ export async function callSluiceApi(sluiceUrl: string, method: string, path: str
   return { status: response.status, errorType: response.headers.get('x-amzn-errortype'), body: text === '' ? undefined : JSON.parse(text) };
 }
 
-/** Registers an HTTP function with a running Sluice; resolves with the response status. */
-export async function registerHttpFunction(sluiceUrl: string, name: string, url: string): Promise<number> {
+/**
+ * POSTs a function definition in the registry's wire format (FunctionName, Invoker, Timeout, ...)
+ * to a running Sluice; resolves with the status and the answer's text (for failure messages).
+ */
+export async function registerFunction(sluiceUrl: string, definition: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   const response = await fetch(`${sluiceUrl}/sluice/v1/functions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ FunctionName: name, Invoker: { Type: 'http', Url: url } }),
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(definition),
   });
-  return response.status;
+  return { status: response.status, text: await response.text() };
+}
+
+/** Registers an HTTP function with a running Sluice; resolves with the response status. */
+export async function registerHttpFunction(sluiceUrl: string, name: string, url: string): Promise<number> {
+  return (await registerFunction(sluiceUrl, { FunctionName: name, Invoker: { Type: 'http', Url: url } })).status;
 }
