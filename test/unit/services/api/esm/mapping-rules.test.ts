@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint } from '../../../../../services/api/src/esm/mapping-rules.js';
-import { LambdaApiError } from '../../../../../services/api/src/errors/lambda-api-error.js';
+import { refusal } from '../lambda-api-refusal.js';
 
 const limits = { maxFilters: 5 };
 const now = Date.UTC(2026, 0, 1);
 const kinesisArn = 'arn:aws:kinesis:us-east-1:000000000000:stream/s';
 const base = { FunctionName: 'f', EventSourceArn: kinesisArn };
-
-function refusal(action: () => unknown): LambdaApiError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof LambdaApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a LambdaApiError');
-}
 
 // https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html (aws-facts 1.3)
 describe('resolveStartingPoint', () => {

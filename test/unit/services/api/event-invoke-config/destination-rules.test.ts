@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FunctionDefinition } from '@sluice/shared';
-import { LambdaApiError } from '../../../../../services/api/src/errors/lambda-api-error.js';
+import { rejection as refusal } from '../lambda-api-refusal.js';
 import { checkDestinations } from '../../../../../services/api/src/event-invoke-config/destination-rules.js';
 
 const arns = { region: 'us-east-1', account: '000000000000' };
@@ -8,15 +8,6 @@ const registered = new Set(['orders', 'audit']);
 // A registry fake: only existence matters to the rules.
 const functions = { get: async (name: string) => (registered.has(name) ? ({ name } as FunctionDefinition) : undefined) };
 const check = (destinations: { onSuccess?: string; onFailure?: string }) => checkDestinations(destinations, { functionName: 'orders', arns, functions });
-
-async function refusal(action: Promise<unknown>): Promise<LambdaApiError> {
-  const error = await action.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof LambdaApiError) return error;
-  throw new Error(`expected a LambdaApiError, got ${String(error)}`);
-}
 
 // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html (aws-facts 3.7)
 describe('checkDestinations', () => {

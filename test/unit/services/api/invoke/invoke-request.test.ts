@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LambdaApiError } from '../../../../../services/api/src/errors/lambda-api-error.js';
+import { refusal } from '../lambda-api-refusal.js';
 import { qualifiedFunctionName } from '../../../../../services/api/src/functions/qualified-function-name.js';
 import { invocationOptions } from '../../../../../services/api/src/invoke/invocation-options.js';
 import { MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES, invokePayload } from '../../../../../services/api/src/invoke/invoke-payload.js';
-
-function refusal(action: () => unknown): LambdaApiError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof LambdaApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a LambdaApiError');
-}
 
 // https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (aws-facts 3.8)
 describe('invocationOptions', () => {
