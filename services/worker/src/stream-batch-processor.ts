@@ -145,7 +145,7 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
         }
       }
     }
-    const outcome = outcomeOf(progress);
+    const outcome = outcomeOf(progress, batch);
     return batch.window === undefined ? outcome : { ...outcome, window: await windowsOf(batch).outcome(batch) };
   };
 
@@ -200,10 +200,12 @@ function initialProgress(batch: StreamBatchJob): BatchProgress {
   return { pending: [whole], invocations: batch.functionErrors };
 }
 
-function outcomeOf(progress: BatchProgress): BatchOutcome {
-  if (progress.discarded === undefined) return { status: 'succeeded', invocations: progress.invocations };
+/** The outcome names the batch's last record, so the poller need not read the job back to know where it ended. */
+function outcomeOf(progress: BatchProgress, batch: StreamBatchJob): BatchOutcome {
+  const { lastSequenceNumber } = batch;
+  if (progress.discarded === undefined) return { status: 'succeeded', invocations: progress.invocations, lastSequenceNumber };
   const { condition, lastError } = progress.discarded;
-  return { status: 'discarded', condition, invocations: progress.invocations, ...(lastError === undefined ? {} : { lastError }) };
+  return { status: 'discarded', condition, invocations: progress.invocations, ...(lastError === undefined ? {} : { lastError }), lastSequenceNumber };
 }
 
 /** The failed invocation's status for the failure record's responseContext. */

@@ -122,6 +122,12 @@ export type BatchOutcome = (
 ) & {
   /** Tumbling windows: the window's state passed the size cap, so the window ends early. */
   readonly window?: { readonly terminatedEarly: boolean };
+  /**
+   * The last sequence number of the batch the worker processed: the job's stored data, which after
+   * a takeover may end elsewhere than the batch the new owner offered. The poller checkpoints by it
+   * without reading the whole job (100 records) back. Absent from outcomes of workers before it.
+   */
+  readonly lastSequenceNumber?: string;
 };
 
 /**

@@ -133,7 +133,7 @@ describe('stream batch failures', () => {
 
       const outcome = await run(flagged());
 
-      expect(outcome).toEqual({ status: 'succeeded', invocations: 2 });
+      expect(outcome).toEqual({ status: 'succeeded', invocations: 2, lastSequenceNumber: seq(7) });
       expect(calls()).toEqual([Array.from({ length: 8 }, (_, i) => seq(i)), [3, 4, 5, 6, 7].map(seq)]);
     });
 
@@ -145,7 +145,7 @@ describe('stream batch failures', () => {
     ])('counts %s as complete success', async (_name, body) => {
       respond = () => ({ status: 200, body });
 
-      expect(await run(flagged())).toEqual({ status: 'succeeded', invocations: 1 });
+      expect(await run(flagged())).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: seq(7) });
       expect(fn.calls).toHaveLength(1);
     });
 
@@ -158,20 +158,20 @@ describe('stream batch failures', () => {
     ])('retries the whole batch on %s', async (_name, answer) => {
       respond = (_records, call) => (call === 1 ? answer : ok);
 
-      expect(await run(flagged())).toEqual({ status: 'succeeded', invocations: 2 });
+      expect(await run(flagged())).toEqual({ status: 'succeeded', invocations: 2, lastSequenceNumber: seq(7) });
       expect(calls()[1]).toEqual(calls()[0]);
     });
 
     it('ignores the response without the flag', async () => {
       respond = () => failures(seq(3));
 
-      expect(await run(kinesisBatch(8))).toEqual({ status: 'succeeded', invocations: 1 });
+      expect(await run(kinesisBatch(8))).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: seq(7) });
     });
 
     it('with bisect too, cuts at the returned sequence number and retries only the remainder', async () => {
       respond = (records, call) => (call === 1 ? failures(seq(6)) : ok);
 
-      expect(await run(flagged({ bisectBatchOnFunctionError: true }))).toEqual({ status: 'succeeded', invocations: 2 });
+      expect(await run(flagged({ bisectBatchOnFunctionError: true }))).toEqual({ status: 'succeeded', invocations: 2, lastSequenceNumber: seq(7) });
       expect(calls()[1]).toEqual([6, 7].map(seq));
     });
 

@@ -11,12 +11,16 @@ import {
   type StreamBatchJob,
   type StreamBatchQueue,
 } from '@sluice/shared';
+import { BullmqDispatcher } from '@sluice/poller';
 import { startWorkerRole, type RunningWorker } from '@sluice/worker';
 import '../../helpers/test-stack.js';
 import { startHttpFunction, unusedPort, type HttpFunction } from '../../helpers/http-function.js';
 import { buildFunction, buildStreamBatchJob } from '../../helpers/stream-batch-fixture.js';
 import { openStreamBatchQueue, type StreamBatchQueueFixture } from '../../helpers/stream-batch-queue.js';
 import { waitFor } from '../../helpers/wait-for.js';
+
+/** The default batch's last record: every outcome names the end of the batch it ran. */
+const LAST = buildStreamBatchJob().lastSequenceNumber;
 
 // The worker role against real Redis (BullMQ) and a local HTTP function; retries use a short backoff.
 describe('worker role', () => {
@@ -63,7 +67,7 @@ describe('worker role', () => {
 
     const outcome = await run(job);
 
-    expect(outcome).toEqual({ status: 'succeeded', invocations: 1 });
+    expect(outcome).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: LAST });
     expect(JSON.parse(fn.calls[0]!.body)).toEqual({ Records: job.records });
   });
 
@@ -72,7 +76,7 @@ describe('worker role', () => {
 
     const outcome = await run(buildStreamBatchJob({ functionName: 'flaky' }));
 
-    expect(outcome).toEqual({ status: 'succeeded', invocations: 3 });
+    expect(outcome).toEqual({ status: 'succeeded', invocations: 3, lastSequenceNumber: LAST });
     expect(fn.calls).toHaveLength(3);
     const retries = (await metrics.retries.get()).values;
     expect(retries).toEqual([expect.objectContaining({ labels: expect.objectContaining({ reason: 'function_error' }), value: 2 })]);
@@ -83,7 +87,7 @@ describe('worker role', () => {
 
     const outcome = await run(buildStreamBatchJob({ functionName: 'broken', maximumRetryAttempts: 2 }));
 
-    expect(outcome).toEqual({ status: 'discarded', condition: 'RetryAttemptsExhausted', invocations: 3, lastError: '{"errorMessage":"call 3 failed"}' });
+    expect(outcome).toEqual({ status: 'discarded', condition: 'RetryAttemptsExhausted', invocations: 3, lastError: '{"errorMessage":"call 3 failed"}', lastSequenceNumber: LAST });
     expect(fn.calls).toHaveLength(3);
   });
 
@@ -92,7 +96,7 @@ describe('worker role', () => {
 
     const outcome = await run(buildStreamBatchJob({ functionName: 'orders', maximumRecordAgeInSeconds: 60, firstArrivalMs: Date.now() - 61_000 }));
 
-    expect(outcome).toEqual({ status: 'discarded', condition: 'RecordAgeExceeded', invocations: 0 });
+    expect(outcome).toEqual({ status: 'discarded', condition: 'RecordAgeExceeded', invocations: 0, lastSequenceNumber: LAST });
     expect(fn.calls).toHaveLength(0);
   });
 
@@ -109,7 +113,7 @@ describe('worker role', () => {
     servers.push(fn);
     await functions.update(buildFunction('away', { type: 'http', url: fn.url }));
     // Assert: it still got its one invocation, and no function error was counted.
-    expect(await outcome).toEqual({ status: 'succeeded', invocations: 1 });
+    expect(await outcome).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: LAST });
     expect(fn.calls).toHaveLength(1);
     const retries = (await metrics.retries.get()).values;
     expect(retries.map((v) => v.labels.reason)).toEqual(['transport_error']);
@@ -138,6 +142,22 @@ describe('worker role', () => {
     expect(fn.calls).toHaveLength(1);
   });
 
+  it("gives the poller's BullmqDispatcher the stored batch's end from the outcome when it re-offers a shorter batch", async () => {
+    // Arrange: a previous owner's job of the whole batch ran; the new owner offers only its first record.
+    const fn = await httpFunction('orders', () => 200);
+    const job = buildStreamBatchJob({ functionName: 'orders' });
+    await run(job);
+    const dispatcher = new BullmqDispatcher(queue, events);
+
+    // Act
+    const result = await dispatcher.dispatch({ ...job, lastSequenceNumber: job.firstSequenceNumber, records: job.records.slice(0, 1) }, new AbortController().signal);
+
+    // Assert: checkpointing past the stored batch's end, not the offered one's; no second invocation.
+    expect(result).toEqual({ outcome: { status: 'succeeded', invocations: 1, lastSequenceNumber: job.lastSequenceNumber }, lastSequenceNumber: job.lastSequenceNumber });
+    expect(job.lastSequenceNumber).not.toBe(job.firstSequenceNumber);
+    expect(fn.calls).toHaveLength(1);
+  });
+
   it('rejects the wait when the signal aborts, and the batch still finishes', async () => {
     let release: (() => void) | undefined;
     const fn = await startHttpFunction((_call, res) => void (release = () => res.end('null')));
@@ -152,6 +172,6 @@ describe('worker role', () => {
 
     await expect(waiting).rejects.toThrow('lease lost');
     release!();
-    expect(await awaitBatchOutcome(handle, events)).toEqual({ status: 'succeeded', invocations: 1 });
+    expect(await awaitBatchOutcome(handle, events)).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: LAST });
   });
 });

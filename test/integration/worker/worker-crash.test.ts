@@ -64,7 +64,7 @@ describe('worker crash and shutdown', () => {
 
     // Assert: the batch completes once the lock lapsed, invoked again (at least once delivery), and
     // a dead worker is ours, so it did not spend the function's retry budget.
-    expect(await outcome).toEqual({ status: 'succeeded', invocations: 1 });
+    expect(await outcome).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: buildStreamBatchJob().lastSequenceNumber });
     expect(fn.calls).toHaveLength(2);
     expect(Date.now() - killedAt).toBeLessThan(10 * LOCK_MS);
   });
@@ -85,7 +85,7 @@ describe('worker crash and shutdown', () => {
     release!();
     await stopping;
 
-    expect(await awaitBatchOutcome(first, events)).toEqual({ status: 'succeeded', invocations: 1 });
+    expect(await awaitBatchOutcome(first, events)).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: buildStreamBatchJob().lastSequenceNumber });
     expect(fn.calls).toHaveLength(1);
   });
 });

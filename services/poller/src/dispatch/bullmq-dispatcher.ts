@@ -8,9 +8,10 @@ import type { Dispatcher, DispatchResult } from './dispatcher.js';
  * the job; this resolves once, when the batch succeeded or was discarded.
  *
  * The job found under the id is the batch actually processed (after a takeover it may end at
- * another sequence number than the one offered: enqueueStreamBatch). It is read back while the
- * batch runs rather than before: the lane waits for the outcome anyway, so that is one Redis
- * round trip fewer on the lane's path per batch.
+ * another sequence number than the one offered: enqueueStreamBatch). The worker names that batch's
+ * last sequence number in the outcome, so the job (its 100 records) is not read back and parsed
+ * once more per batch; only an outcome without it (a worker of an earlier build) is followed by a
+ * read of the stored job.
  */
 export class BullmqDispatcher implements Dispatcher {
   constructor(
@@ -21,11 +22,10 @@ export class BullmqDispatcher implements Dispatcher {
   async dispatch(job: StreamBatchJob, signal: AbortSignal): Promise<DispatchResult> {
     const jobId = streamBatchJobId(job);
     const handle = await this.queue.add(STREAM_BATCH_QUEUE, job, { jobId });
-    // Only gone if it finished and aged out in between: then it was the batch offered.
-    const stored = this.queue.getJob(jobId).then((found) => found?.data ?? job);
-    // Never awaited when the wait below is aborted: no unhandled rejection then.
-    stored.catch(() => undefined);
     const outcome = await awaitBatchOutcome(handle, this.events, signal);
-    return { outcome, lastSequenceNumber: (await stored).lastSequenceNumber };
+    if (outcome.lastSequenceNumber !== undefined) return { outcome, lastSequenceNumber: outcome.lastSequenceNumber };
+    // Only gone if it finished and aged out in between: then it was the batch offered.
+    const stored = await this.queue.getJob(jobId);
+    return { outcome, lastSequenceNumber: stored?.data.lastSequenceNumber ?? job.lastSequenceNumber };
   }
 }

@@ -48,8 +48,8 @@ describe('stream batch processor', () => {
     const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW }));
     // Act
     const outcome = await process(job);
-    // Assert
-    expect(outcome).toEqual({ status: 'succeeded', invocations: 1 });
+    // Assert: the outcome names the batch's last record (the poller checkpoints by it)
+    expect(outcome).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: buildStreamBatchJob().lastSequenceNumber });
     expect(invoker.requests).toHaveLength(1);
     const sent = JSON.parse(invoker.requests[0]!.payload) as { Records: unknown[] };
     expect(sent).toEqual({ Records: buildStreamBatchJob().records });
@@ -99,7 +99,7 @@ describe('stream batch processor', () => {
     const { invoker, process } = setup();
     const job = fakeJob(buildStreamBatchJob({ maximumRecordAgeInSeconds: 60, firstArrivalMs: NOW - 120_000 }));
 
-    expect(await process(job)).toEqual({ status: 'discarded', condition: 'RecordAgeExceeded', invocations: 0 });
+    expect(await process(job)).toEqual({ status: 'discarded', condition: 'RecordAgeExceeded', invocations: 0, lastSequenceNumber: buildStreamBatchJob().lastSequenceNumber });
     expect(invoker.requests).toHaveLength(0);
   });
 

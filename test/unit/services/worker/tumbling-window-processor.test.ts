@@ -55,7 +55,7 @@ describe('stream batch processor with tumbling windows', () => {
     const { invoker, process, states } = setup(new FakeInvoker([stateAnswer({ pad: 'x'.repeat(60) })]));
     const job = buildKinesisBatchJob(2, { window: WINDOW });
     const outcome = await process(fakeJob(job));
-    expect(outcome).toEqual({ status: 'succeeded', invocations: 1, window: { terminatedEarly: true } });
+    expect(outcome).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: job.lastSequenceNumber, window: { terminatedEarly: true } });
     const event = JSON.parse(invoker.requests[0]!.payload) as Record<string, unknown>;
     expect(Object.keys(event)).toEqual(['Records', 'window', 'state', 'shardId', 'eventSourceARN', 'isFinalInvokeForWindow', 'isWindowTerminatedEarly']);
     expect(event).toMatchObject({ window: { start: '2023-11-14T22:13:18Z', end: '2023-11-14T22:13:20Z' }, state: {}, isFinalInvokeForWindow: false, isWindowTerminatedEarly: false });
@@ -66,7 +66,7 @@ describe('stream batch processor with tumbling windows', () => {
     const { invoker, process, states } = setup();
     const job = buildKinesisBatchJob(2, { window: WINDOW });
     states.records.set(WINDOW.startMs, { stateJson: '{"count":2}', version: 1, through: job.lastSequenceNumber, overCap: false });
-    expect(await process(fakeJob(job))).toEqual({ status: 'succeeded', invocations: 0, window: { terminatedEarly: false } });
+    expect(await process(fakeJob(job))).toEqual({ status: 'succeeded', invocations: 0, lastSequenceNumber: job.lastSequenceNumber, window: { terminatedEarly: false } });
     expect(invoker.requests).toHaveLength(0);
   });
 
