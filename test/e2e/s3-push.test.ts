@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { createAsyncInvocationQueue, createRedisKeys, type AsyncInvocationQueue } from '@sluice/shared';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
-import { FAST_FLOW_ENV, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { FAST_FLOW_ENV, callSluiceApi, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { TEST_SIGNING_CERT, signSnsMessage } from '../helpers/sns-test-signer.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -49,16 +49,13 @@ let queueRedis: Redis;
 let queue: AsyncInvocationQueue;
 const functions: Record<string, RecordingFunction> = {};
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${ingressUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, errorType: response.headers.get('x-amzn-errortype'), body: text === '' ? undefined : JSON.parse(text) };
-}
+/** POSTs a JSON body to the ingress. */
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => callSluiceApi(ingressUrl, 'POST', path, body, headers);
 
 async function createBinding(body: Record<string, unknown>) {
-  const response = await fetch(`${sluice.url}/sluice/v1/s3-bindings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.status, await response.clone().text()).toBe(201);
-  return (await response.json()) as { Id: string };
+  const created = await callSluiceApi(sluice.url, 'POST', '/sluice/v1/s3-bindings', body);
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body as { Id: string };
 }
 
 /** Every async invocation job queued for a function, whatever its state. */

@@ -135,13 +135,14 @@ export async function startSluiceRoles(env: Record<string, string>): Promise<Slu
 }
 
 /**
- * One call to a Sluice REST path over plain HTTP (JSON body if given): the status, Lambda's error
- * type header (x-amzn-ErrorType) and the parsed body, undefined when empty.
+ * One call to a Sluice endpoint (the API or the ingress) over plain HTTP, with a JSON body if given
+ * (`headers` may override its content type): the status, Lambda's error type header
+ * (x-amzn-ErrorType) and the parsed body, undefined when empty.
  */
-export async function callSluiceApi(sluiceUrl: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${sluiceUrl}${path}`, {
+export async function callSluiceApi(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${baseUrl}${path}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    ...(body === undefined ? { headers } : { headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }),
   });
   const text = await response.text();
   return { status: response.status, errorType: response.headers.get('x-amzn-errortype'), body: text === '' ? undefined : JSON.parse(text) };
