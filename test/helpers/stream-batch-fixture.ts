@@ -1,4 +1,4 @@
-import type { FunctionDefinition, StreamBatchJob } from '@sluice/shared';
+import type { EventSourceMapping, FunctionDefinition, StreamBatchJob } from '@sluice/shared';
 
 /** A valid stream batch job of two Kinesis records; override what a test is about. */
 export function buildStreamBatchJob(overrides: Partial<StreamBatchJob> = {}): StreamBatchJob {
@@ -26,6 +26,33 @@ export function buildStreamBatchJob(overrides: Partial<StreamBatchJob> = {}): St
     enqueuedAt: now,
     bisectBatchOnFunctionError: false,
     functionResponseTypes: [],
+    ...overrides,
+  };
+}
+
+/** An Enabled Kinesis mapping of function `f` with Lambda's defaults (BatchSize 10, from TRIM_HORIZON); override what a test is about. */
+export function buildEventSourceMapping(overrides: Partial<EventSourceMapping> = {}): EventSourceMapping {
+  return {
+    uuid: 'mapping-1',
+    eventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',
+    sourceKind: 'kinesis',
+    functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+    functionName: 'f',
+    state: 'Enabled',
+    stateTransitionReason: 'User action',
+    lastProcessingResult: 'No records processed',
+    lastModified: 0,
+    enabled: true,
+    batchSize: 10,
+    maximumBatchingWindowInSeconds: 0,
+    parallelizationFactor: 1,
+    startingPosition: 'TRIM_HORIZON',
+    maximumRecordAgeInSeconds: -1,
+    bisectBatchOnFunctionError: false,
+    maximumRetryAttempts: -1,
+    tumblingWindowInSeconds: 0,
+    functionResponseTypes: [],
+    version: 1,
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ import { DynamoDbStreamsSource } from '../../../services/poller/src/sources/dyna
 import { KinesisSource } from '../../../services/poller/src/sources/kinesis-source.js';
 import type { StreamSource } from '../../../services/poller/src/sources/stream-source.js';
 import { createTableWithStream } from '../../helpers/dynamodb-test-table.js';
+import { buildEventSourceMapping } from '../../helpers/stream-batch-fixture.js';
 import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { uniqueName } from '../../helpers/unique-name.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -55,13 +56,7 @@ class RecordingDispatcher implements Dispatcher {
 }
 
 function mappingFor(uuid: string, eventSourceArn: string, sourceKind: EventSourceMapping['sourceKind'], filterPatterns?: string[]): EventSourceMapping {
-  return {
-    uuid, eventSourceArn, sourceKind, functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f', functionName: 'f',
-    state: 'Enabled', stateTransitionReason: 'User action', lastProcessingResult: 'No records processed', lastModified: 0,
-    enabled: true, batchSize: 2, maximumBatchingWindowInSeconds: 0, parallelizationFactor: 1, startingPosition: 'TRIM_HORIZON',
-    maximumRecordAgeInSeconds: -1, bisectBatchOnFunctionError: false, maximumRetryAttempts: -1, tumblingWindowInSeconds: 0,
-    functionResponseTypes: [], version: 1, ...(filterPatterns === undefined ? {} : { filterPatterns }),
-  };
+  return buildEventSourceMapping({ uuid, eventSourceArn, sourceKind, batchSize: 2, ...(filterPatterns === undefined ? {} : { filterPatterns }) });
 }
 
 /** Takes the shard's lease (as it stands in Redis, checkpoint included) for a fresh poller. */

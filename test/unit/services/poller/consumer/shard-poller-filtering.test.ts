@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger, createSluiceMetrics, type EventSourceMapping } from '@sluice/shared';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
+import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
 import { FakeLeaseStore, fakeLease } from '../fakes/fake-leases.js';
 import { FakeShard, FakeSource } from '../fakes/fake-stream.js';
@@ -10,29 +11,7 @@ import { FakeShard, FakeSource } from '../fakes/fake-stream.js';
 // advances past it; filters apply per record while a batch is assembled, so BatchSize counts
 // delivered records. https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
 
-const mappingBase: EventSourceMapping = {
-  uuid: 'mapping-f',
-  eventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',
-  sourceKind: 'kinesis',
-  functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
-  functionName: 'f',
-  state: 'Enabled',
-  stateTransitionReason: 'User action',
-  lastProcessingResult: 'No records processed',
-  lastModified: 0,
-  enabled: true,
-  batchSize: 5,
-  maximumBatchingWindowInSeconds: 0,
-  parallelizationFactor: 1,
-  startingPosition: 'TRIM_HORIZON',
-  maximumRecordAgeInSeconds: -1,
-  bisectBatchOnFunctionError: false,
-  maximumRetryAttempts: -1,
-  tumblingWindowInSeconds: 0,
-  functionResponseTypes: [],
-  filterPatterns: ['{"data":{"type":["buy"]}}'],
-  version: 1,
-};
+const mappingBase = buildEventSourceMapping({ uuid: 'mapping-f', batchSize: 5, filterPatterns: ['{"data":{"type":["buy"]}}'] });
 
 /** Appends Kinesis-shaped records whose data is `{"type": type(i)}`. */
 function appendOrders(shard: FakeShard, count: number, type: (i: number) => string): void {

@@ -1,32 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, createLogger, createSluiceMetrics, type EventSourceMapping } from '@sluice/shared';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
+import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
 import { FakeLeaseStore, fakeLease } from '../fakes/fake-leases.js';
 import { FakeShard, FakeSource, fault } from '../fakes/fake-stream.js';
 
-const baseMapping: EventSourceMapping = {
-  uuid: 'mapping-1',
-  eventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',
-  sourceKind: 'kinesis',
-  functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
-  functionName: 'f',
-  state: 'Enabled',
-  stateTransitionReason: 'User action',
-  lastProcessingResult: 'No records processed',
-  lastModified: 0,
-  enabled: true,
-  batchSize: 10,
-  maximumBatchingWindowInSeconds: 0,
-  parallelizationFactor: 1,
-  startingPosition: 'TRIM_HORIZON',
-  maximumRecordAgeInSeconds: -1,
-  bisectBatchOnFunctionError: false,
-  maximumRetryAttempts: -1,
-  tumblingWindowInSeconds: 0,
-  functionResponseTypes: [],
-  version: 1,
-};
+const baseMapping = buildEventSourceMapping();
 
 function setup(over: Partial<EventSourceMapping> = {}, checkpoint?: string) {
   const shard = new FakeShard();

@@ -6,6 +6,7 @@ import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-p
 import type { PlannedWindow } from '../../../../../services/poller/src/consumer/tumbling-window-planner.js';
 import { WindowSizeSwitch } from '../../../../../services/poller/src/consumer/window-size-switch.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
+import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
 import { FakeLeaseStore, fakeLease } from '../fakes/fake-leases.js';
 import { FakeShard, FakeSource } from '../fakes/fake-stream.js';
@@ -125,28 +126,7 @@ describe('WindowSizeSwitch (fake planners)', () => {
 });
 
 // The same through a ShardPoller with the real planners, an in-memory shard and a recording dispatcher.
-const mappingBase: EventSourceMapping = {
-  uuid: 'mapping-w',
-  eventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',
-  sourceKind: 'kinesis',
-  functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
-  functionName: 'f',
-  state: 'Enabled',
-  stateTransitionReason: 'User action',
-  lastProcessingResult: 'No records processed',
-  lastModified: 0,
-  enabled: true,
-  batchSize: 3,
-  maximumBatchingWindowInSeconds: 0,
-  parallelizationFactor: 1,
-  startingPosition: 'TRIM_HORIZON',
-  maximumRecordAgeInSeconds: -1,
-  bisectBatchOnFunctionError: false,
-  maximumRetryAttempts: -1,
-  tumblingWindowInSeconds: 0,
-  functionResponseTypes: [],
-  version: 1,
-};
+const mappingBase = buildEventSourceMapping({ uuid: 'mapping-w', batchSize: 3 });
 
 /** Arrival times well inside a 900 s window that is still open by the clock, so only the test ends windows. */
 const FUTURE_WINDOW_MS = Math.ceil((Date.now() + 60_000) / 900_000) * 900_000;
