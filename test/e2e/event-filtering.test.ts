@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  CreateEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   InvalidParameterValueException,
   UpdateEventSourceMappingCommand,
@@ -12,7 +11,7 @@ import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } 
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { Redis } from 'ioredis';
 import { flowEnv, registerHttpFunction, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
-import { TEST_CREDENTIALS, sluiceLambdaClient, waitForMappingState } from '../helpers/sluice-lambda.js';
+import { TEST_CREDENTIALS, createStreamMapping, sluiceLambdaClient, waitForMappingState } from '../helpers/sluice-lambda.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -65,10 +64,7 @@ afterAll(async () => {
 
 const criteria = (...patterns: unknown[]) => ({ Filters: patterns.map((p) => ({ Pattern: typeof p === 'string' ? p : JSON.stringify(p) })) });
 
-async function createMapping(input: Partial<CreateEventSourceMappingCommandInput> & { EventSourceArn: string }): Promise<string> {
-  const created = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fnName, StartingPosition: 'TRIM_HORIZON', ...input }));
-  return created.UUID!;
-}
+const createMapping = (input: Partial<CreateEventSourceMappingCommandInput> & { EventSourceArn: string }) => createStreamMapping(lambda, fnName, input);
 
 async function waitForState(uuid: string, state: string): Promise<void> {
   await waitForMappingState(lambda, uuid, state);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  CreateEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   UpdateEventSourceMappingCommand,
   type CreateEventSourceMappingCommandInput,
@@ -11,7 +10,7 @@ import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } 
 import { Redis } from 'ioredis';
 import type { SluiceProcess } from '../helpers/sluice-process.js';
 import { startSluiceWithFunction, type SluiceWithFunction } from '../helpers/sluice-with-function.js';
-import { TEST_CREDENTIALS, deleteSettledMapping, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
+import { TEST_CREDENTIALS, createStreamMapping, deleteSettledMapping, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
 import type { RecordingFunction } from '../helpers/recording-function.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -48,10 +47,7 @@ afterAll(async () => {
   await harness?.close();
 });
 
-async function createMapping(input: Partial<CreateEventSourceMappingCommandInput> & { EventSourceArn: string }) {
-  const created = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fnName, StartingPosition: 'TRIM_HORIZON', ...input }));
-  return created.UUID!;
-}
+const createMapping = (input: Partial<CreateEventSourceMappingCommandInput> & { EventSourceArn: string }) => createStreamMapping(lambda, fnName, input);
 
 const waitForState = (uuid: string, state: string) => waitForMappingState(lambda, uuid, state);
 

@@ -1,8 +1,10 @@
 import {
+  CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   LambdaClient,
   ResourceNotFoundException,
+  type CreateEventSourceMappingCommandInput,
   type GetEventSourceMappingCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { REGION } from './kinesis-test-stream.js';
@@ -17,6 +19,16 @@ export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
  */
 export function sluiceLambdaClient(sluiceUrl: string): LambdaClient {
   return new LambdaClient({ region: REGION, credentials: TEST_CREDENTIALS, endpoint: sluiceUrl, maxAttempts: 1 });
+}
+
+/** CreateEventSourceMapping of `functionName`, from TRIM_HORIZON unless `input` says otherwise; resolves with the mapping's UUID. */
+export async function createStreamMapping(
+  lambda: LambdaClient,
+  functionName: string,
+  input: Partial<CreateEventSourceMappingCommandInput> & { EventSourceArn: string },
+): Promise<string> {
+  const created = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionName, StartingPosition: 'TRIM_HORIZON', ...input }));
+  return created.UUID!;
 }
 
 /** Polls GetEventSourceMapping until the mapping is in `state`; resolves with what it answered then. */
