@@ -30,7 +30,6 @@ import {
   createStreamBatchQueue,
   createStreamBatchQueueEvents,
   streamBatchJobId,
-  type FunctionDefinition,
   type StreamBatchJob,
 } from '@sluice/shared';
 import { BullmqDispatcher } from '@sluice/poller';
@@ -38,10 +37,9 @@ import { CachedFunctionStore, FunctionChangeListener, HttpInvoker, InvokerRegist
 import { startBenchRedis } from './lib/redis-server.js';
 import { startNoopFunction } from './lib/function.js';
 import { createDirectPost } from './lib/direct-post.js';
-import { oneRecordBatchJob } from './lib/batch-job.js';
+import { noopFunctionDefinition, oneRecordBatchJob } from './lib/batch-job.js';
 import { startRawWorker, startSluiceWorker } from './lib/worker-process.js';
 import { settingsLine } from './lib/sluice.js';
-import { ACCOUNT, REGION } from './lib/kinesis.js';
 import { percentile, fixed, loadLine, printTable, stamp } from './lib/report.js';
 
 const INVOCATIONS = Number(process.env.BENCH_INVOCATIONS ?? 1000);
@@ -99,15 +97,7 @@ async function main(): Promise<void> {
   const keys = createRedisKeys(prefix);
   const storeRedis = createRedis(redis.url);
   const functionName = `bench-noop-${run}`;
-  const definition: FunctionDefinition = {
-    name: functionName,
-    arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
-    description: 'bench no-op',
-    invoker: { type: 'http', url: fn.url },
-    timeout: 3,
-    memorySize: 128,
-    lastModified: Date.now(),
-  };
+  const definition = noopFunctionDefinition(functionName, fn.url);
   // What POST /sluice/v1/functions stores; the bench runs no API role.
   const store = new RedisFunctionStore(storeRedis, keys);
   if (!(await store.create(definition))) throw new Error(`function ${functionName} exists already`);

@@ -30,10 +30,9 @@ import {
 } from '@sluice/shared';
 import { startBenchRedis } from './lib/redis-server.js';
 import { startNoopFunction } from './lib/function.js';
-import { oneRecordBatchJob } from './lib/batch-job.js';
+import { noopFunctionDefinition, oneRecordBatchJob } from './lib/batch-job.js';
 import { startRawWorker, startSluiceWorker } from './lib/worker-process.js';
 import { settingsLine, whatIfEnv } from './lib/sluice.js';
-import { ACCOUNT, REGION } from './lib/kinesis.js';
 import { fixed, loadLine, percentile, printTable, processCpuSeconds, sleep, stamp } from './lib/report.js';
 import type { BenchChild } from './lib/child.js';
 
@@ -69,15 +68,7 @@ async function main(): Promise<void> {
   const storeRedis = createRedis(redis.url);
   const functionName = `bench-noop-${run}`;
   // What POST /sluice/v1/functions stores; the bench runs no API role.
-  const created = await new RedisFunctionStore(storeRedis, keys).create({
-    name: functionName,
-    arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${functionName}`,
-    description: 'bench no-op',
-    invoker: { type: 'http', url: fn.url },
-    timeout: 3,
-    memorySize: 128,
-    lastModified: Date.now(),
-  });
+  const created = await new RedisFunctionStore(storeRedis, keys).create(noopFunctionDefinition(functionName, fn.url));
   if (!created) throw new Error(`function ${functionName} exists already`);
 
   const rawPrefix = `{bench-rate-raw-${run}}`;

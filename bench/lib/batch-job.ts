@@ -1,4 +1,4 @@
-import type { StreamBatchJob } from '@sluice/shared';
+import type { FunctionDefinition, StreamBatchJob } from '@sluice/shared';
 import { ACCOUNT, REGION, encodePayload } from './kinesis.js';
 
 const BASE_SEQUENCE_NUMBER = 49590338271490256608559692538361571095921575989136500000n;
@@ -50,5 +50,18 @@ export function oneRecordBatchJob(options: { mappingId: string; functionName: st
     enqueuedAt: arrivalMs,
     bisectBatchOnFunctionError: false,
     functionResponseTypes: [],
+  };
+}
+
+/** The no-op HTTP function the queue benches register, as POST /sluice/v1/functions would store it. */
+export function noopFunctionDefinition(name: string, url: string): FunctionDefinition {
+  return {
+    name,
+    arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
+    description: 'bench no-op',
+    invoker: { type: 'http', url },
+    timeout: 3,
+    memorySize: 128,
+    lastModified: Date.now(),
   };
 }
