@@ -8,14 +8,15 @@
  * GetRecords pass is much slower than later ones); then each round drains it raw and then through
  * Sluice, with a new mapping reading from TRIM_HORIZON (deleted after its round). Sluice runs on its
  * default settings. BENCH_SHARDS (4), BENCH_RECORDS_PER_SHARD (2500), BENCH_BATCH_SIZE (100),
- * BENCH_ROUNDS (3) change the shape; BENCH_KINESIS_PROXY=1 routes Sluice's Kinesis calls through a
+ * BENCH_ROUNDS (3) change the shape; BENCH_SLUICE_TOPOLOGY=split runs Sluice as api + poller + worker
+ * processes (Sluice CPU is their sum); BENCH_KINESIS_PROXY=1 routes Sluice's Kinesis calls through a
  * counting proxy (a diagnostic: it adds a hop Sluice's reads pay and the raw loop does not).
  */
 import { randomBytes } from 'node:crypto';
 import { startBenchStack } from './lib/stack.js';
 import { createStream, kinesisClient, prefill, rawDrain } from './lib/kinesis.js';
 import { startNoopFunction } from './lib/function.js';
-import { settingsLine, startSluice } from './lib/sluice.js';
+import { settingsLine, sluiceTopology, startSluice } from './lib/sluice.js';
 import { diffCounts, startKinesisProxy, type CallCounts, type KinesisProxy } from './lib/kinesis-proxy.js';
 import { waitUntilQuiet } from './lib/quiet.js';
 import { jobTimings, readFinishedJobs, type JobTimings } from './lib/jobs.js';
@@ -58,7 +59,7 @@ const rate = (records: number, ms: number) => records / (ms / 1000);
 async function main(): Promise<void> {
   const run = randomBytes(3).toString('hex');
   const total = SHARDS * PER_SHARD;
-  console.log(`[${stamp()}] drain bench: ${SHARDS} shards x ${PER_SHARD} records, BatchSize ${BATCH_SIZE}, ${ROUNDS} rounds, ${settingsLine()}; ${loadLine()}`);
+  console.log(`[${stamp()}] drain bench: ${SHARDS} shards x ${PER_SHARD} records, BatchSize ${BATCH_SIZE}, ${ROUNDS} rounds, ${settingsLine()}, topology ${sluiceTopology()}; ${loadLine()}`);
   const stack = await startBenchStack();
   const kinesis = kinesisClient(stack.kinesisEndpoint);
   let round: RoundState | undefined;
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     const rounds: Round[] = [];
     for (let r = 1; r <= ROUNDS; r += 1) {
       // Each timed run starts with kinesis-local and Sluice idle: neither pays for the run before it.
-      await waitUntilQuiet([stack.kinesisPid, sluice.pid]);
+      await waitUntilQuiet([stack.kinesisPid, ...sluice.pids]);
       const rawCpuBefore = processCpuSeconds(stack.kinesisPid);
       const raw = await rawDrain(kinesis, stream, counts, RAW_LIMIT);
       const rawKinesisCpuS = processCpuSeconds(stack.kinesisPid) - rawCpuBefore;
@@ -100,13 +101,13 @@ async function main(): Promise<void> {
         setTimeout(() => reject(new Error(`Sluice delivered ${state.seen.size} of ${total} records within ${DRAIN_TIMEOUT_MS} ms`)), DRAIN_TIMEOUT_MS).unref();
       });
       round = state;
-      await waitUntilQuiet([stack.kinesisPid, sluice.pid]);
+      await waitUntilQuiet([stack.kinesisPid, ...sluice.pids]);
       const callsBefore = proxy?.counts();
-      const cpuBefore = [processCpuSeconds(sluice.pid), processCpuSeconds(stack.kinesisPid)] as const;
+      const cpuBefore = [sluice.cpuSeconds(), processCpuSeconds(stack.kinesisPid)] as const;
       const createdAt = performance.now();
       const uuid = await sluice.createMapping({ FunctionName: functionName, EventSourceArn: stream.arn, StartingPosition: 'TRIM_HORIZON', BatchSize: BATCH_SIZE });
       await done;
-      const cpuAfter = [processCpuSeconds(sluice.pid), processCpuSeconds(stack.kinesisPid)] as const;
+      const cpuAfter = [sluice.cpuSeconds(), processCpuSeconds(stack.kinesisPid)] as const;
       const calls = proxy === undefined ? undefined : diffCounts(proxy.counts(), callsBefore!);
       round = undefined;
       const result: Round = {

@@ -32,11 +32,11 @@ interface Window {
   readonly kinesis: CallCounts;
 }
 
-async function measure(pid: number, kinesisPid: number, redis: Redis, proxy: KinesisProxy): Promise<Window> {
+async function measure(sluiceCpu: () => number, kinesisPid: number, redis: Redis, proxy: KinesisProxy): Promise<Window> {
   const started = performance.now();
-  const before = { cpu: processCpuSeconds(pid), kinesisCpu: processCpuSeconds(kinesisPid), redis: await redisStats(redis), calls: proxy.counts() };
+  const before = { cpu: sluiceCpu(), kinesisCpu: processCpuSeconds(kinesisPid), redis: await redisStats(redis), calls: proxy.counts() };
   await sleep(SECONDS * 1000);
-  const after = { cpu: processCpuSeconds(pid), kinesisCpu: processCpuSeconds(kinesisPid), redis: await redisStats(redis), calls: proxy.counts() };
+  const after = { cpu: sluiceCpu(), kinesisCpu: processCpuSeconds(kinesisPid), redis: await redisStats(redis), calls: proxy.counts() };
   return {
     seconds: (performance.now() - started) / 1000,
     sluiceCpuS: after.cpu - before.cpu,
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const sluice = await startSluice({ redisUrl: stack.redisUrl, kinesisEndpoint: proxy.endpoint, prefix: `bench-idle-${run}` });
   try {
     await sleep(SETTLE_MS);
-    const baseline = await measure(sluice.pid, stack.kinesisPid, redis, proxy);
+    const baseline = await measure(() => sluice.cpuSeconds(), stack.kinesisPid, redis, proxy);
     console.log(`[${stamp()}] baseline (no mappings): Sluice CPU ${fixed(baseline.sluiceCpuS, 2)} s, Redis ${baseline.redis.totalCommands} commands in ${fixed(baseline.seconds, 1)} s`);
 
     const functionName = `bench-idle-${run}`;
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     for (const uuid of uuids) await sluice.waitForLeases(uuid, SHARDS);
     for (const uuid of uuids) await sluice.waitForState(uuid, 'Enabled');
     await sleep(SETTLE_MS);
-    const idle = await measure(sluice.pid, stack.kinesisPid, redis, proxy);
+    const idle = await measure(() => sluice.cpuSeconds(), stack.kinesisPid, redis, proxy);
     console.log(`[${stamp()}] ${shards} idle shards: Sluice CPU ${fixed(idle.sluiceCpuS, 2)} s, Redis ${idle.redis.totalCommands} commands in ${fixed(idle.seconds, 1)} s`);
     if (fn.invocations() > 0) console.log(`warning: the function was invoked ${fn.invocations()} times; the shards were not idle`);
 

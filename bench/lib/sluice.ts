@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { createRedisKeys } from '@sluice/shared';
 import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
@@ -11,26 +12,30 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CREDENTIALS, REGION } from './kinesis.js';
 import { stopOnInterrupt } from './interrupt.js';
+import { processCpuSeconds } from './report.js';
 
 /** The built `sluice` command (`npm run build`). */
 export const SLUICE_BIN = fileURLToPath(new URL('../../services/cli/dist/main.js', import.meta.url));
 
 export interface BenchSluice {
   readonly url: string;
-  readonly pid: number;
+  /** Every Sluice process: one with `--role all`, api + poller + worker with BENCH_SLUICE_TOPOLOGY=split. */
+  readonly pids: readonly number[];
+  /** CPU seconds (user + system) all Sluice processes have used so far. */
+  cpuSeconds(): number;
   readonly prefix: string;
   readonly lambda: LambdaClient;
   /** Registers an HTTP function under `name`. */
   registerFunction(name: string, url: string): Promise<void>;
   /** CreateEventSourceMapping through the real AWS SDK; returns the UUID. */
   createMapping(input: CreateEventSourceMappingCommandInput): Promise<string>;
-  /** Waits until the process holds `count` leases of the mapping (from /metrics). */
+  /** Waits until Sluice holds `count` leases of the mapping (from /metrics, or from Redis when split). */
   waitForLeases(uuid: string, count: number, timeoutMs?: number): Promise<void>;
   waitForState(uuid: string, state: string, timeoutMs?: number): Promise<void>;
-  /** Deletes a mapping and waits until this process holds none of its leases. */
+  /** Deletes a mapping and waits until Sluice holds none of its leases. */
   deleteMapping(uuid: string, timeoutMs?: number): Promise<void>;
   metrics(): Promise<string>;
-  /** SIGTERM, wait for the exit, then delete every key under the prefix. */
+  /** SIGTERM to every process, wait for their exits, then delete every key under the prefix. */
   stop(): Promise<void>;
 }
 
@@ -56,71 +61,124 @@ export function settingsLine(): string {
   return Object.keys(extra).length === 0 ? 'Sluice on default settings' : `Sluice on default settings EXCEPT ${Object.entries(extra).map(([k, v]) => `${k}=${v}`).join(' ')}`;
 }
 
+export type SluiceTopology = 'all' | 'split';
+
 /**
- * Runs `sluice start --role all` as its own process, as a user would. Every SLUICE_* variable of
- * the bench's own environment is dropped, so Sluice runs on its defaults plus `env` exactly (and
- * BENCH_SLUICE_ENV, when given, for what-if runs).
+ * BENCH_SLUICE_TOPOLOGY: `all` (the default) runs Sluice as one `start --role all` process;
+ * `split` runs `start --role api`, `--role poller` and `--role worker` as three processes, the
+ * topology docker-compose.yml deploys (so the poller's GetRecords parsing and the worker's
+ * invocations no longer share one event loop).
  */
-export async function startSluice(options: { redisUrl: string; kinesisEndpoint: string; prefix: string; env?: Record<string, string> }): Promise<BenchSluice> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SLUICE_') && !name.startsWith('AWS_')));
+export function sluiceTopology(): SluiceTopology {
+  const value = process.env.BENCH_SLUICE_TOPOLOGY?.trim() || 'all';
+  if (value !== 'all' && value !== 'split') throw new Error(`BENCH_SLUICE_TOPOLOGY: expected all or split, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The API prints this line once it listens; a poller or worker logs "sluice started" once it runs. */
+const API_LISTENING = /Sluice API listening on (http:\/\/\S+)/;
+const ROLE_STARTED = /"msg":"sluice started"/;
+
+interface RoleProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  /** The first match of the role's ready line in its output. */
+  readonly ready: Promise<RegExpExecArray>;
+}
+
+/** Spawns `sluice start --role <role>` and watches its output for `readyPattern`. */
+function spawnRole(role: string, env: NodeJS.ProcessEnv, readyPattern: RegExp): RoleProcess {
   // A diagnostic: BENCH_SLUICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" goes to Sluice's node only.
   const nodeArgs = process.env.BENCH_SLUICE_NODE_ARGS?.trim().split(/\s+/).filter((arg) => arg !== '') ?? [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, SLUICE_BIN, 'start', '--role', 'all'], {
-    env: {
-      ...inherited,
-      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-      AWS_REGION: REGION,
-      AWS_ENDPOINT_URL_KINESIS: options.kinesisEndpoint,
-      REDIS_URL: options.redisUrl,
-      SLUICE_REDIS_PREFIX: options.prefix,
-      SLUICE_PORT: '0',
-      // `--role all` runs the ingress too; a free port, so a `sluice dev` on 9072 does not stop the bench.
-      SLUICE_INGRESS_PORT: '0',
-      ...options.env,
-      ...whatIfEnv(),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  // A diagnostic: BENCH_SLUICE_LOG=<file> keeps Sluice's whole log (pino JSON lines with an ISO `time`).
-  const logFile = process.env.BENCH_SLUICE_LOG ? createWriteStream(process.env.BENCH_SLUICE_LOG) : undefined;
-  if (logFile !== undefined) {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, SLUICE_BIN, 'start', '--role', role], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A diagnostic: BENCH_SLUICE_LOG=<file> keeps Sluice's whole log (pino JSON lines with an ISO `time`);
+  // with the split topology each role writes <file>.<role>.
+  const logPath = process.env.BENCH_SLUICE_LOG ? (role === 'all' ? process.env.BENCH_SLUICE_LOG : `${process.env.BENCH_SLUICE_LOG}.${role}`) : undefined;
+  if (logPath !== undefined) {
+    const logFile = createWriteStream(logPath);
     child.stdout!.pipe(logFile);
     child.stderr!.pipe(logFile);
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const forget = stopOnInterrupt(async () => {
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
-    await deletePrefix(options.redisUrl, options.prefix).catch(() => undefined);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
+  let tail = '';
+  const ready = new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`sluice did not start within 30 s:\n${tail}`));
+      reject(new Error(`sluice --role ${role} did not start within 30 s:\n${tail}`));
     }, 30_000);
     const onData = (chunk: Buffer) => {
       // Keep only the end: a long bench must not hold every log line.
       tail = (tail + chunk.toString()).slice(-8_192);
-      const match = /Sluice API listening on (http:\/\/\S+)/.exec(tail);
+      const match = readyPattern.exec(tail);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(match);
       }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`sluice exited with ${code}:\n${tail}`));
+      reject(new Error(`sluice --role ${role} exited with ${code}:\n${tail}`));
     });
   });
-  const lambda = new LambdaClient({ region: REGION, credentials: CREDENTIALS, endpoint: url, maxAttempts: 1 });
+  return { child, exited, ready };
+}
 
+/** SIGTERM, SIGKILL after `graceMs`, resolved once the process exited. */
+async function stopRole(role: RoleProcess, graceMs: number): Promise<void> {
+  if (role.child.exitCode === null && role.child.signalCode === null) role.child.kill('SIGTERM');
+  const killer = setTimeout(() => role.child.kill('SIGKILL'), graceMs);
+  await role.exited;
+  clearTimeout(killer);
+}
+
+/**
+ * Runs Sluice as its own process(es), as a user would: `sluice start --role all`, or with
+ * BENCH_SLUICE_TOPOLOGY=split the api, poller and worker roles as three processes (sluiceTopology).
+ * Every SLUICE_* variable of the bench's own environment is dropped, so Sluice runs on its defaults
+ * plus `env` exactly (and BENCH_SLUICE_ENV, when given, for what-if runs).
+ */
+export async function startSluice(options: { redisUrl: string; kinesisEndpoint: string; prefix: string; env?: Record<string, string> }): Promise<BenchSluice> {
+  const topology = sluiceTopology();
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SLUICE_') && !name.startsWith('AWS_')));
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL_KINESIS: options.kinesisEndpoint,
+    REDIS_URL: options.redisUrl,
+    SLUICE_REDIS_PREFIX: options.prefix,
+    SLUICE_PORT: '0',
+    // `--role all` runs the ingress too; a free port, so a `sluice dev` on 9072 does not stop the bench.
+    SLUICE_INGRESS_PORT: '0',
+    ...options.env,
+    ...whatIfEnv(),
+  };
+  // The API process (the only one with `all`) comes first: its URL is the bench's.
+  const roles: RoleProcess[] =
+    topology === 'all'
+      ? [spawnRole('all', env, API_LISTENING)]
+      : [spawnRole('api', env, API_LISTENING), spawnRole('poller', env, ROLE_STARTED), spawnRole('worker', env, ROLE_STARTED)];
+  const stopAll = () => Promise.all(roles.map((role) => stopRole(role, 15_000)));
+  const forget = stopOnInterrupt(async () => {
+    await stopAll();
+    await deletePrefix(options.redisUrl, options.prefix).catch(() => undefined);
+  });
+  let url: string;
+  try {
+    url = (await Promise.all(roles.map((role) => role.ready)))[0]![1]!;
+  } catch (error) {
+    forget();
+    await Promise.all(roles.map((role) => stopRole(role, 1_000)));
+    throw error;
+  }
+  const lambda = new LambdaClient({ region: REGION, credentials: CREDENTIALS, endpoint: url, maxAttempts: 1 });
+  // In split mode the sluice_leases_held gauge lives in the poller, which serves no HTTP: Redis holds the same facts.
+  const leaseRedis = topology === 'split' ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   const metrics = async () => (await fetch(`${url}/metrics`)).text();
+  const leasesOf = async (uuid: string) => (leaseRedis === undefined ? leasesHeld(await metrics(), uuid) : leasesHeldInRedis(leaseRedis, options.prefix, uuid));
   const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number, what: string) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {
@@ -128,10 +186,12 @@ export async function startSluice(options: { redisUrl: string; kinesisEndpoint: 
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+  const pids = roles.map((role) => role.child.pid!);
 
   return {
     url,
-    pid: child.pid!,
+    pids,
+    cpuSeconds: () => pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0),
     prefix: options.prefix,
     lambda,
     async registerFunction(name, functionUrl) {
@@ -146,22 +206,19 @@ export async function startSluice(options: { redisUrl: string; kinesisEndpoint: 
       const created = await lambda.send(new CreateEventSourceMappingCommand(input));
       return created.UUID!;
     },
-    waitForLeases: (uuid, count, timeoutMs = 30_000) =>
-      waitUntil(async () => leasesHeld(await metrics(), uuid) === count, timeoutMs, `mapping ${uuid} never held ${count} leases`),
+    waitForLeases: (uuid, count, timeoutMs = 30_000) => waitUntil(async () => (await leasesOf(uuid)) === count, timeoutMs, `mapping ${uuid} never held ${count} leases`),
     waitForState: (uuid, state, timeoutMs = 30_000) =>
       waitUntil(async () => (await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === state, timeoutMs, `mapping ${uuid} never reached ${state}`),
     async deleteMapping(uuid, timeoutMs = 30_000) {
       await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
-      await waitUntil(async () => leasesHeld(await metrics(), uuid) === 0, timeoutMs, `mapping ${uuid} still held leases`);
+      await waitUntil(async () => (await leasesOf(uuid)) === 0, timeoutMs, `mapping ${uuid} still held leases`);
     },
     metrics,
     async stop() {
       forget();
       lambda.destroy();
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
+      leaseRedis?.disconnect();
+      await stopAll();
       await deletePrefix(options.redisUrl, options.prefix);
     },
   };
@@ -171,6 +228,23 @@ export async function startSluice(options: { redisUrl: string; kinesisEndpoint: 
 export function leasesHeld(metricsText: string, uuid: string): number {
   const line = metricsText.split('\n').find((l) => l.startsWith(`sluice_leases_held{mapping="${uuid}"} `));
   return line === undefined ? 0 : Number(line.split(' ')[1]);
+}
+
+/**
+ * The leases of one mapping that some poller holds now, read from Redis: lease hashes with an owner
+ * and an expiry ahead of Redis's clock. The keys follow services/poller/src/leases/lease-keys.ts
+ * (the mapping's index set lists every lease hash); the poller deletes them only after it stopped
+ * the mapping's runners, so 0 after a delete means the same as the gauge's 0.
+ */
+export async function leasesHeldInRedis(redis: Redis, prefix: string, uuid: string): Promise<number> {
+  const keys = createRedisKeys(prefix);
+  const leasePrefix = `${keys.key('lease')}:`;
+  const members = (await redis.smembers(keys.key('lease-keys', encodeURIComponent(uuid)))).filter((key) => key.startsWith(leasePrefix));
+  if (members.length === 0) return 0;
+  const [seconds, micros] = await redis.time();
+  const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  const leases = await Promise.all(members.map((key) => redis.hmget(key, 'owner', 'expiresAt')));
+  return leases.filter(([owner, expiresAt]) => owner !== null && owner !== '' && Number(expiresAt) > nowMs).length;
 }
 
 /** Deletes the installation's keys (they all start with `{prefix}`); never FLUSHALL. */
