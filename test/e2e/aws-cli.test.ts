@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { registerFunction, stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
 import { AWS_CLI, runAwsLambdaCli, type CliResult } from '../helpers/aws-cli.js';
@@ -112,17 +113,20 @@ function expectRecentTimestamp(value: string): void {
   expect(Math.abs(Date.now() - at), value).toBeLessThan(5 * 60_000);
 }
 
+const redisPrefix = uniqueName('e2e-aws-cli');
+
 beforeAll(async () => {
   const { version } = await execFileAsync(AWS_CLI, ['--version']).then(({ stdout }) => ({ version: stdout }));
   expect(version).toMatch(/^aws-cli\/2\./);
 
   kinesis = kinesisClient(stack.kinesisEndpoint);
   dynamodb = new DynamoDBClient({ endpoint: stack.motoEndpoint, region: REGION, credentials });
-  sluice = await startSluice({ env: stackEnv(stack, uniqueName('e2e-aws-cli'), { SLUICE_STATE_SETTLE_MS: '150' }) });
+  sluice = await startSluice({ env: stackEnv(stack, redisPrefix, { SLUICE_STATE_SETTLE_MS: '150' }) });
 });
 
 afterAll(async () => {
   await sluice?.stop();
+  await deleteRedisPrefix(stack.redisUrl, redisPrefix);
   await Promise.allSettled([
     ...streams.map((name) => kinesis.send(new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }))),
     ...tables.map((name) => dynamodb.send(new DeleteTableCommand({ TableName: name }))),

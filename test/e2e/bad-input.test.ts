@@ -1,5 +1,6 @@
 import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
 import { uniqueName } from '../helpers/unique-name.js';
@@ -15,6 +16,7 @@ const MIB = 1024 * 1024;
 const UNKNOWN_UUID = '00000000-0000-4000-8000-00000000abcd';
 
 const stack = inject('stack');
+const redisPrefix = uniqueName('e2e-bad-input');
 let sluice: SluiceProcess;
 let kinesis: KinesisClient;
 let streamName: string;
@@ -83,7 +85,7 @@ beforeAll(async () => {
 
   // The default body limit (1 MiB) is what this process runs with: the variable must not leak in.
   expect(process.env.SLUICE_API_BODY_LIMIT_BYTES, 'unset SLUICE_API_BODY_LIMIT_BYTES to run these tests').toBeUndefined();
-  sluice = await startSluice({ env: stackEnv(stack, uniqueName('e2e-bad-input'), { SLUICE_STATE_SETTLE_MS: '100' }) });
+  sluice = await startSluice({ env: stackEnv(stack, redisPrefix, { SLUICE_STATE_SETTLE_MS: '100' }) });
   functionName = uniqueName('bad-input-fn');
   const registered = await send(sluice.url, '/sluice/v1/functions', {
     method: 'POST',
@@ -94,6 +96,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sluice?.stop();
+  await deleteRedisPrefix(stack.redisUrl, redisPrefix);
   await kinesis?.send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true })).catch(() => undefined);
   kinesis?.destroy();
 });
@@ -250,9 +253,8 @@ describe('body size', () => {
   });
 
   it('honours SLUICE_API_BODY_LIMIT_BYTES', async () => {
-    const small = await startSluice({
-      env: stackEnv(stack, uniqueName('e2e-bad-input-limit'), { SLUICE_API_BODY_LIMIT_BYTES: '2048' }),
-    });
+    const smallPrefix = uniqueName('e2e-bad-input-limit');
+    const small = await startSluice({ env: stackEnv(stack, smallPrefix, { SLUICE_API_BODY_LIMIT_BYTES: '2048' }) });
     try {
       const over = await send(small.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate({ Padding: 'x'.repeat(3000) })) });
       await expectUserError(over, 413);
@@ -263,6 +265,7 @@ describe('body size', () => {
       await expectStillServing(small.url);
     } finally {
       await small.stop();
+      await deleteRedisPrefix(stack.redisUrl, smallPrefix);
     }
   });
 });
