@@ -32,12 +32,17 @@ export interface BatchPlanner {
   holdCheckpoint?(completed: string | undefined): string | undefined;
   /**
    * The planner is being replaced (TumblingWindowInSeconds changed): hand out every buffered record
-   * at once and (windows) close the open window with a final invocation (window-size-switch.ts).
+   * at once and (windows) close the open window with a final invocation (planner-switch.ts).
    */
   drain?(): void;
+  /**
+   * The lane count is changing (ParallelizationFactor): called once nothing is in flight, takes every
+   * buffered record out, in read order, for the new lanes (planner-switch.ts).
+   */
+  takeBuffered?(): StreamRecord[];
 }
 
-/** The planner for a mapping's TumblingWindowInSeconds (window-size-switch.ts makes a new one when it changes). */
+/** The planner for a mapping's TumblingWindowInSeconds (planner-switch.ts makes a new one when the layout changes). */
 export function createBatchPlanner(mapping: Pick<EventSourceMapping, 'tumblingWindowInSeconds'>, now: () => number, onLaneIdle: () => void): BatchPlanner {
   if (mapping.tumblingWindowInSeconds > 0) return new TumblingWindowPlanner(mapping.tumblingWindowInSeconds, now, onLaneIdle);
   return new LaneSet(now, onLaneIdle);

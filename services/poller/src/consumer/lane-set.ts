@@ -1,4 +1,4 @@
-import type { StreamRecord } from '@sluice/shared';
+import { compareSequenceNumbers, type StreamRecord } from '@sluice/shared';
 import { isBatchReady, takeBatch, type BatchLimits } from './batcher.js';
 import { laneOf } from './lanes.js';
 
@@ -49,6 +49,19 @@ export class LaneSet {
   /** Puts records back at the front of their lane (a batch that covered fewer than offered). */
   putBack(lane: number, records: readonly StreamRecord[]): void {
     if (records.length > 0) (this.buffers[lane] ??= []).unshift(...records);
+  }
+
+  /**
+   * Empties every lane and returns its records in read (sequence) order, for new lanes under another
+   * ParallelizationFactor (planner-switch.ts). Only while nothing is in flight: a batch in flight
+   * still owns its lane's place in the order.
+   */
+  takeBuffered(): StreamRecord[] {
+    if (this.inFlight.size > 0) throw new Error('LaneSet.takeBuffered while batches are in flight');
+    const records = this.buffers.flat().sort((a, b) => compareSequenceNumbers(a.sequenceNumber, b.sequenceNumber));
+    this.buffers.length = 0;
+    this.windowStart.clear();
+    return records;
   }
 
   get inFlightCount(): number {

@@ -20,7 +20,7 @@ import { CheckpointTracker } from './checkpoint-tracker.js';
 import { createBatchPlanner, type BatchPlanner } from './batch-planner.js';
 import type { PlannedWindow } from './tumbling-window-planner.js';
 import { MappingFilter } from './mapping-filter.js';
-import { WindowSizeSwitch } from './window-size-switch.js';
+import { PlannerSwitch } from './planner-switch.js';
 import { processingResult } from './processing-result.js';
 import { nextReadLimit } from './read-budget.js';
 
@@ -59,7 +59,7 @@ export class ShardPoller {
   private readonly tracker = new CheckpointTracker();
   /**
    * The lanes, or with TumblingWindowInSeconds the window planner (tumbling-window-planner.ts),
-   * replaced live when an update changes the window size (window-size-switch.ts).
+   * replaced live when an update changes the window size or ParallelizationFactor (planner-switch.ts).
    */
   private readonly lanes: BatchPlanner;
   private readonly now: () => number;
@@ -87,7 +87,7 @@ export class ShardPoller {
       this.dispatchReadyLanes();
       this.wake?.();
     };
-    this.lanes = new WindowSizeSwitch(deps.mapping, (tumblingWindowInSeconds) => createBatchPlanner({ tumblingWindowInSeconds }, this.now, onLaneIdle), this.log);
+    this.lanes = new PlannerSwitch(deps.mapping, (layout) => createBatchPlanner(layout, this.now, onLaneIdle), this.log);
     this.filter = new MappingFilter(this.log);
   }
 

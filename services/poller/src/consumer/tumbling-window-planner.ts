@@ -40,7 +40,7 @@ interface OpenWindow {
  * - The checkpoint holds at the last record before the window until the final succeeded (or was
  *   given up on): a crash mid-window reads the window again.
  * - An update of TumblingWindowInSeconds drains this planner (drain()): what is buffered goes out,
- *   and the open window is closed by a final flagged isWindowTerminatedEarly (window-size-switch.ts).
+ *   and the open window is closed by a final flagged isWindowTerminatedEarly (planner-switch.ts).
  * One lane: the state is per shard, so ParallelizationFactor does not apply.
  */
 export class TumblingWindowPlanner implements BatchPlanner {

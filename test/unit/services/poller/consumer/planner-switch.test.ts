@@ -4,7 +4,7 @@ import type { BatchPlanner, RunBatch } from '../../../../../services/poller/src/
 import { MAX_PAYLOAD_BYTES, type BatchLimits } from '../../../../../services/poller/src/consumer/batcher.js';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import type { PlannedWindow } from '../../../../../services/poller/src/consumer/tumbling-window-planner.js';
-import { WindowSizeSwitch } from '../../../../../services/poller/src/consumer/window-size-switch.js';
+import { PlannerSwitch } from '../../../../../services/poller/src/consumer/planner-switch.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
 import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
@@ -53,17 +53,17 @@ class FakePlanner implements BatchPlanner {
 }
 
 function switchFor(size: number) {
-  const mapping = { tumblingWindowInSeconds: size };
+  const mapping = { tumblingWindowInSeconds: size, parallelizationFactor: 1 };
   const made: FakePlanner[] = [];
-  const planner = new WindowSizeSwitch(
+  const planner = new PlannerSwitch(
     () => mapping,
-    (s) => (made.push(new FakePlanner(s, s > 0)), made.at(-1)!),
+    ({ tumblingWindowInSeconds: s }) => (made.push(new FakePlanner(s, s > 0)), made.at(-1)!),
   );
   const run: RunBatch = async () => undefined;
   return { mapping, made, planner, run };
 }
 
-describe('WindowSizeSwitch (fake planners)', () => {
+describe('PlannerSwitch on a window size change (fake planners)', () => {
   it('uses the planner for the mapping size as it is, for records and checkpoints alike, while the size stays', () => {
     const { made, planner, run } = switchFor(60);
     planner.push([record(1), record(2)], 1);
