@@ -125,6 +125,74 @@ describe('PlannerSwitch on a window size change (fake planners)', () => {
   });
 });
 
+/** Lanes that can hand their buffered records over (as LaneSet.takeBuffered); `laneCounts` logs each push's count. */
+class FakeLanes extends FakePlanner {
+  readonly laneCounts: number[] = [];
+  handOver: StreamRecord[] = [];
+  constructor() {
+    super(0, false);
+  }
+  override push(records: readonly StreamRecord[], laneCount: number): void {
+    super.push(records);
+    this.laneCounts.push(laneCount);
+  }
+  takeBuffered = (): StreamRecord[] => this.handOver.splice(0);
+}
+
+function lanesSwitch(factor: number, tumblingWindowInSeconds = 0) {
+  const mapping = { tumblingWindowInSeconds, parallelizationFactor: factor };
+  const made: FakePlanner[] = [];
+  const planner = new PlannerSwitch(
+    () => mapping,
+    (layout) => (made.push(layout.tumblingWindowInSeconds > 0 ? new FakePlanner(layout.tumblingWindowInSeconds, true) : new FakeLanes()), made.at(-1)!),
+  );
+  const run: RunBatch = async () => undefined;
+  return { mapping, made, planner, run };
+}
+
+describe('PlannerSwitch on a ParallelizationFactor change (fake planners)', () => {
+  it('files records with the lane count in use, not the one the caller passes', () => {
+    const { made, planner } = lanesSwitch(3);
+    planner.push([record(1)], 7);
+    expect((made[0] as FakeLanes).laneCounts).toEqual([3]);
+    expect(planner.laneCount).toBe(3);
+  });
+
+  it('cuts no batch of the old lanes while one is in flight, then hands buffered and waiting records to the new lanes in read order', () => {
+    const { mapping, made, planner, run } = lanesSwitch(1);
+    const old = made[0] as FakeLanes;
+    old.inFlightCount = 1;
+    old.handOver = [record(2), record(3)]; // buffered behind the batch in flight
+
+    mapping.parallelizationFactor = 4;
+    planner.push([record(4)], 4);
+    planner.dispatchReady(limits, false, run);
+    expect(old.dispatches).toEqual([]); // nothing new under the old layout
+    expect(old.pushed).toEqual([]);
+    expect(made).toHaveLength(1);
+    expect(planner.msUntilNextWindow(1000)).toBe(Number.POSITIVE_INFINITY); // the settling batch wakes the loop
+
+    old.inFlightCount = 0;
+    expect(planner.msUntilNextWindow(1000)).toBe(0);
+    planner.dispatchReady(limits, false, run);
+    const next = made[1] as FakeLanes;
+    expect(next.pushed).toEqual(['2', '3', '4']);
+    expect(next.laneCounts).toEqual([4]);
+    expect(next.dispatches).toEqual([false]);
+    expect(planner.laneCount).toBe(4);
+  });
+
+  it('does not switch for a factor change under tumbling windows (one lane per shard there)', () => {
+    const { mapping, made, planner, run } = lanesSwitch(1, 60);
+    mapping.parallelizationFactor = 5;
+    planner.push([record(1)], 5);
+    planner.dispatchReady(limits, false, run);
+    expect(made).toHaveLength(1);
+    expect(made[0]!.drained).toBe(false);
+    expect(made[0]!.pushed).toEqual(['1']);
+  });
+});
+
 // The same through a ShardPoller with the real planners, an in-memory shard and a recording dispatcher.
 const mappingBase = buildEventSourceMapping({ uuid: 'mapping-w', batchSize: 3 });
 
