@@ -304,6 +304,48 @@ describe('Kinesis to function', () => {
     await deleteMapping(uuid);
   });
 
+  it('applies a ParallelizationFactor update (1 -> 4) live while batches are in flight: each record once, no key in two invocations at once, in order per key', async () => {
+    const name = uniqueName('flow-relane');
+    const arn = await createTestStream(kinesis, name, 1);
+    const keysInFlight = new Set<string>();
+    const overlaps: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    fn.respond = async (event) => {
+      if (event.Records[0]?.eventSourceARN !== arn) return { status: 200 };
+      const keys = new Set(event.Records.map((r) => decodeKinesisData(r).key));
+      for (const key of keys) if (keysInFlight.has(key)) overlaps.push(key);
+      for (const key of keys) keysInFlight.add(key);
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 60));
+      inFlight -= 1;
+      for (const key of keys) keysInFlight.delete(key);
+      return { status: 200 };
+    };
+    const uuid = await createMapping({ EventSourceArn: arn, BatchSize: 3, ParallelizationFactor: 1 });
+    // Lambda refuses updates until the mapping has left Creating (ResourceInUseException).
+    await waitForState(uuid, 'Enabled');
+    const first = await putJsonRecords(kinesis, name, Array.from({ length: 60 }, (_, i) => `key-${i % 6}`));
+    await waitFor(() => receivedFrom(arn).length >= 3, { message: 'the first batch never arrived' });
+    expect(maxInFlight).toBe(1);
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, ParallelizationFactor: 4 }));
+    const second = await putJsonRecords(kinesis, name, Array.from({ length: 60 }, (_, i) => `key-${i % 6}`), 60);
+    await waitForDelivery(arn, [...first, ...second].map((p) => p.n));
+    fn.respond = () => ({ status: 200 });
+    expect(overlaps).toEqual([]);
+    expect(maxInFlight).toBeGreaterThan(1); // the new factor took effect
+    const numbers = receivedFrom(arn).map((r) => decodeKinesisData(r).n);
+    expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    const byKey = new Map<string, number[]>();
+    for (const r of receivedFrom(arn)) {
+      const { n, key } = decodeKinesisData(r);
+      byKey.set(key, [...(byKey.get(key) ?? []), n]);
+    }
+    for (const list of byKey.values()) expect(list).toEqual([...list].sort((a, b) => a - b));
+    await deleteMapping(uuid);
+  });
+
   it('retries a failing batch, blocking its shard, then moves on after MaximumRetryAttempts', async () => {
     const name = uniqueName('flow-retry');
     const arn = await createTestStream(kinesis, name, 1);
