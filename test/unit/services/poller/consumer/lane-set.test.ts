@@ -15,7 +15,7 @@ describe('LaneSet.takeBuffered (a ParallelizationFactor change re-lanes what is 
     expect(lanes.msUntilNextWindow(1000)).toBe(Number.POSITIVE_INFINITY); // no lane's batching window left open
   });
 
-  it('refuses while a batch is in flight: that batch still holds its keys' place in the order', async () => {
+  it('refuses while a batch is in flight: that batch still holds the place of its keys in the order', async () => {
     const lanes = new LaneSet(() => 0);
     lanes.push([record(1000, 'a'), record(1001, 'a')], 1);
     let finish: () => void = () => undefined;
