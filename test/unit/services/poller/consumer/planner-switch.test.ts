@@ -132,7 +132,7 @@ class FakeLanes extends FakePlanner {
   constructor() {
     super(0, false);
   }
-  override push(records: readonly StreamRecord[], laneCount: number): void {
+  override push(records: readonly StreamRecord[], laneCount = -1): void {
     super.push(records);
     this.laneCounts.push(laneCount);
   }
