@@ -1,4 +1,4 @@
-import type { CheckpointResult, LeaseScope, ShardLease } from './shard-lease.js';
+import type { CheckpointResult, LeaseScope, ShardLayout, ShardLease } from './shard-lease.js';
 
 /**
  * Leases and checkpoints in Redis. Every write is one conditional Lua script
@@ -17,6 +17,8 @@ export interface LeaseStore {
   releaseLease(lease: ShardLease): Promise<void>;
   /** Writes a checkpoint if this process still holds the lease and it moves forward (SHARD_END is last). */
   checkpoint(lease: ShardLease, sequenceNumber: string): Promise<CheckpointResult>;
+  /** Records the layout batches are cut under if this process still holds the lease (fenced as checkpoints). */
+  recordLayout(lease: ShardLease, layout: ShardLayout): Promise<'written' | 'lease-lost'>;
   /** Removes every lease and checkpoint of a mapping, whatever stream incarnation they belong to. */
   deleteMapping(mappingId: string): Promise<void>;
 }

@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import { defineLuaScript, runLuaScript, type RedisKeys } from '@sluice/shared';
 import type { LeaseStore } from './lease-store.js';
 import { leaseKeys, type LeaseKeys } from './lease-keys.js';
-import { CheckpointLeaseCode, RenewLeaseCode, TakeLeaseCode, type ReleaseLeaseCode } from './lease-script-codes.js';
-import { SHARD_END, type CheckpointResult, type LeaseScope, type ShardLease } from './shard-lease.js';
+import { CheckpointLeaseCode, RecordLeaseLayoutCode, RenewLeaseCode, TakeLeaseCode, type ReleaseLeaseCode } from './lease-script-codes.js';
+import { SHARD_END, type CheckpointResult, type LeaseScope, type ShardLayout, type ShardLease } from './shard-lease.js';
 
 const SCRIPTS = [
   'ensureLeases-2.lua',
@@ -12,6 +12,7 @@ const SCRIPTS = [
   'renewLease-1.lua',
   'releaseLease-1.lua',
   'checkpointLease-1.lua',
+  'recordLeaseLayout-1.lua',
   'deleteMappingLeases-1.lua',
 ] as const;
 
@@ -98,6 +99,20 @@ export class RedisLeaseStore implements LeaseStore {
     return result;
   }
 
+  async recordLayout(lease: ShardLease, layout: ShardLayout): Promise<'written' | 'lease-lost'> {
+    if (lease.owner === undefined || lease.token === undefined) return 'lease-lost';
+    const value = JSON.stringify({ tumblingWindowInSeconds: layout.tumblingWindowInSeconds, parallelizationFactor: layout.parallelizationFactor });
+    const code = await runLuaScript<RecordLeaseLayoutCode>(
+      this.redis,
+      'recordLeaseLayout',
+      [this.k.lease(lease.scope, lease.shardId)],
+      [lease.owner, lease.token, value],
+    );
+    if (code === RecordLeaseLayoutCode.Written) return 'written';
+    if (code === RecordLeaseLayoutCode.LeaseLost) return 'lease-lost';
+    throw new Error(`recordLeaseLayout returned ${String(code)}`);
+  }
+
   async deleteMapping(mappingId: string): Promise<void> {
     await runLuaScript<number>(this.redis, 'deleteMappingLeases', [this.k.mappingIndex(mappingId)], []);
   }
@@ -120,5 +135,19 @@ function toLease(scope: LeaseScope, fields: Record<string, string>): ShardLease 
     counter: Number(fields.counter ?? 0),
     expiresAtMs: Number(fields.expiresAt ?? 0),
     checkpoint: fields.checkpoint,
+    layout: parseLayout(fields.layout),
   };
+}
+
+/** The recorded layout, or undefined when there is none or it is not one we wrote (start as if new). */
+function parseLayout(value: string | undefined): ShardLayout | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(value) as Partial<Record<keyof ShardLayout, unknown>>;
+    const { tumblingWindowInSeconds: window, parallelizationFactor: factor } = parsed;
+    if (!Number.isInteger(window) || !Number.isInteger(factor) || (window as number) < 0 || (factor as number) < 1) return undefined;
+    return { tumblingWindowInSeconds: window as number, parallelizationFactor: factor as number };
+  } catch {
+    return undefined;
+  }
 }

@@ -26,6 +26,17 @@ export interface ShardLease {
   readonly expiresAtMs: number;
   /** The last fully handled sequence number, SHARD_END, or undefined (use StartingPosition). */
   readonly checkpoint: string | undefined;
+  /** The layout the last owner read under (recordLayout); undefined on a new lease or older data. */
+  readonly layout?: ShardLayout | undefined;
+}
+
+/**
+ * The batch layout a shard is read under: the window size and (without windows) the lane count.
+ * Job ids name the lane, so a new owner must cut batches under the layout of the jobs in flight.
+ */
+export interface ShardLayout {
+  readonly tumblingWindowInSeconds: number;
+  readonly parallelizationFactor: number;
 }
 
 export type CheckpointResult = 'written' | 'lease-lost' | 'not-forward';

@@ -132,6 +132,25 @@ describe('RedisLeaseStore', () => {
     expect(await store.checkpoint(second, '7')).toBe('written');
   });
 
+  it('records the batch layout fenced like a checkpoint: the next owner reads it, a released lease keeps it, the old holder cannot overwrite it', async () => {
+    // Arrange: no layout on a new lease (a poller then records the mapping's).
+    const fresh = await oneLease();
+    expect(fresh.layout).toBeUndefined();
+    const first = (await store.takeLease(fresh, 'w1', TTL))!;
+
+    // Act
+    expect(await store.recordLayout(first, { tumblingWindowInSeconds: 0, parallelizationFactor: 1 })).toBe('written');
+    await store.releaseLease(first);
+    const [released] = await store.listLeases(scope);
+    const second = (await store.takeLease(released!, 'w2', TTL))!;
+
+    // Assert
+    expect(second).toMatchObject({ owner: 'w2', layout: { tumblingWindowInSeconds: 0, parallelizationFactor: 1 } });
+    expect(await store.recordLayout(first, { tumblingWindowInSeconds: 0, parallelizationFactor: 7 })).toBe('lease-lost');
+    expect(await store.recordLayout(second, { tumblingWindowInSeconds: 0, parallelizationFactor: 4 })).toBe('written');
+    expect((await store.listLeases(scope))[0]!.layout).toEqual({ tumblingWindowInSeconds: 0, parallelizationFactor: 4 });
+  });
+
   it('an expired lease nobody took is still renewable and checkpointable by its holder (as in KCL)', async () => {
     const held = (await store.takeLease(await oneLease(), 'w1', TTL))!;
     await sleep(TTL + 50);

@@ -1,10 +1,11 @@
 import { compareSequenceNumbers } from '@sluice/shared';
 import type { LeaseStore } from '../../../../../services/poller/src/leases/lease-store.js';
-import type { CheckpointResult, LeaseScope, ShardLease } from '../../../../../services/poller/src/leases/shard-lease.js';
+import type { CheckpointResult, LeaseScope, ShardLayout, ShardLease } from '../../../../../services/poller/src/leases/shard-lease.js';
 
-/** Records checkpoints; `lost` makes every later checkpoint refused, as after a takeover. */
+/** Records checkpoints and layouts; `lost` makes every later write refused, as after a takeover. */
 export class FakeLeaseStore implements LeaseStore {
   readonly checkpoints: string[] = [];
+  readonly layouts: ShardLayout[] = [];
   lost = false;
 
   async ensureLeases(): Promise<void> {}
@@ -19,6 +20,12 @@ export class FakeLeaseStore implements LeaseStore {
   }
   async releaseLease(): Promise<void> {}
   async deleteMapping(): Promise<void> {}
+
+  async recordLayout(_lease: ShardLease, layout: ShardLayout): Promise<'written' | 'lease-lost'> {
+    if (this.lost) return 'lease-lost';
+    this.layouts.push(layout);
+    return 'written';
+  }
 
   async checkpoint(_lease: ShardLease, sequenceNumber: string): Promise<CheckpointResult> {
     if (this.lost) return 'lease-lost';
