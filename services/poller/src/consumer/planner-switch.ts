@@ -6,6 +6,19 @@ import type { PlannedWindow } from './tumbling-window-planner.js';
 /** What a shard's batch layout depends on: the window size and (without windows) the lane count. */
 export type PlannerLayout = Pick<EventSourceMapping, 'tumblingWindowInSeconds' | 'parallelizationFactor'>;
 
+/** How a shard poller starts its PlannerSwitch, and how it learns which layout batches are cut under. */
+export interface PlannerSwitchOptions {
+  /**
+   * The layout the shard's previous owner recorded (the lease's layout). When it differs from the
+   * mapping's, this owner takes over a shard whose jobs in flight were cut under it: see the class.
+   */
+  readonly recorded?: PlannerLayout | undefined;
+  /** Records the layout a switch moves to before any batch is cut under it (fenced, like a checkpoint). */
+  readonly record?: (layout: PlannerLayout) => Promise<void>;
+  /** Called once the new layout is recorded, to cut its batches at once. */
+  readonly onRecorded?: () => void;
+}
+
 /** Tumbling windows keep one lane (their state is per shard), so there the factor changes nothing. */
 function sameLayout(a: PlannerLayout, b: PlannerLayout): boolean {
   if (a.tumblingWindowInSeconds !== b.tumblingWindowInSeconds) return false;
@@ -28,7 +41,15 @@ function sameLayout(a: PlannerLayout, b: PlannerLayout): boolean {
  *   the new layout takes them and reading goes on from where it is, without going back to the
  *   checkpoint: nothing is invoked twice and nothing is skipped.
  * The checkpoint hooks always go to the planner in use, so an open window keeps holding it until
- * its final. https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html
+ * its final.
+ * Takeover (issue #3): job ids name the lane, so a new owner of the shard starts under the layout the
+ * last owner recorded (options.recorded), re-cuts the same batches from the checkpoint and so awaits
+ * the jobs still in flight under their ids. It cannot know how far the last owner had dispatched, so
+ * it keeps that layout until a read finds the shard's tip (everything the last owner could have cut
+ * is read by then), then drains it (every buffered record is cut under it, as at a window change)
+ * and only then moves to the mapping's layout. Each switch is recorded (options.record) before a
+ * batch of the new layout is cut, so a later takeover starts under the right layout.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-windows.html
  * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-parallelization
  */
 export class PlannerSwitch implements BatchPlanner {
@@ -39,14 +60,30 @@ export class PlannerSwitch implements BatchPlanner {
   private nextLayout: PlannerLayout | undefined;
   /** Records read while switching, in shard order. */
   private readonly waiting: StreamRecord[] = [];
+  /** Taken over under a recorded layout other than the mapping's: no switch until a read found the tip. */
+  private catchingUp: boolean;
+  /** The next switch drains the planner in use instead of re-laning (after a takeover). */
+  private drainBeforeSwitch: boolean;
+  /** A switched-to layout being recorded: no batch is cut until it is. */
+  private recording = false;
 
   constructor(
     private readonly mapping: () => PlannerLayout,
     private readonly plannerFor: (layout: PlannerLayout) => BatchPlanner,
     private readonly log?: Logger,
+    private readonly options: PlannerSwitchOptions = {},
   ) {
-    this.currentLayout = layoutOf(mapping());
+    const wanted = layoutOf(mapping());
+    this.currentLayout = options.recorded === undefined ? wanted : layoutOf(options.recorded);
+    this.catchingUp = !sameLayout(this.currentLayout, wanted);
+    this.drainBeforeSwitch = this.catchingUp;
+    if (this.catchingUp) this.log?.info({ recorded: this.currentLayout, mapping: wanted }, 'taking over under the recorded batch layout until caught up');
     this.current = plannerFor(this.currentLayout);
+  }
+
+  /** The layout batches are cut under now. */
+  get layout(): PlannerLayout {
+    return this.currentLayout;
   }
 
   /** The window size batches are cut for now (the old one until a switch completes). */
@@ -67,18 +104,21 @@ export class PlannerSwitch implements BatchPlanner {
   }
 
   dispatchReady(limits: BatchLimits, shardEnded: boolean, run: RunBatch): void {
+    if (this.recording) return;
     this.noticeChange();
     if (this.nextLayout !== undefined) {
       if (this.relaning()) {
         // No batch of the old lanes now: wait for those in flight, then re-file what is buffered.
         if (this.current.inFlightCount > 0) return;
         this.switchNow(this.current.takeBuffered!());
+        if (this.recording) return;
       } else {
         // A planner that drains itself (windows) is told whether its records end with the shard's (none
         // wait behind them); a LaneSet is flushed as at a shard end.
         this.current.dispatchReady(limits, this.current.drain ? shardEnded && this.waiting.length === 0 : true, run);
         if (this.current.inFlightCount > 0 || this.current.bufferedCount > 0) return;
         this.switchNow([]);
+        if (this.recording) return;
       }
     }
     this.current.dispatchReady(limits, shardEnded, run);
@@ -97,6 +137,8 @@ export class PlannerSwitch implements BatchPlanner {
   }
 
   msUntilNextWindow(windowMs: number): number {
+    // Woken by onRecorded.
+    if (this.recording) return Number.POSITIVE_INFINITY;
     if (this.nextLayout !== undefined) {
       // Done and idle: switch at the next turn of the loop.
       if (this.current.inFlightCount === 0) return 0;
@@ -111,6 +153,7 @@ export class PlannerSwitch implements BatchPlanner {
   }
 
   observeRead(startedAtMs: number, caughtUp: boolean): void {
+    if (caughtUp) this.catchingUp = false;
     this.current.observeRead?.(startedAtMs, caughtUp);
   }
 
@@ -125,11 +168,12 @@ export class PlannerSwitch implements BatchPlanner {
   /** Only the lane count changes, and the planner in use can hand its buffered records over. */
   private relaning(): boolean {
     const next = this.nextLayout;
-    return next !== undefined && this.current.takeBuffered !== undefined && next.tumblingWindowInSeconds === this.currentLayout.tumblingWindowInSeconds;
+    return next !== undefined && !this.drainBeforeSwitch && this.current.takeBuffered !== undefined && next.tumblingWindowInSeconds === this.currentLayout.tumblingWindowInSeconds;
   }
 
   /** Starts a switch when the mapping's layout differs from the one in use (or the one switching to). */
   private noticeChange(): void {
+    if (this.catchingUp) return;
     const layout = layoutOf(this.mapping());
     if (sameLayout(layout, this.nextLayout ?? this.currentLayout)) return;
     if (this.nextLayout === undefined) {
@@ -144,10 +188,20 @@ export class PlannerSwitch implements BatchPlanner {
     const layout = this.nextLayout!;
     this.nextLayout = undefined;
     this.currentLayout = layout;
+    this.drainBeforeSwitch = false;
     this.current = this.plannerFor(layout);
     const records = [...handedOver, ...this.waiting.splice(0)];
     this.log?.info({ ...layout, handedOver: handedOver.length, waiting: records.length - handedOver.length }, 'switched to the new batch layout');
     if (records.length > 0) this.current.push(records, layout.parallelizationFactor);
+    const { record } = this.options;
+    if (record === undefined) return;
+    this.recording = true;
+    void record(layout)
+      .catch(() => undefined)
+      .finally(() => {
+        this.recording = false;
+        this.options.onRecorded?.();
+      });
   }
 }
 

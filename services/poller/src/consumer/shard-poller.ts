@@ -12,12 +12,12 @@ import {
 } from '@sluice/shared';
 import type { Dispatcher } from '../dispatch/dispatcher.js';
 import type { LeaseStore } from '../leases/lease-store.js';
-import { SHARD_END, type ShardLease } from '../leases/shard-lease.js';
+import { SHARD_END, type ShardLayout, type ShardLease } from '../leases/shard-lease.js';
 import type { ReadPosition, ShardReader, StreamSource } from '../sources/stream-source.js';
 import { MAX_PAYLOAD_BYTES, type BatchLimits } from './batcher.js';
 import { buildBatchJob } from './batch-job.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
-import { createBatchPlanner, type BatchPlanner } from './batch-planner.js';
+import { createBatchPlanner } from './batch-planner.js';
 import type { PlannedWindow } from './tumbling-window-planner.js';
 import { MappingFilter } from './mapping-filter.js';
 import { PlannerSwitch } from './planner-switch.js';
@@ -61,7 +61,7 @@ export class ShardPoller {
    * The lanes, or with TumblingWindowInSeconds the window planner (tumbling-window-planner.ts),
    * replaced live when an update changes the window size or ParallelizationFactor (planner-switch.ts).
    */
-  private readonly lanes: BatchPlanner;
+  private readonly lanes: PlannerSwitch;
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly filter: MappingFilter;
@@ -87,7 +87,12 @@ export class ShardPoller {
       this.dispatchReadyLanes();
       this.wake?.();
     };
-    this.lanes = new PlannerSwitch(deps.mapping, (layout) => createBatchPlanner(layout, this.now, onLaneIdle), this.log);
+    // A takeover starts under the layout the last owner recorded (its jobs in flight are named by its lanes).
+    this.lanes = new PlannerSwitch(deps.mapping, (layout) => createBatchPlanner(layout, this.now, onLaneIdle), this.log, {
+      recorded: deps.lease.layout,
+      record: (layout) => this.recordLayout(layout),
+      onRecorded: onLaneIdle,
+    });
     this.filter = new MappingFilter(this.log);
   }
 
@@ -116,7 +121,11 @@ export class ShardPoller {
     const { lease } = this.deps;
     if (lease.checkpoint === SHARD_END) return 'shard-ended';
     const start = this.startPosition();
-    this.log.info({ start }, 'shard poller started');
+    this.log.info({ start, layout: this.lanes.layout }, 'shard poller started');
+    // No layout recorded yet (a new lease, or one from before layouts were recorded): record the one
+    // the first batches are cut under, before any is, so whoever takes over next cuts the same ones.
+    if (lease.layout === undefined) await this.recordLayout(this.lanes.layout);
+    if (this.abort.signal.aborted) return this.end ?? 'stopped';
     let reader = await this.open(start);
     if (reader === 'gone') return (this.end ??= 'source-gone');
     if (reader === undefined) return this.end ?? 'stopped';
@@ -317,6 +326,26 @@ export class ShardPoller {
       .catch((error: unknown) => {
         // Only while stopping, after retries: the next owner resumes from the last checkpoint written.
         this.log.error({ err: error, sequenceNumber }, 'checkpoint not written');
+      });
+    return this.checkpointChain;
+  }
+
+  /**
+   * Records the layout batches are cut under, in line with the checkpoints (after those of the
+   * batches cut under the previous layout), retried until written or stopped; a lost lease stops.
+   */
+  private recordLayout(layout: ShardLayout): Promise<void> {
+    this.checkpointChain = this.checkpointChain
+      .then(async () => {
+        if (this.end === 'lease-lost') return;
+        const written = await this.retrying(() => this.deps.leases.recordLayout(this.deps.lease, layout));
+        if (written === 'lease-lost') {
+          this.log.warn({ layout }, 'lease lost; batch layout not recorded');
+          void this.stop('lease-lost');
+        }
+      })
+      .catch((error: unknown) => {
+        this.log.error({ err: error, layout }, 'batch layout not recorded');
       });
     return this.checkpointChain;
   }

@@ -182,6 +182,61 @@ describe('PlannerSwitch on a ParallelizationFactor change (fake planners)', () =
     expect(planner.laneCount).toBe(4);
   });
 
+  it('taking over under a recorded factor: keeps it until a read finds the tip, then flushes (not re-lanes) the old lanes, records the new layout and cuts nothing until it is recorded', async () => {
+    // Arrange: the previous owner recorded factor 1; the mapping says 4.
+    const mapping = { tumblingWindowInSeconds: 0, parallelizationFactor: 4 };
+    const made: FakeLanes[] = [];
+    const recordedLayouts: unknown[] = [];
+    let finishRecording = () => undefined as void;
+    let recordedCalls = 0;
+    const planner = new PlannerSwitch(() => mapping, () => (made.push(new FakeLanes()), made.at(-1)!), undefined, {
+      recorded: { tumblingWindowInSeconds: 0, parallelizationFactor: 1 },
+      record: (layout) => (recordedLayouts.push(layout), new Promise<void>((resolve) => (finishRecording = resolve))),
+      onRecorded: () => (recordedCalls += 1),
+    });
+    const run: RunBatch = async () => undefined;
+    const old = made[0]!;
+
+    // Act / Assert: behind the tip, the recorded layout runs as usual (batches cut, no flush).
+    expect(planner.layout).toEqual({ tumblingWindowInSeconds: 0, parallelizationFactor: 1 });
+    planner.push([record(1), record(2)], 4);
+    planner.observeRead(0, false);
+    planner.dispatchReady(limits, false, run);
+    expect(old.pushed).toEqual(['1', '2']);
+    expect(old.laneCounts).toEqual([1]);
+    expect(old.dispatches).toEqual([false]);
+
+    // At the tip: records read then still go to the old lanes, which are flushed as at a shard end.
+    planner.push([record(3)], 4);
+    planner.observeRead(0, true);
+    old.inFlightCount = 1;
+    old.bufferedCount = 1;
+    old.handOver = [record(3)];
+    planner.dispatchReady(limits, false, run);
+    expect(old.pushed).toEqual(['1', '2', '3']);
+    expect(old.dispatches).toEqual([false, true]);
+    planner.push([record(4)], 4); // read meanwhile: waits for the new lanes
+    expect(old.pushed).toEqual(['1', '2', '3']);
+    expect(made).toHaveLength(1);
+
+    old.inFlightCount = 0;
+    old.bufferedCount = 0;
+    planner.dispatchReady(limits, false, run);
+    expect(old.handOver).toEqual([record(3)]); // flushed, never taken out to be re-laned
+    const next = made[1]!;
+    expect(next.pushed).toEqual(['4']);
+    expect(recordedLayouts).toEqual([{ tumblingWindowInSeconds: 0, parallelizationFactor: 4 }]);
+    expect(next.dispatches).toEqual([]); // nothing cut under 4 lanes before the layout is recorded
+    planner.dispatchReady(limits, false, run);
+    expect(next.dispatches).toEqual([]);
+
+    finishRecording();
+    await waitFor(() => recordedCalls === 1, { timeoutMs: 2000, message: 'onRecorded never called' });
+    planner.dispatchReady(limits, false, run);
+    expect(next.dispatches).toEqual([false]);
+    expect(planner.laneCount).toBe(4);
+  });
+
   it('does not switch for a factor change under tumbling windows (one lane per shard there)', () => {
     const { mapping, made, planner, run } = lanesSwitch(1, 60);
     mapping.parallelizationFactor = 5;
