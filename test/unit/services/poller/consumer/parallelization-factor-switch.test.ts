@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createSluiceMetrics, type EventSourceMapping, type StreamBatchJob } from '@sluice/shared';
+import type { EventSourceMapping, StreamBatchJob } from '@sluice/shared';
 import type { DispatchResult } from '../../../../../services/poller/src/dispatch/dispatcher.js';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
 import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
-import { FakeLeaseStore, fakeLease } from '../fakes/fake-leases.js';
+import { FakeLeaseStore } from '../fakes/fake-leases.js';
 import { FakeShard, FakeSource } from '../fakes/fake-stream.js';
+import { expectPerKeyOrder, testShardPollerDeps } from '../fakes/test-shard-poller-deps.js';
 
 // Issue #3: ParallelizationFactor applies live, and records of one partition key stay in order.
 // A change re-lanes the shard (planner-switch.ts): the old lanes' batches in flight finish, then the
@@ -33,19 +34,7 @@ function setup(over: Partial<EventSourceMapping>) {
   const leases = new FakeLeaseStore();
   const dispatcher = new EventLoggingDispatcher();
   const state = { mapping: buildEventSourceMapping({ uuid: 'mapping-pf', batchSize: 3, ...over }) };
-  const poller = new ShardPoller({
-    lease: fakeLease('shard-0'),
-    leases,
-    source: new FakeSource(new Map([['shard-0', shard]])),
-    dispatcher,
-    mapping: () => state.mapping,
-    initialPosition: { type: 'TRIM_HORIZON' },
-    reportResult: () => undefined,
-    metrics: createSluiceMetrics(),
-    logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
-    pollIntervalMs: 5,
-    backoff: { baseMs: 1, maxMs: 5 },
-  });
+  const poller = new ShardPoller(testShardPollerDeps({ leases, source: new FakeSource(new Map([['shard-0', shard]])), dispatcher, mapping: () => state.mapping }));
   const update = (parallelizationFactor: number) => (state.mapping = { ...state.mapping, parallelizationFactor, version: state.mapping.version + 1 });
   return { shard, leases, dispatcher, poller, update };
 }
@@ -56,22 +45,7 @@ const seqs = (from: number, count: number) => Array.from({ length: count }, (_, 
 function expectOncePerRecordAndKeyOrder(dispatcher: EventLoggingDispatcher, total: number): void {
   const delivered = dispatcher.jobs.flatMap((j) => j.records.map((r) => String(r.seq)));
   expect([...delivered].sort()).toEqual(seqs(1000, total));
-  const lastEndOfKey = new Map<string, number>();
-  const lastSeqOfKey = new Map<string, number>();
-  const endIndex = new Map(dispatcher.events.flatMap((e, index) => (e.kind === 'end' ? [[e.job, index] as const] : [])));
-  dispatcher.events.forEach((event, index) => {
-    if (event.kind !== 'start') return;
-    for (const record of event.job.records) {
-      const seq = Number(record.seq);
-      const key = keyOf(seq - 1000);
-      // A later record of this key may start only once the job with the earlier ones has ended.
-      expect(index, `seq ${seq} (${key}) started before that key's previous job ended`).toBeGreaterThan(lastEndOfKey.get(key) ?? -1);
-      expect(seq).toBeGreaterThan(lastSeqOfKey.get(key) ?? -1);
-      lastSeqOfKey.set(key, seq);
-    }
-    const end = endIndex.get(event.job)!;
-    for (const record of event.job.records) lastEndOfKey.set(keyOf(Number(record.seq) - 1000), end);
-  });
+  expectPerKeyOrder(dispatcher.events, keyOf);
 }
 
 /** Checkpoints only move forward and end at the last record, then SHARD_END. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createSluiceMetrics, type BatchOutcome, type EventSourceMapping, type StreamBatchJob, type StreamRecord } from '@sluice/shared';
+import { type BatchOutcome, type EventSourceMapping, type StreamBatchJob, type StreamRecord } from '@sluice/shared';
 import type { BatchPlanner, RunBatch } from '../../../../../services/poller/src/consumer/batch-planner.js';
 import { MAX_PAYLOAD_BYTES, type BatchLimits } from '../../../../../services/poller/src/consumer/batcher.js';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
@@ -8,7 +8,8 @@ import { PlannerSwitch } from '../../../../../services/poller/src/consumer/plann
 import { waitFor } from '../../../../helpers/wait-for.js';
 import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
-import { FakeLeaseStore, fakeLease } from '../fakes/fake-leases.js';
+import { FakeLeaseStore } from '../fakes/fake-leases.js';
+import { testShardPollerDeps } from '../fakes/test-shard-poller-deps.js';
 import { FakeShard, FakeSource } from '../fakes/fake-stream.js';
 
 // Issue #3: every mapping update applies live. Lambda's pages do not say what a change of
@@ -266,19 +267,7 @@ function pollerFor(over: Partial<EventSourceMapping>) {
   const leases = new FakeLeaseStore();
   const dispatcher = new FakeDispatcher();
   const state = { mapping: { ...mappingBase, ...over } };
-  const poller = new ShardPoller({
-    lease: fakeLease('shard-0'),
-    leases,
-    source: new FakeSource(new Map([['shard-0', shard]])),
-    dispatcher,
-    mapping: () => state.mapping,
-    initialPosition: { type: 'TRIM_HORIZON' },
-    reportResult: () => undefined,
-    metrics: createSluiceMetrics(),
-    logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
-    pollIntervalMs: 5,
-    backoff: { baseMs: 1, maxMs: 5 },
-  });
+  const poller = new ShardPoller(testShardPollerDeps({ leases, source: new FakeSource(new Map([['shard-0', shard]])), dispatcher, mapping: () => state.mapping }));
   const update = (tumblingWindowInSeconds: number) => (state.mapping = { ...state.mapping, tumblingWindowInSeconds, version: state.mapping.version + 1 });
   const delivered = () => dispatcher.jobs.flatMap((j) => j.records.map((r) => String(r.seq)));
   /** Each job as `<records>|<window size s>|final|early`, in dispatch order. */

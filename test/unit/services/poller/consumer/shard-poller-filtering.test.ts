@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createSluiceMetrics, type EventSourceMapping } from '@sluice/shared';
+import { createSluiceMetrics, type EventSourceMapping } from '@sluice/shared';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
 import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
-import { FakeLeaseStore, fakeLease } from '../fakes/fake-leases.js';
+import { FakeLeaseStore } from '../fakes/fake-leases.js';
+import { testShardPollerDeps } from '../fakes/test-shard-poller-deps.js';
 import { FakeShard, FakeSource } from '../fakes/fake-stream.js';
 
 // Lambda: "If none of your filters are satisfied, Lambda discards the record"; the stream iterator
@@ -28,19 +29,7 @@ function setup(over: Partial<EventSourceMapping> = {}) {
   const dispatcher = new FakeDispatcher();
   const state = { mapping: { ...mappingBase, ...over } };
   const metrics = createSluiceMetrics();
-  const poller = new ShardPoller({
-    lease: fakeLease('shard-0'),
-    leases,
-    source: new FakeSource(new Map([['shard-0', shard]])),
-    dispatcher,
-    mapping: () => state.mapping,
-    initialPosition: { type: 'TRIM_HORIZON' },
-    reportResult: () => undefined,
-    metrics,
-    logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
-    pollIntervalMs: 5,
-    backoff: { baseMs: 1, maxMs: 5 },
-  });
+  const poller = new ShardPoller(testShardPollerDeps({ leases, source: new FakeSource(new Map([['shard-0', shard]])), dispatcher, mapping: () => state.mapping, metrics }));
   const delivered = () => dispatcher.jobs.flatMap((j) => j.records.map((r) => (r as { kinesis: { sequenceNumber: string } }).kinesis.sequenceNumber));
   /** sluice_records_filtered_total for this mapping, read from the real prom-client registry. */
   const filteredCount = async () => (await metrics.recordsFiltered.get()).values.find((v) => v.labels.mapping === mappingBase.uuid)?.value ?? 0;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, createLogger, createSluiceMetrics, type EventSourceMapping } from '@sluice/shared';
+import { ErrorCode, type EventSourceMapping } from '@sluice/shared';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
 import { FakeLeaseStore, fakeLease } from '../fakes/fake-leases.js';
+import { testShardPollerDeps } from '../fakes/test-shard-poller-deps.js';
 import { FakeShard, FakeSource, fault } from '../fakes/fake-stream.js';
 
 const baseMapping = buildEventSourceMapping();
@@ -15,19 +16,9 @@ function setup(over: Partial<EventSourceMapping> = {}, checkpoint?: string) {
   const dispatcher = new FakeDispatcher();
   const results: string[] = [];
   const mapping = { ...baseMapping, ...over };
-  const poller = new ShardPoller({
-    lease: fakeLease('shard-0', checkpoint),
-    leases,
-    source,
-    dispatcher,
-    mapping: () => mapping,
-    initialPosition: { type: 'TRIM_HORIZON' },
-    reportResult: (r) => results.push(r),
-    metrics: createSluiceMetrics(),
-    logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
-    pollIntervalMs: 5,
-    backoff: { baseMs: 1, maxMs: 5 },
-  });
+  const poller = new ShardPoller(
+    testShardPollerDeps({ lease: fakeLease('shard-0', checkpoint), leases, source, dispatcher, mapping: () => mapping, reportResult: (r) => results.push(r) }),
+  );
   const delivered = () => dispatcher.jobs.flatMap((j) => j.records.map((r) => String(r.seq)));
   return { shard, source, leases, dispatcher, results, poller, delivered };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createSluiceMetrics, streamBatchJobId, type EventSourceMapping } from '@sluice/shared';
+import { streamBatchJobId, type EventSourceMapping } from '@sluice/shared';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import type { ShardLayout, ShardLease } from '../../../../../services/poller/src/leases/shard-lease.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
@@ -7,6 +7,7 @@ import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixtur
 import { FakeLeaseStore, fakeLease } from '../fakes/fake-leases.js';
 import { SharedQueue } from '../fakes/shared-queue.js';
 import { FakeShard, FakeSource } from '../fakes/fake-stream.js';
+import { expectPerKeyOrder, testShardPollerDeps } from '../fakes/test-shard-poller-deps.js';
 
 // Issue #3: a shard taken over after a ParallelizationFactor change. Job ids name the lane, so the new
 // owner starts under the layout the old owner recorded, re-cuts the same batches from the checkpoint,
@@ -18,19 +19,7 @@ const keyOf = (i: number) => `key-${i % KEYS}`;
 
 function owner(name: string, lease: ShardLease, source: FakeSource, queue: SharedQueue, mapping: () => EventSourceMapping) {
   const leases = new FakeLeaseStore();
-  const poller = new ShardPoller({
-    lease: { ...lease, owner: name, token: `${name}-token` },
-    leases,
-    source,
-    dispatcher: queue.dispatcher(),
-    mapping,
-    initialPosition: { type: 'TRIM_HORIZON' },
-    reportResult: () => undefined,
-    metrics: createSluiceMetrics(),
-    logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
-    pollIntervalMs: 5,
-    backoff: { baseMs: 1, maxMs: 5 },
-  });
+  const poller = new ShardPoller(testShardPollerDeps({ lease: { ...lease, owner: name, token: `${name}-token` }, leases, source, dispatcher: queue.dispatcher(), mapping }));
   return { poller, leases };
 }
 
@@ -76,20 +65,7 @@ describe('ShardPoller taking over a shard after a ParallelizationFactor change',
     const firstEnd = queue.events.findIndex((e) => e.kind === 'end');
     expect(queue.events[firstEnd]!.job.firstSequenceNumber).toBe('1000');
     expect(queue.events.slice(0, firstEnd).filter((e) => e.kind === 'start')).toHaveLength(1);
-    const lastEndOfKey = new Map<string, number>();
-    const lastSeqOfKey = new Map<string, number>();
-    const endIndex = new Map(queue.events.flatMap((e, index) => (e.kind === 'end' ? [[e.job, index] as const] : [])));
-    queue.events.forEach((event, index) => {
-      if (event.kind !== 'start') return;
-      for (const record of event.job.records) {
-        const seq = Number(record.seq);
-        const key = keyOf(seq - 1000);
-        expect(index, `seq ${seq} (${key}) started before that key's previous job ended`).toBeGreaterThan(lastEndOfKey.get(key) ?? -1);
-        expect(seq).toBeGreaterThan(lastSeqOfKey.get(key) ?? -1);
-        lastSeqOfKey.set(key, seq);
-      }
-      for (const record of event.job.records) lastEndOfKey.set(keyOf(Number(record.seq) - 1000), endIndex.get(event.job)!);
-    });
+    expectPerKeyOrder(queue.events, keyOf);
     // B moved to the new factor (and recorded it) once the old layout was done.
     expect(new Set(queue.added.map((job) => job.lane)).size).toBeGreaterThan(1);
     expect(b.leases.layouts.at(-1)).toEqual({ tumblingWindowInSeconds: 0, parallelizationFactor: 4 });
