@@ -28,3 +28,10 @@ export function diffStats(after: RedisStats, before: RedisStats): RedisStats {
   }
   return { totalCommands: after.totalCommands - before.totalCommands - COMMANDS_PER_SNAPSHOT, calls };
 }
+
+/** CPU seconds (user + system) redis-server has used so far (INFO cpu): one of the processes sharing the cores. */
+export async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const cpu = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? Number.NaN);
+  return field('used_cpu_sys') + field('used_cpu_user');
+}
