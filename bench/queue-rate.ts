@@ -25,6 +25,7 @@ import {
   createRedisKeys,
   createStreamBatchQueue,
   loadConfig,
+  packStreamBatchJob,
   streamBatchJobId,
   type StreamBatchJob,
 } from '@sluice/shared';
@@ -99,7 +100,9 @@ async function main(): Promise<void> {
       for (const mode of modes) {
         const jobs = Array.from({ length: JOBS }, (_, i) => {
           n += 1;
-          return oneRecordBatchJob({ mappingId: `bench-${run}`, functionName, shard: i % LANES, n });
+          const job = oneRecordBatchJob({ mappingId: `bench-${run}`, functionName, shard: i % LANES, n });
+          // Sluice's worker gets the job as the poller stores it; the raw workers POST job.data.records as they are.
+          return mode === 'Sluice worker' ? packStreamBatchJob(job) : job;
         });
         const invocationsBefore = fn.invocations();
         result[mode] = await drain(queues[mode], queueKey[mode], workers[mode].pid, jobs, storeRedis);

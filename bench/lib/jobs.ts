@@ -35,7 +35,8 @@ export async function readFinishedJobs(redisUrl: string, prefix: string, mapping
     for (const key of keys) {
       const [data, timestamp, processedOn, finishedOn] = await redis.hmget(key, 'data', 'timestamp', 'processedOn', 'finishedOn');
       if (data == null || finishedOn == null) continue;
-      const parsed = JSON.parse(data) as { shardId: string; firstSequenceNumber: string; enqueuedAt: number; records: { kinesis: { data: string } }[] };
+      // Stored packed (packStreamBatchJob): each Kinesis record is Lambda's `kinesis` member.
+      const parsed = JSON.parse(data) as { shardId: string; firstSequenceNumber: string; enqueuedAt: number; records: { data: string }[] };
       jobs.push({
         shard: parsed.shardId,
         firstSequenceNumber: BigInt(parsed.firstSequenceNumber),
@@ -43,7 +44,7 @@ export async function readFinishedJobs(redisUrl: string, prefix: string, mapping
         timestamp: Number(timestamp),
         processedOn: Number(processedOn),
         finishedOn: Number(finishedOn),
-        numbers: parsed.records.map((r) => (JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString('utf8')) as { n: number }).n),
+        numbers: parsed.records.map((r) => (JSON.parse(Buffer.from(r.data, 'base64').toString('utf8')) as { n: number }).n),
       });
     }
     return jobs;

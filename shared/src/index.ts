@@ -31,6 +31,8 @@ export {
   STREAM_BATCH_QUEUE,
   streamBatchJobSchema,
   streamBatchJobId,
+  packStreamBatchJob,
+  unpackStreamBatchJob,
   type StreamBatchJob,
   type BatchOutcome,
   type DiscardCondition,
@@ -50,12 +52,14 @@ export {
   createStreamBatchQueue,
   createStreamBatchQueueEvents,
   enqueueStreamBatch,
+  addStreamBatch,
   awaitBatchOutcome,
   type StreamBatchQueue,
   type StreamBatchJobHandle,
 } from './queue/stream-batch-queue.js';
 export { buildKinesisStreamRecord, defaultInvokeIdentityArn, type KinesisRecordInput, type KinesisRecordContext } from './events/kinesis-record.js';
 export { buildDynamoDbStreamRecord, type DynamoDbRecordInput } from './events/dynamodb-record.js';
+export { packLambdaRecords, unpackLambdaRecords, type PackedRecords } from './events/packed-records.js';
 export { toAttributeValueJson, type AttributeValueInput, type AttributeValueJson } from './events/dynamodb-attribute-value.js';
 export { defineLuaScript, runLuaScript } from './redis/lua-scripts.js';
 export { lambdaRecordPosition, type LambdaRecordPosition } from './stream/lambda-record-position.js';

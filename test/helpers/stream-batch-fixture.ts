@@ -1,25 +1,30 @@
-import type { EventSourceMapping, FunctionDefinition, StreamBatchJob } from '@sluice/shared';
+import { buildKinesisStreamRecord, type EventSourceMapping, type FunctionDefinition, type StreamBatchJob } from '@sluice/shared';
 
-/** A valid stream batch job of two Kinesis records; override what a test is about. */
+const ORDERS_STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/orders';
+
+/** A valid stream batch job of two Kinesis records in Lambda's format, as the poller builds it; override what a test is about. */
 export function buildStreamBatchJob(overrides: Partial<StreamBatchJob> = {}): StreamBatchJob {
   const now = Date.now();
+  // The records arrived when the job says its first and last did (record age counts from them).
+  const firstArrivalMs = overrides.firstArrivalMs ?? now - 1000;
+  const lastArrivalMs = overrides.lastArrivalMs ?? now - 500;
   return {
     mappingId: 'a1b2c3d4-0000-4000-8000-000000000001',
     streamIdentity: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders@1700000000000',
     functionName: 'orders',
     functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:orders',
-    eventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/orders',
+    eventSourceArn: ORDERS_STREAM_ARN,
     sourceKind: 'kinesis',
     shardId: 'shardId-000000000000',
     lane: 0,
     records: [
-      { kinesis: { sequenceNumber: '49590338271490256608559692538361571095921575989136588898', data: 'eyJhIjoxfQ==' }, eventSource: 'aws:kinesis' },
-      { kinesis: { sequenceNumber: '49590338271490256608559692538361571095921575989136588899', data: 'eyJhIjoyfQ==' }, eventSource: 'aws:kinesis' },
-    ],
+      { SequenceNumber: '49590338271490256608559692538361571095921575989136588898', PartitionKey: 'a', Data: new TextEncoder().encode('{"a":1}'), ApproximateArrivalTimestamp: firstArrivalMs },
+      { SequenceNumber: '49590338271490256608559692538361571095921575989136588899', PartitionKey: 'b', Data: new TextEncoder().encode('{"a":2}'), ApproximateArrivalTimestamp: lastArrivalMs },
+    ].map((r) => buildKinesisStreamRecord(r, { shardId: overrides.shardId ?? 'shardId-000000000000', streamArn: ORDERS_STREAM_ARN }).lambdaRecord),
     firstSequenceNumber: '49590338271490256608559692538361571095921575989136588898',
     lastSequenceNumber: '49590338271490256608559692538361571095921575989136588899',
-    firstArrivalMs: now - 1000,
-    lastArrivalMs: now - 500,
+    firstArrivalMs,
+    lastArrivalMs,
     maximumRetryAttempts: -1,
     maximumRecordAgeInSeconds: -1,
     functionErrors: 0,
@@ -80,11 +85,14 @@ export function kinesisSequenceNumber(i: number): string {
 /** A Kinesis batch of `n` records with sequence numbers and arrival times, as Lambda shapes them. */
 export function buildKinesisBatchJob(n: number, overrides: Partial<StreamBatchJob> = {}, arrivalMs = Date.now() - 5000): StreamBatchJob {
   const seq = kinesisSequenceNumber;
-  const records = Array.from({ length: n }, (_, i) => ({
-    kinesis: { kinesisSchemaVersion: '1.0', partitionKey: 'pk', sequenceNumber: seq(i), data: Buffer.from(`r${i}`).toString('base64'), approximateArrivalTimestamp: (arrivalMs + i) / 1000 },
-    eventSource: 'aws:kinesis',
-    eventID: `shardId-000000000000:${seq(i)}`,
-  }));
+  const records = Array.from(
+    { length: n },
+    (_, i) =>
+      buildKinesisStreamRecord(
+        { SequenceNumber: seq(i), PartitionKey: 'pk', Data: Buffer.from(`r${i}`), ApproximateArrivalTimestamp: arrivalMs + i },
+        { shardId: overrides.shardId ?? 'shardId-000000000000', streamArn: ORDERS_STREAM_ARN },
+      ).lambdaRecord,
+  );
   return buildStreamBatchJob({
     records,
     firstSequenceNumber: seq(0),

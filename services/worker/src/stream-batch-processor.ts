@@ -5,6 +5,7 @@ import {
   SluiceError,
   lambdaRecordPosition,
   streamBatchJobSchema,
+  unpackStreamBatchJob,
   type BatchOutcome,
   type BatchProgress,
   type DeadLetterStore,
@@ -98,13 +99,15 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
   }
 
   return async (job, _token, signal) => {
-    const batch = parseBatch(job);
+    const stored = parseBatch(job);
+    // Lambda's whole records from here on; the job is saved back as it was stored (packed).
+    const batch = unpackStreamBatchJob(stored);
     if (batch.window !== undefined) windowsOf(batch); // fails the job now when this worker cannot run windows
     const log = deps.logger.child({ jobId: job.id, mappingId: batch.mappingId, shardId: batch.shardId, lane: batch.lane });
     let progress = batch.progress ?? initialProgress(batch);
     const save = async (next: BatchProgress, functionErrors: number) => {
       // Saved before any retry or delivery, so a worker dying or another taking over resumes here.
-      await job.updateData({ ...batch, functionErrors, progress: next });
+      await job.updateData({ ...stored, functionErrors, progress: next });
     };
     if (progress.undelivered !== undefined) progress = await deliver(job, batch, progress, save, log);
     const sequenceNumbers = batch.records.map((r) => lambdaRecordPosition(batch.sourceKind, r).sequenceNumber ?? '');

@@ -38,6 +38,39 @@ interface UserIdentityInput {
   readonly principalId?: string | undefined;
 }
 
+/** The members of Lambda's DynamoDB record that differ from record to record. */
+export interface DynamoDbLambdaMembers {
+  readonly eventID: string | undefined;
+  readonly eventName: string | undefined;
+  readonly dynamodb: Readonly<Record<string, unknown>>;
+  readonly userIdentity?: { readonly type: string | undefined; readonly principalId: string | undefined };
+}
+
+/** The members every Lambda record of one stream has in common (besides the constants). */
+export interface DynamoDbSharedMembers {
+  readonly awsRegion: string;
+  readonly eventSourceARN: string;
+}
+
+/**
+ * Lambda's DynamoDB record, members in Lambda's order: `eventVersion` "1.1" and `eventSource`
+ * constant, `userIdentity` only when the record has one. Both the poller (reading) and the worker
+ * (unpacking a job: packed-records.ts) build records with it.
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html (example event)
+ */
+export function dynamoDbLambdaRecord(record: DynamoDbLambdaMembers, shared: DynamoDbSharedMembers): Record<string, unknown> {
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: shared.awsRegion,
+    dynamodb: record.dynamodb,
+    eventSourceARN: shared.eventSourceARN,
+    ...(record.userIdentity === undefined ? {} : { userIdentity: record.userIdentity }),
+  };
+}
+
 /**
  * Builds the StreamRecord of one DynamoDB Streams record, its `lambdaRecord` exactly as Lambda hands
  * it to a function, whatever the emulator said: `eventVersion` "1.1" (as recorded on AWS),
@@ -59,24 +92,23 @@ export function buildDynamoDbStreamRecord(record: DynamoDbRecordInput, context: 
   const keys = toItemJson(change.Keys);
   const newImage = change.NewImage === undefined ? undefined : toItemJson(change.NewImage);
   const oldImage = change.OldImage === undefined ? undefined : toItemJson(change.OldImage);
-  const lambdaRecord = {
-    eventID: record.eventID,
-    eventName: record.eventName,
-    eventVersion: '1.1',
-    eventSource: 'aws:dynamodb',
-    awsRegion: arnParts(context.streamArn).region,
-    dynamodb: {
-      ApproximateCreationDateTime: Math.floor(approximateArrivalMs / 1000),
-      Keys: keys,
-      ...(newImage === undefined ? {} : { NewImage: newImage }),
-      ...(oldImage === undefined ? {} : { OldImage: oldImage }),
-      SequenceNumber: sequenceNumber,
-      SizeBytes: change.SizeBytes ?? approximateSizeBytes(keys, newImage, oldImage),
-      StreamViewType: change.StreamViewType,
+  const lambdaRecord = dynamoDbLambdaRecord(
+    {
+      eventID: record.eventID,
+      eventName: record.eventName,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(approximateArrivalMs / 1000),
+        Keys: keys,
+        ...(newImage === undefined ? {} : { NewImage: newImage }),
+        ...(oldImage === undefined ? {} : { OldImage: oldImage }),
+        SequenceNumber: sequenceNumber,
+        SizeBytes: change.SizeBytes ?? approximateSizeBytes(keys, newImage, oldImage),
+        StreamViewType: change.StreamViewType,
+      },
+      ...(record.userIdentity === undefined ? {} : { userIdentity: lambdaUserIdentity(record.userIdentity) }),
     },
-    eventSourceARN: context.streamArn,
-    ...(record.userIdentity === undefined ? {} : { userIdentity: lambdaUserIdentity(record.userIdentity) }),
-  };
+    { awsRegion: arnParts(context.streamArn).region, eventSourceARN: context.streamArn },
+  );
   return {
     sequenceNumber,
     partitionKey: canonicalJson(keys),

@@ -35,6 +35,44 @@ export function defaultInvokeIdentityArn(streamArn: string): string {
   return `arn:${partition}:iam::${account}:role/sluice`;
 }
 
+/** The `kinesis` member of Lambda's Kinesis record: the part of it that differs from record to record. */
+export interface KinesisLambdaMember {
+  readonly kinesisSchemaVersion: '1.0';
+  readonly partitionKey: string;
+  readonly sequenceNumber: string;
+  /** Base64. */
+  readonly data: string;
+  /** Epoch seconds with a millisecond fraction. */
+  readonly approximateArrivalTimestamp: number;
+  readonly encryptionType?: 'KMS';
+}
+
+/** The members every Lambda record of one shard of one stream has in common (besides the constants). */
+export interface KinesisSharedMembers {
+  readonly invokeIdentityArn: string;
+  readonly awsRegion: string;
+  readonly eventSourceARN: string;
+}
+
+/**
+ * Lambda's Kinesis record, members in Lambda's order: the record's `kinesis` member, the constants,
+ * `eventID` = `<shardId>:<sequenceNumber>`, and what the shard's records share. Both the poller
+ * (reading) and the worker (unpacking a job: packed-records.ts) build records with it.
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (example event)
+ */
+export function kinesisLambdaRecord(kinesis: KinesisLambdaMember, shardId: string, shared: KinesisSharedMembers): Record<string, unknown> {
+  return {
+    kinesis,
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${shardId}:${kinesis.sequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: shared.invokeIdentityArn,
+    awsRegion: shared.awsRegion,
+    eventSourceARN: shared.eventSourceARN,
+  };
+}
+
 /**
  * Builds the StreamRecord of one Kinesis record, its `lambdaRecord` exactly as Lambda hands it to a
  * function: `data` in base64, `approximateArrivalTimestamp` in epoch seconds with a millisecond
@@ -55,24 +93,15 @@ export function buildKinesisStreamRecord(record: KinesisRecordInput, context: Ki
   const data = record.Data ?? new Uint8Array(0);
   const encrypted = record.EncryptionType === 'KMS';
   const approximateArrivalTimestamp = approximateArrivalMs / 1000;
-  const eventID = `${context.shardId}:${sequenceNumber}`;
-  const lambdaRecord = {
-    kinesis: {
-      kinesisSchemaVersion: '1.0',
-      partitionKey,
-      sequenceNumber,
-      data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
-      approximateArrivalTimestamp,
-      ...(encrypted ? { encryptionType: 'KMS' } : {}),
-    },
-    eventSource: 'aws:kinesis',
-    eventVersion: '1.0',
-    eventID,
-    eventName: 'aws:kinesis:record',
-    invokeIdentityArn: fixed.invokeIdentityArn,
-    awsRegion: fixed.region,
-    eventSourceARN: context.streamArn,
+  const kinesis: KinesisLambdaMember = {
+    kinesisSchemaVersion: '1.0',
+    partitionKey,
+    sequenceNumber,
+    data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+    approximateArrivalTimestamp,
+    ...(encrypted ? { encryptionType: 'KMS' as const } : {}),
   };
+  const lambdaRecord = kinesisLambdaRecord(kinesis, context.shardId, fixed.shared);
   // The size of JSON.stringify(lambdaRecord) in UTF-8, added up from its parts instead of
   // serialising every record (the poller's hottest per-record cost): the batch cap needs it exact.
   const sizeBytes =
@@ -82,14 +111,13 @@ export function buildKinesisStreamRecord(record: KinesisRecordInput, context: Ki
     jsonStringBytes(sequenceNumber) +
     base64Length(data.byteLength) +
     jsonNumberBytes(approximateArrivalTimestamp) +
-    jsonStringBytes(eventID);
+    jsonStringBytes(lambdaRecord['eventID'] as string);
   return { sequenceNumber, partitionKey, approximateArrivalMs, sizeBytes, lambdaRecord };
 }
 
 /** What every record read with one context shares; the context is made once per read. */
 interface FixedParts {
-  readonly region: string;
-  readonly invokeIdentityArn: string;
+  readonly shared: KinesisSharedMembers;
   /** The JSON size of a record whose variable members are empty: `""` strings, no timestamp digits. */
   readonly skeletonBytes: number;
 }
@@ -114,7 +142,7 @@ function fixedPartsOf(context: KinesisRecordContext): FixedParts {
     // partitionKey, sequenceNumber and eventID count their own quotes (jsonStringBytes); the data's
     // quotes stay (base64Length has none); the timestamp, a number, has none: its `""` is taken off too.
     const skeletonBytes = Buffer.byteLength(JSON.stringify(skeleton)) - 2 * 3 - 2;
-    parts = { region, invokeIdentityArn, skeletonBytes };
+    parts = { shared: { invokeIdentityArn, awsRegion: region, eventSourceARN: context.streamArn }, skeletonBytes };
     fixedParts.set(context, parts);
   }
   return parts;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { packLambdaRecords, unpackLambdaRecords } from '../events/packed-records.js';
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -83,12 +84,19 @@ export const streamBatchJobSchema = z.object({
   /** 0 without ParallelizationFactor; otherwise the partition-key lane 0..N-1. */
   lane: z.number().int().min(0),
   /**
-   * Empty only for a tumbling window's final invocation. Each record is checked to be a JSON object
-   * and kept as it is: our own poller built it (buildKinesisStreamRecord and its DynamoDB twin), and
+   * Empty only for a tumbling window's final invocation. Stored packed (packStreamBatchJob): each
+   * record without the members all of them share, which are in sharedRecordMembers; in memory, on
+   * both sides of the queue, Lambda's whole records. Each record is checked to be a JSON object and
+   * kept as it is: our own poller built it (buildKinesisStreamRecord and its DynamoDB twin), and
    * copying every member of 100 records on each attempt (what z.record does) was the worker's
    * largest share of zod's time.
    */
   records: z.array(z.custom<Record<string, unknown>>(isJsonObject, { message: 'a record must be a JSON object' })),
+  /**
+   * Present when `records` are packed (packed-records.ts): the members every record of the batch
+   * shares. Absent in jobs of pollers before 2026-12-04, whose records are Lambda's whole records.
+   */
+  sharedRecordMembers: z.record(z.string(), z.string()).optional(),
   firstSequenceNumber: z.string(),
   lastSequenceNumber: z.string(),
   /** Approximate arrival of the first and last records, epoch ms (record age and iterator age). */
@@ -112,6 +120,23 @@ export const streamBatchJobSchema = z.object({
 }).refine((job) => job.records.length > 0 || job.window?.isFinal === true, { message: 'a batch needs records (only a final window invocation has none)', path: ['records'] });
 
 export type StreamBatchJob = z.infer<typeof streamBatchJobSchema>;
+
+/**
+ * The job as the queue stores it: its records packed (packed-records.ts), about half the size of
+ * Lambda's whole records. A job already packed is returned as it is.
+ */
+export function packStreamBatchJob(job: StreamBatchJob): StreamBatchJob {
+  if (job.sharedRecordMembers !== undefined) return job;
+  const packed = packLambdaRecords(job.sourceKind, job.records);
+  return { ...job, records: packed.records, sharedRecordMembers: packed.shared };
+}
+
+/** The job with Lambda's whole records again (packStreamBatchJob's inverse); an unpacked job as it is. */
+export function unpackStreamBatchJob(job: StreamBatchJob): StreamBatchJob {
+  const { sharedRecordMembers, ...rest } = job;
+  if (sharedRecordMembers === undefined) return job;
+  return { ...rest, records: unpackLambdaRecords(job.sourceKind, job.shardId, { records: job.records, shared: sharedRecordMembers }) };
+}
 
 export type DiscardCondition = z.infer<typeof discardConditionSchema>;
 

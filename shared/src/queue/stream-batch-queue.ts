@@ -1,7 +1,7 @@
 import { Job, Queue, QueueEvents, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/redis-keys.js';
-import { STREAM_BATCH_QUEUE, streamBatchJobId, type BatchOutcome, type StreamBatchJob } from './stream-batch-job.js';
+import { STREAM_BATCH_QUEUE, packStreamBatchJob, streamBatchJobId, type BatchOutcome, type StreamBatchJob } from './stream-batch-job.js';
 
 /** The name of the custom backoff strategy; the worker maps it to backoffDelay() with its config. */
 export const STREAM_BATCH_BACKOFF = 'sluice';
@@ -56,6 +56,14 @@ export function createStreamBatchQueueEvents(connection: Redis, keys: RedisKeys)
 }
 
 /**
+ * Adds a batch under its deterministic id, its records packed (packStreamBatchJob); when a job with
+ * that id exists, BullMQ keeps it and adds nothing. The returned handle's `data` is what was offered.
+ */
+export function addStreamBatch(queue: StreamBatchQueue, job: StreamBatchJob): Promise<StreamBatchJobHandle> {
+  return queue.add(STREAM_BATCH_QUEUE, packStreamBatchJob(job), { jobId: streamBatchJobId(job) });
+}
+
+/**
  * Adds a batch under its deterministic id. When a job with that id exists (queued, running, or
  * finished within the last hour) BullMQ keeps it and adds nothing; awaiting it yields its outcome.
  * The returned Job is read back from Redis, so its `data` is the batch actually being processed
@@ -64,7 +72,7 @@ export function createStreamBatchQueueEvents(connection: Redis, keys: RedisKeys)
  */
 export async function enqueueStreamBatch(queue: StreamBatchQueue, job: StreamBatchJob): Promise<StreamBatchJobHandle> {
   const jobId = streamBatchJobId(job);
-  const added = await queue.add(STREAM_BATCH_QUEUE, job, { jobId });
+  const added = await addStreamBatch(queue, job);
   // Only gone if it finished and aged out in between; the added handle still awaits by id.
   return (await Job.fromId<StreamBatchJob, BatchOutcome>(queue, jobId)) ?? added;
 }

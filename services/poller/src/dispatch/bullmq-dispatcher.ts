@@ -1,5 +1,5 @@
 import type { QueueEvents } from 'bullmq';
-import { STREAM_BATCH_QUEUE, awaitBatchOutcome, streamBatchJobId, type StreamBatchJob, type StreamBatchQueue } from '@sluice/shared';
+import { addStreamBatch, awaitBatchOutcome, streamBatchJobId, type StreamBatchJob, type StreamBatchQueue } from '@sluice/shared';
 import type { Dispatcher, DispatchResult } from './dispatcher.js';
 
 /**
@@ -20,12 +20,11 @@ export class BullmqDispatcher implements Dispatcher {
   ) {}
 
   async dispatch(job: StreamBatchJob, signal: AbortSignal): Promise<DispatchResult> {
-    const jobId = streamBatchJobId(job);
-    const handle = await this.queue.add(STREAM_BATCH_QUEUE, job, { jobId });
+    const handle = await addStreamBatch(this.queue, job);
     const outcome = await awaitBatchOutcome(handle, this.events, signal);
     if (outcome.lastSequenceNumber !== undefined) return { outcome, lastSequenceNumber: outcome.lastSequenceNumber };
     // Only gone if it finished and aged out in between: then it was the batch offered.
-    const stored = await this.queue.getJob(jobId);
+    const stored = await this.queue.getJob(streamBatchJobId(job));
     return { outcome, lastSequenceNumber: stored?.data.lastSequenceNumber ?? job.lastSequenceNumber };
   }
 }

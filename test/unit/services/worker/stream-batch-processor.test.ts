@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnrecoverableError } from 'bullmq';
-import { ErrorCode, SluiceError, createLogger, createSluiceMetrics, type FunctionDefinition, type StreamBatchJob } from '@sluice/shared';
+import { ErrorCode, SluiceError, createLogger, createSluiceMetrics, packStreamBatchJob, type FunctionDefinition, type StreamBatchJob } from '@sluice/shared';
 import { FakeInvoker, createStreamBatchProcessor, type ProcessableJob } from '@sluice/worker';
 import { buildFunction, buildStreamBatchJob } from '../../../helpers/stream-batch-fixture.js';
 
@@ -42,30 +42,41 @@ async function metric(metrics: ReturnType<typeof createSluiceMetrics>, name: str
 }
 
 describe('stream batch processor', () => {
-  it('invokes the function with {"Records":[...]} and returns succeeded', async () => {
-    // Arrange
+  it('invokes the function with {"Records":[...]}, Lambda\'s records byte for byte from a job stored packed, and returns succeeded', async () => {
+    // Arrange: the job as the queue stores it (packed), after a trip through JSON like Redis gives
     const { invoker, process, metrics } = setup();
-    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW }));
+    const batch = buildStreamBatchJob({ firstArrivalMs: NOW });
+    const job = fakeJob(JSON.parse(JSON.stringify(packStreamBatchJob(batch))));
     // Act
     const outcome = await process(job);
     // Assert: the outcome names the batch's last record (the poller checkpoints by it)
-    expect(outcome).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: buildStreamBatchJob().lastSequenceNumber });
+    expect(outcome).toEqual({ status: 'succeeded', invocations: 1, lastSequenceNumber: batch.lastSequenceNumber });
     expect(invoker.requests).toHaveLength(1);
-    const sent = JSON.parse(invoker.requests[0]!.payload) as { Records: unknown[] };
-    expect(sent).toEqual({ Records: buildStreamBatchJob().records });
+    expect(invoker.requests[0]!.payload).toBe(JSON.stringify({ Records: batch.records }));
     expect(invoker.requests[0]!.fn.name).toBe('orders');
     expect(await metric(metrics, 'sluice_invocations_total')).toEqual([{ function: 'orders', outcome: 'success', value: 1 }]);
   });
 
-  it('saves the function error count and throws so BullMQ retries', async () => {
+  it('invokes a job stored by a poller before packing (Lambda\'s whole records) with those records as they are', async () => {
+    const { invoker, process } = setup();
+    const batch = buildStreamBatchJob({ firstArrivalMs: NOW });
+
+    await process(fakeJob(batch));
+
+    expect(invoker.requests[0]!.payload).toBe(JSON.stringify({ Records: batch.records }));
+  });
+
+  it('saves the function error count, in the job as it was stored (packed), and throws so BullMQ retries', async () => {
     const { process, metrics } = setup({ invoker: new FakeInvoker([FakeInvoker.functionError('bad record')]) });
-    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW }));
+    const stored = packStreamBatchJob(buildStreamBatchJob({ firstArrivalMs: NOW }));
+    const job = fakeJob(stored);
 
     const error = await process(job).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(SluiceError);
     expect((error as SluiceError).code).toBe(ErrorCode.FunctionError);
     expect((job.data as StreamBatchJob).functionErrors).toBe(1);
+    expect(job.data).toMatchObject({ records: stored.records, sharedRecordMembers: stored.sharedRecordMembers });
     expect(await metric(metrics, 'sluice_retries_total')).toEqual([{ mapping: buildStreamBatchJob().mappingId, reason: 'function_error', value: 1 }]);
   });
 
