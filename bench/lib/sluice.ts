@@ -32,7 +32,7 @@ export interface BenchSluice {
   /** Waits until Sluice holds `count` leases of the mapping (from /metrics, or from Redis when split). */
   waitForLeases(uuid: string, count: number, timeoutMs?: number): Promise<void>;
   waitForState(uuid: string, state: string, timeoutMs?: number): Promise<void>;
-  /** Deletes a mapping and waits until Sluice holds none of its leases. */
+  /** Deletes a mapping once its state has settled, and waits until Sluice holds none of its leases. */
   deleteMapping(uuid: string, timeoutMs?: number): Promise<void>;
   metrics(): Promise<string>;
   /** SIGTERM to every process, wait for their exits, then delete every key under the prefix. */
@@ -210,6 +210,9 @@ export async function startSluice(options: { redisUrl: string; kinesisEndpoint: 
     waitForState: (uuid, state, timeoutMs = 30_000) =>
       waitUntil(async () => (await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === state, timeoutMs, `mapping ${uuid} never reached ${state}`),
     async deleteMapping(uuid, timeoutMs = 30_000) {
+      // Lambda refuses a delete while the mapping is Creating (ResourceInUseException): a drain can end sooner.
+      const settled = async () => ['Enabled', 'Disabled'].includes((await lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? '');
+      await waitUntil(settled, timeoutMs, `mapping ${uuid} never settled`);
       await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
       await waitUntil(async () => (await leasesOf(uuid)) === 0, timeoutMs, `mapping ${uuid} still held leases`);
     },
