@@ -57,6 +57,7 @@ export {
   type StreamBatchQueue,
   type StreamBatchJobHandle,
 } from './queue/stream-batch-queue.js';
+export { LocalBatchOutcomes, type LocalOutcomeWait } from './queue/local-batch-outcomes.js';
 export { buildKinesisStreamRecord, defaultInvokeIdentityArn, type KinesisRecordInput, type KinesisRecordContext } from './events/kinesis-record.js';
 export { buildDynamoDbStreamRecord, type DynamoDbRecordInput } from './events/dynamodb-record.js';
 export { packLambdaRecords, unpackLambdaRecords, type PackedRecords } from './events/packed-records.js';

@@ -2,7 +2,7 @@ import { startApiRole } from '@sluice/api';
 import { startIngressRole } from '@sluice/ingress';
 import { startPollerRole } from '@sluice/poller';
 import { startWorkerRole } from '@sluice/worker';
-import { createAwsClients, createSluiceMetrics, type Logger, type SluiceConfig } from '@sluice/shared';
+import { LocalBatchOutcomes, createAwsClients, createSluiceMetrics, type Logger, type SluiceConfig } from '@sluice/shared';
 import type { Role } from './roles.js';
 
 export interface RunningRoles {
@@ -15,17 +15,19 @@ export interface RunningRoles {
 export async function runRoles(config: SluiceConfig, roles: readonly Role[], logger: Logger): Promise<RunningRoles> {
   const aws = createAwsClients(config);
   const metrics = createSluiceMetrics();
+  // A poller hears of the batches a worker beside it finishes without waiting for the event stream.
+  const localOutcomes = roles.includes('worker') && roles.includes('poller') ? new LocalBatchOutcomes() : undefined;
   const stops: (() => Promise<void>)[] = [async () => aws.destroy()];
   let apiUrl: string | undefined;
   let ingressUrl: string | undefined;
   try {
     // Workers first and the API last, so nothing is accepted before it can be handled; stop() reverses.
     if (roles.includes('worker')) {
-      const worker = await startWorkerRole(config, { logger, metrics });
+      const worker = await startWorkerRole(config, { logger, metrics, ...(localOutcomes ? { localOutcomes } : {}) });
       stops.push(() => worker.stop());
     }
     if (roles.includes('poller')) {
-      const poller = await startPollerRole(config, aws, logger, metrics);
+      const poller = await startPollerRole(config, aws, logger, metrics, localOutcomes);
       stops.push(() => poller.stop());
     }
     if (roles.includes('ingress')) {

@@ -10,6 +10,7 @@ import {
   parseSourceArn,
   type AwsClients,
   type EventSourceMapping,
+  type LocalBatchOutcomes,
   type Logger,
   type SluiceConfig,
   type SluiceMetrics,
@@ -35,6 +36,8 @@ export async function startPollerRole(
   aws: AwsClients,
   logger: Logger,
   metrics: SluiceMetrics,
+  /** What a worker role in this process announces of the batches it finishes (local-batch-outcomes.ts). */
+  localOutcomes?: LocalBatchOutcomes,
 ): Promise<RunningPoller> {
   const log = logger.child({ role: 'poller' });
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
@@ -83,7 +86,7 @@ export async function startPollerRole(
     shardSyncIntervalMs: config.SLUICE_SHARD_SYNC_INTERVAL_MS,
     reportResult: (mappingId, result) => reporter.report(mappingId, result),
     pollerDeps: {
-      dispatcher: new BullmqDispatcher(queue, events),
+      dispatcher: new BullmqDispatcher(queue, events, localOutcomes),
       metrics,
       pollIntervalMs: config.SLUICE_POLL_INTERVAL_MS,
       backoff: { baseMs: Math.min(config.SLUICE_RETRY_BASE_MS, 1000), maxMs: config.SLUICE_RETRY_MAX_MS },

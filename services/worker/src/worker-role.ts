@@ -23,6 +23,7 @@ import {
   type EventInvokeConfigStore,
   type FunctionStore,
   type Invoker,
+  type LocalBatchOutcomes,
   type Logger,
   type SluiceConfig,
   type SluiceMetrics,
@@ -65,6 +66,8 @@ export interface WorkerRoleDeps {
   readonly now?: () => number;
   /** Backoff jitter source. */
   readonly random?: () => number;
+  /** Where this worker announces the batches it finishes, for a poller in the same process. */
+  readonly localOutcomes?: LocalBatchOutcomes;
 }
 
 export interface RunningWorker {
@@ -132,6 +135,8 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff, deps.random) },
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  // Emitted once BullMQ stored the job as completed: the outcome is final.
+  if (deps.localOutcomes !== undefined) worker.on('completed', (job, outcome) => deps.localOutcomes!.announce(job.id!, outcome));
   worker.on('failed', (job, error) => {
     // The processor logs the retries it decides on; anything else here is a bug or a bad payload.
     if (!(error instanceof SluiceError)) logger.error({ err: error, jobId: job?.id }, 'batch job failed');

@@ -1,5 +1,5 @@
 import type { QueueEvents } from 'bullmq';
-import { addStreamBatch, awaitBatchOutcome, streamBatchJobId, type StreamBatchJob, type StreamBatchQueue } from '@sluice/shared';
+import { addStreamBatch, awaitBatchOutcome, streamBatchJobId, type BatchOutcome, type LocalBatchOutcomes, type StreamBatchJob, type StreamBatchQueue } from '@sluice/shared';
 import type { Dispatcher, DispatchResult } from './dispatcher.js';
 
 /**
@@ -12,19 +12,33 @@ import type { Dispatcher, DispatchResult } from './dispatcher.js';
  * last sequence number in the outcome, so the job (its 100 records) is not read back and parsed
  * once more per batch; only an outcome without it (a worker of an earlier build) is followed by a
  * read of the stored job.
+ *
+ * With a worker in this process (`local`), the outcome it announces counts as soon as it comes,
+ * one Redis round trip before the same news on the queue's event stream.
  */
 export class BullmqDispatcher implements Dispatcher {
   constructor(
     private readonly queue: StreamBatchQueue,
     private readonly events: QueueEvents,
+    private readonly local?: LocalBatchOutcomes,
   ) {}
 
   async dispatch(job: StreamBatchJob, signal: AbortSignal): Promise<DispatchResult> {
-    const handle = await addStreamBatch(this.queue, job);
-    const outcome = await awaitBatchOutcome(handle, this.events, signal);
+    const jobId = streamBatchJobId(job);
+    // Listening before the add: a local worker may finish the job before add() returns.
+    const local = this.local?.wait(jobId);
+    let outcome: BatchOutcome;
+    try {
+      const handle = await addStreamBatch(this.queue, job);
+      const viaEvents = awaitBatchOutcome(handle, this.events, signal);
+      // After a local outcome won, race() still handles viaEvents' late settling (or abort).
+      outcome = local === undefined ? await viaEvents : await Promise.race([viaEvents, local.outcome]);
+    } finally {
+      local?.cancel();
+    }
     if (outcome.lastSequenceNumber !== undefined) return { outcome, lastSequenceNumber: outcome.lastSequenceNumber };
     // Only gone if it finished and aged out in between: then it was the batch offered.
-    const stored = await this.queue.getJob(streamBatchJobId(job));
+    const stored = await this.queue.getJob(jobId);
     return { outcome, lastSequenceNumber: stored?.data.lastSequenceNumber ?? job.lastSequenceNumber };
   }
 }

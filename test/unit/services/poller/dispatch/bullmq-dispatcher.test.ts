@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueEvents } from 'bullmq';
-import type { BatchOutcome, StreamBatchJob, StreamBatchQueue } from '@sluice/shared';
+import { LocalBatchOutcomes, type BatchOutcome, type StreamBatchJob, type StreamBatchQueue } from '@sluice/shared';
 import { BullmqDispatcher } from '@sluice/poller';
 import { buildStreamBatchJob } from '../../../../helpers/stream-batch-fixture.js';
 
@@ -49,5 +49,52 @@ describe('BullmqDispatcher', () => {
     const result = await new BullmqDispatcher(queue, events).dispatch(offered, signal);
 
     expect(result.lastSequenceNumber).toBe(offered.lastSequenceNumber);
+  });
+});
+
+describe('BullmqDispatcher with a worker in the same process', () => {
+  /** A queue whose event stream reports nothing until `report` is called (faked dependency). */
+  function slowEventsQueue(onAdd: (jobId: string) => void) {
+    let report: (outcome: BatchOutcome) => void = () => undefined;
+    const queue = {
+      add: async (_name: string, _data: unknown, options: { jobId: string }) => {
+        onAdd(options.jobId);
+        return {
+          waitUntilFinished: () =>
+            new Promise<BatchOutcome>((resolve) => {
+              report = resolve;
+            }),
+        };
+      },
+      getJob: async () => undefined,
+    };
+    return { queue: queue as unknown as StreamBatchQueue, report: (o: BatchOutcome) => report(o) };
+  }
+
+  it('takes the outcome the local worker announces, without waiting for the event stream', async () => {
+    // Arrange: the local worker finishes the job while it is being added
+    const local = new LocalBatchOutcomes();
+    const { queue } = slowEventsQueue((jobId) => local.announce(jobId, { status: 'succeeded', invocations: 1, lastSequenceNumber: '42' }));
+
+    // Act
+    const result = await new BullmqDispatcher(queue, events, local).dispatch(offered, signal);
+
+    // Assert
+    expect(result).toEqual({ outcome: { status: 'succeeded', invocations: 1, lastSequenceNumber: '42' }, lastSequenceNumber: '42' });
+  });
+
+  it('takes the event stream outcome of a batch a worker elsewhere ran, and ignores a later local announcement', async () => {
+    const local = new LocalBatchOutcomes();
+    let id = '';
+    const { queue, report } = slowEventsQueue((jobId) => (id = jobId));
+    const dispatching = new BullmqDispatcher(queue, events, local).dispatch(offered, signal);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    report({ status: 'discarded', condition: 'RetryAttemptsExhausted', invocations: 3, lastSequenceNumber: '9' });
+    const result = await dispatching;
+    local.announce(id, { status: 'succeeded', invocations: 1, lastSequenceNumber: '42' });
+
+    expect(result.outcome.status).toBe('discarded');
+    expect(result.lastSequenceNumber).toBe('9');
   });
 });
