@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startBenchStack } from './lib/stack.js';
+import { pinningLine } from './lib/pin.js';
 import { createStream, kinesisClient, prefill, rawDrain, type BenchStream } from './lib/kinesis.js';
 import { startNoopFunction } from './lib/function.js';
 import { settingsLine, sluiceTopology, startSluice } from './lib/sluice.js';
@@ -80,7 +81,7 @@ const rate = (records: number, ms: number) => records / (ms / 1000);
 async function main(): Promise<void> {
   const run = randomBytes(3).toString('hex');
   const total = SHARDS * PER_SHARD;
-  console.log(`[${stamp()}] drain bench: ${SHARDS} shards x ${PER_SHARD} records, BatchSize ${BATCH_SIZE}, ${ROUNDS} rounds, ${settingsLine()}, topology ${sluiceTopology()}; ${loadLine()}`);
+  console.log(`[${stamp()}] drain bench: ${SHARDS} shards x ${PER_SHARD} records, BatchSize ${BATCH_SIZE}, ${ROUNDS} rounds, ${settingsLine()}, topology ${sluiceTopology()}, ${pinningLine()}; ${loadLine()}`);
   const stack = await startBenchStack();
   const kinesis = kinesisClient(stack.kinesisEndpoint);
   let round: RoundState | undefined;

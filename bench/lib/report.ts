@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 /** Nearest-rank percentile of already sorted values. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -41,7 +41,7 @@ export function stamp(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-/** The machine's 1-minute load average and core count: benches on a shared machine need the context. */
+/** The machine's 1-minute load average and core count (all of its cores, whatever this process is pinned to): benches on a shared machine need the context. */
 export function loadLine(): string {
-  return `load average ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores`;
+  return `load average ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`;
 }
