@@ -4,15 +4,16 @@
  *
  *   node --import tsx bench/drain.ts      (after npm run build)
  *
- * The stream is pre-filled once. One untimed raw drain warms kinesis-local's JIT up (its first
- * GetRecords pass is much slower than later ones), and one untimed Sluice drain warms Sluice's (its
- * first 10,000 records cost it about twice the CPU of later ones): both sides are timed warm. Then
- * each round drains it raw and then through Sluice, with a new mapping reading from TRIM_HORIZON
+ * The stream is pre-filled once. BENCH_WARMUPS (5) untimed rounds warm both JITs up: kinesis-local's
+ * raw drain takes 810 ms the first time and 490-580 ms after ten, and Sluice's first 10,000 records
+ * cost it about twice the CPU of later ones; both sides are timed warm. Then each of BENCH_ROUNDS (7)
+ * rounds drains it raw and then through Sluice, with a new mapping reading from TRIM_HORIZON
  * (deleted after its round). The baseline is the raw loop at the GetRecords Limit kinesis-local
  * drains fastest with (BENCH_RAW_LIMIT, 1000: 15-30% faster than the Kinesis maximum of 10,000,
  * whose emulator cost per record grows with the records returned); the loop at Limit 10,000 runs
  * too, as a reference. Sluice runs on its default settings. BENCH_SHARDS (4),
- * BENCH_RECORDS_PER_SHARD (2500), BENCH_BATCH_SIZE (100), BENCH_ROUNDS (5) change the shape;
+ * BENCH_RECORDS_PER_SHARD (2500), BENCH_BATCH_SIZE (100) change the shape; BENCH_PIN=1 gives the
+ * emulator a core of its own (lib/pin.ts);
  * BENCH_SLUICE_TOPOLOGY=split runs Sluice as api + poller + worker processes (Sluice CPU is their
  * sum); BENCH_KINESIS_PROXY=1 routes Sluice's Kinesis calls through a counting proxy (a diagnostic:
  * it adds a hop Sluice's reads pay and the raw loop does not); BENCH_REDIS_COMMANDS=1 prints the
@@ -23,7 +24,7 @@ import { Redis } from 'ioredis';
 import { startBenchStack } from './lib/stack.js';
 import { pinningLine } from './lib/pin.js';
 import { createStream, kinesisClient, prefill, rawDrain, type BenchStream } from './lib/kinesis.js';
-import { startNoopFunction } from './lib/function.js';
+import { recordsOf, startRecordingFunction, type ReceivedInvocation } from './lib/function.js';
 import { settingsLine, sluiceTopology, startSluice } from './lib/sluice.js';
 import { diffCounts, startKinesisProxy, type CallCounts, type KinesisProxy } from './lib/kinesis-proxy.js';
 import { waitUntilQuiet } from './lib/quiet.js';
@@ -34,7 +35,9 @@ import { fixed, loadLine, percentile, printTable, processCpuSeconds, stamp } fro
 const SHARDS = Number(process.env.BENCH_SHARDS ?? 4);
 const PER_SHARD = Number(process.env.BENCH_RECORDS_PER_SHARD ?? 2500);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 100);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** Untimed raw + Sluice drains before the rounds (BENCH_WARMUPS). */
+const WARMUPS = Number(process.env.BENCH_WARMUPS ?? 5);
 /**
  * The baseline's GetRecords Limit: kinesis-local drains fastest with reads of 500-1,000 records
  * (4 x 2,500 records, 2026-12-04: Limit 100 1,090-1,290 ms, 500 490-850, 1,000 545-690, 2,500 and
@@ -57,7 +60,7 @@ interface Round {
   readonly duplicates: number;
   readonly sluiceCpuS: number;
   readonly kinesisCpuS: number;
-  /** redis-server's CPU and commands, and the bench process's CPU (the no-op function), during Sluice's drain. */
+  /** redis-server's CPU and commands, and the bench process's CPU (the function: it only counts records), during Sluice's drain. */
   readonly redisCpuS: number;
   readonly redisCommands: number;
   /** By command (commands inside Lua scripts included), printed with BENCH_REDIS_COMMANDS=1. */
@@ -67,13 +70,12 @@ interface Round {
   readonly calls: CallCounts | undefined;
 }
 
-/** What the function saw of the round in progress. */
+/** What the function received during the round in progress: kept as it came, parsed after the run. */
 interface RoundState {
-  readonly seen: Set<number>;
-  duplicates: number;
-  first?: number;
-  last: number;
-  done: () => void;
+  readonly invocations: ReceivedInvocation[];
+  /** Records received so far, duplicates included (counted, not parsed). */
+  counted: number;
+  wake: () => void;
 }
 
 const rate = (records: number, ms: number) => records / (ms / 1000);
@@ -85,15 +87,13 @@ async function main(): Promise<void> {
   const stack = await startBenchStack();
   const kinesis = kinesisClient(stack.kinesisEndpoint);
   let round: RoundState | undefined;
-  const fn = await startNoopFunction(({ payload, receivedAt }) => {
+  // The function only counts what arrives; records are decoded after the timed run, so the bench's
+  // bookkeeping does not take CPU from Sluice, Redis and kinesis-local while they work.
+  const fn = await startRecordingFunction((invocation) => {
     if (round === undefined) return;
-    round.first ??= receivedAt;
-    if (round.seen.has(payload.n)) round.duplicates += 1;
-    else {
-      round.seen.add(payload.n);
-      round.last = receivedAt;
-      if (round.seen.size === total) round.done();
-    }
+    round.invocations.push(invocation);
+    round.counted += invocation.records;
+    round.wake();
   });
   const prefix = `bench-drain-${run}`;
   const proxy: KinesisProxy | undefined = process.env.BENCH_KINESIS_PROXY === '1' ? await startKinesisProxy(stack.kinesisEndpoint) : undefined;
@@ -104,11 +104,19 @@ async function main(): Promise<void> {
   /** One Sluice drain: a new mapping from TRIM_HORIZON, timed from the create until the function saw every record; deleted after. */
   async function sluiceDrain(stream: BenchStream): Promise<Omit<Round, 'rawMs' | 'maxLimitMs' | 'rawKinesisCpuS'>> {
     const invocationsBefore = fn.invocations();
-    const state: RoundState = { seen: new Set<number>(), duplicates: 0, last: 0, done: () => undefined };
-    const done = new Promise<void>((resolve, reject) => {
-      state.done = resolve;
-      setTimeout(() => reject(new Error(`Sluice delivered ${state.seen.size} of ${total} records within ${DRAIN_TIMEOUT_MS} ms`)), DRAIN_TIMEOUT_MS).unref();
-    });
+    const state: RoundState = { invocations: [], counted: 0, wake: () => undefined };
+    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+    /** Resolves once `enough` holds, checked at each invocation. */
+    const until = (enough: () => boolean) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`Sluice delivered ${state.counted} of ${total} records within ${DRAIN_TIMEOUT_MS} ms`)), Math.max(0, deadline - performance.now()));
+        state.wake = () => {
+          if (!enough()) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        state.wake();
+      });
     round = state;
     await waitUntilQuiet([stack.kinesisPid, ...sluice.pids]);
     const callsBefore = proxy?.counts();
@@ -116,15 +124,32 @@ async function main(): Promise<void> {
     const statsBefore = await redisStats(stats);
     const createdAt = performance.now();
     const uuid = await sluice.createMapping({ FunctionName: functionName, EventSourceArn: stream.arn, StartingPosition: 'TRIM_HORIZON', BatchSize: BATCH_SIZE });
-    await done;
+    await until(() => state.counted >= total);
     const commands = diffStats(await redisStats(stats), statsBefore);
     const cpuAfter = [sluice.cpuSeconds(), processCpuSeconds(stack.kinesisPid), await redisCpuSeconds(stats), process.cpuUsage(cpuBefore[3])] as const;
+    // Now what arrived is read: the run ended with the invocation that brought the last new record
+    // (with duplicates among the counted records, the wait goes on until every record was seen).
+    const seen = new Set<number>();
+    let duplicates = 0;
+    let last = 0;
+    let parsed = 0;
+    const settle = () => {
+      for (; parsed < state.invocations.length; parsed += 1) {
+        const invocation = state.invocations[parsed]!;
+        for (const { payload } of recordsOf(invocation)) {
+          if (seen.has(payload.n)) duplicates += 1;
+          else if (seen.add(payload.n).size === total) last = invocation.receivedAt;
+        }
+      }
+      return seen.size === total;
+    };
+    await until(settle);
     round = undefined;
     const result = {
-      sluiceMs: state.last - createdAt,
-      firstMs: state.first! - createdAt,
+      sluiceMs: last - createdAt,
+      firstMs: state.invocations[0]!.receivedAt - createdAt,
       invocations: fn.invocations() - invocationsBefore,
-      duplicates: state.duplicates,
+      duplicates,
       sluiceCpuS: cpuAfter[0] - cpuBefore[0],
       kinesisCpuS: cpuAfter[1] - cpuBefore[1],
       redisCpuS: cpuAfter[2] - cpuBefore[2],
@@ -145,10 +170,14 @@ async function main(): Promise<void> {
     const counts = await prefill(kinesis, stream, PER_SHARD, PAD);
     const putMs = performance.now() - putStarted;
     console.log(`[${stamp()}] pre-filled ${total} records in ${fixed(putMs / 1000, 1)} s (${fixed(rate(total, putMs))} records/s put)`);
-    const warmup = await rawDrain(kinesis, stream, counts, RAW_LIMIT);
-    console.log(`[${stamp()}] warm-up raw drain (not counted): ${fixed(warmup.ms)} ms, ${fixed(rate(total, warmup.ms))} records/s`);
-    const sluiceWarmup = await sluiceDrain(stream);
-    console.log(`[${stamp()}] warm-up Sluice drain (not counted): ${fixed(sluiceWarmup.sluiceMs)} ms (first invocation after ${fixed(sluiceWarmup.firstMs)} ms), Sluice CPU ${fixed(sluiceWarmup.sluiceCpuS, 2)} s`);
+    // Both sides' JITs warm up over several drains (kinesis-local's raw drain alone: 810 ms the first
+    // time, 490-580 ms after ten); untimed, raw and Sluice in turn as in the rounds.
+    for (let w = 1; w <= WARMUPS; w += 1) {
+      await waitUntilQuiet([stack.kinesisPid, ...sluice.pids]);
+      const raw = await rawDrain(kinesis, stream, counts, RAW_LIMIT);
+      const drained = await sluiceDrain(stream);
+      console.log(`[${stamp()}] warm-up ${w} (not counted): raw ${fixed(raw.ms)} ms, Sluice ${fixed(drained.sluiceMs)} ms (first invocation after ${fixed(drained.firstMs)} ms), Sluice CPU ${fixed(drained.sluiceCpuS, 2)} s`);
+    }
 
     const rounds: Round[] = [];
     for (let r = 1; r <= ROUNDS; r += 1) {

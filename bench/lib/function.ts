@@ -18,11 +18,55 @@ export interface NoopFunction {
   close(): Promise<void>;
 }
 
+/** One invocation as the function received it: when, and the raw event. */
+export interface ReceivedInvocation {
+  /** performance.now() of the bench when the request arrived. */
+  readonly receivedAt: number;
+  readonly body: Buffer;
+  /** Records in the event, counted without parsing it (Lambda's Kinesis records have one `"eventID"` each). */
+  readonly records: number;
+}
+
+/** The records of an invocation, parsed (each record's payload decoded). */
+export function recordsOf({ body, receivedAt }: ReceivedInvocation): SeenRecord[] {
+  const event = JSON.parse(body.toString('utf8')) as { Records?: { eventID: string; kinesis: { data: string; approximateArrivalTimestamp: number } }[] };
+  return (event.Records ?? []).map((record) => ({
+    payload: JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')) as BenchPayload,
+    shardId: record.eventID.split(':')[0]!,
+    arrivalMs: record.kinesis.approximateArrivalTimestamp * 1000,
+    receivedAt,
+  }));
+}
+
+const EVENT_ID = Buffer.from('"eventID"');
+
+function countRecords(body: Buffer): number {
+  let count = 0;
+  for (let at = body.indexOf(EVENT_ID); at !== -1; at = body.indexOf(EVENT_ID, at + EVENT_ID.length)) count += 1;
+  return count;
+}
+
+/**
+ * A function as Sluice's HTTP invoker calls it: it answers 200 `{}` and hands each invocation to
+ * `onInvocation` as received, its records counted but not parsed (recordsOf parses them), so that a
+ * throughput bench can look at what arrived after its timed run and the function costs the shared
+ * cores next to nothing meanwhile.
+ */
+export async function startRecordingFunction(onInvocation: (invocation: ReceivedInvocation) => void): Promise<NoopFunction> {
+  return serve((receivedAt, body) => onInvocation({ receivedAt, body, records: countRecords(body) }));
+}
+
 /**
  * A function as Sluice's HTTP invoker calls it that does nothing but note each record (its decoded
  * payload and the time the invocation arrived) and answer 200 `{}`.
  */
 export async function startNoopFunction(onRecord: (record: SeenRecord) => void): Promise<NoopFunction> {
+  return serve((receivedAt, body) => {
+    for (const record of recordsOf({ receivedAt, body, records: 0 })) onRecord(record);
+  });
+}
+
+async function serve(onBody: (receivedAt: number, body: Buffer) => void): Promise<NoopFunction> {
   let invocations = 0;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const receivedAt = performance.now();
@@ -31,11 +75,7 @@ export async function startNoopFunction(onRecord: (record: SeenRecord) => void):
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Records?: { eventID: string; kinesis: { data: string; approximateArrivalTimestamp: number } }[] };
-      for (const record of event.Records ?? []) {
-        const payload = JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')) as BenchPayload;
-        onRecord({ payload, shardId: record.eventID.split(':')[0]!, arrivalMs: record.kinesis.approximateArrivalTimestamp * 1000, receivedAt });
-      }
+      onBody(receivedAt, Buffer.concat(chunks));
     });
   });
   server.keepAliveTimeout = 60_000;

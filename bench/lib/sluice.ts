@@ -32,7 +32,7 @@ export interface BenchSluice {
   /** Waits until Sluice holds `count` leases of the mapping (from /metrics, or from Redis when split). */
   waitForLeases(uuid: string, count: number, timeoutMs?: number): Promise<void>;
   waitForState(uuid: string, state: string, timeoutMs?: number): Promise<void>;
-  /** Deletes a mapping once its state has settled, and waits until Sluice holds none of its leases. */
+  /** Deletes a mapping once its state has settled, and waits until Sluice holds none of its leases and it is gone. */
   deleteMapping(uuid: string, timeoutMs?: number): Promise<void>;
   metrics(): Promise<string>;
   /** SIGTERM to every process, wait for their exits, then delete every key under the prefix. */
@@ -215,6 +215,13 @@ export async function startSluice(options: { redisUrl: string; kinesisEndpoint: 
       await waitUntil(settled, timeoutMs, `mapping ${uuid} never settled`);
       await lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
       await waitUntil(async () => (await leasesOf(uuid)) === 0, timeoutMs, `mapping ${uuid} still held leases`);
+      // Deleting until the state settles: a new mapping of the same stream and function is refused meanwhile.
+      const gone = () =>
+        lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })).then(
+          () => false,
+          (error: unknown) => (error as { name?: string }).name === 'ResourceNotFoundException',
+        );
+      await waitUntil(gone, timeoutMs, `mapping ${uuid} was never gone`);
     },
     metrics,
     async stop() {
