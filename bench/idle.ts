@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startBenchStack } from './lib/stack.js';
-import { pinningLine } from './lib/pin.js';
+import { pinningLine, pinningWanted } from './lib/pin.js';
 import { createStream, kinesisClient } from './lib/kinesis.js';
 import { startNoopFunction } from './lib/function.js';
 import { settingsLine, startSluice } from './lib/sluice.js';
@@ -60,8 +60,9 @@ function topCommands(w: Window, count = 6): string {
 async function main(): Promise<void> {
   const run = randomBytes(3).toString('hex');
   const shards = STREAMS * SHARDS;
-  console.log(`[${stamp()}] idle bench: ${STREAMS} streams x ${SHARDS} shards = ${shards} idle shards, ${SECONDS} s windows, ${settingsLine()}, ${pinningLine()}; ${loadLine()}`);
-  const stack = await startBenchStack();
+  const pinned = pinningWanted(false);
+  console.log(`[${stamp()}] idle bench: ${STREAMS} streams x ${SHARDS} shards = ${shards} idle shards, ${SECONDS} s windows, ${settingsLine()}, ${pinningLine(pinned)}; ${loadLine()}`);
+  const stack = await startBenchStack({ pinned });
   const redis = new Redis(stack.redisUrl);
   redis.on('error', () => undefined); // INFO calls fail loudly enough; no reconnect noise at shutdown
   const kinesis = kinesisClient(stack.kinesisEndpoint);

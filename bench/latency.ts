@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { startBenchStack } from './lib/stack.js';
-import { pinningLine } from './lib/pin.js';
+import { pinningLine, pinningWanted } from './lib/pin.js';
 import { createStream, encodePayload, kinesisClient, type BenchStream } from './lib/kinesis.js';
 import { startNoopFunction } from './lib/function.js';
 import { settingsLine, startSluice } from './lib/sluice.js';
@@ -88,8 +88,9 @@ const row = (name: string, s: Summary): string[] => [name, fixed(s.p50), fixed(s
 
 async function main(): Promise<void> {
   const run = randomBytes(3).toString('hex');
-  console.log(`[${stamp()}] latency bench: ${RATE} records/s for ${SECONDS} s over ${SHARDS} shards, ${settingsLine()}, ${pinningLine()}; ${loadLine()}`);
-  const stack = await startBenchStack();
+  const pinned = pinningWanted(false);
+  console.log(`[${stamp()}] latency bench: ${RATE} records/s for ${SECONDS} s over ${SHARDS} shards, ${settingsLine()}, ${pinningLine(pinned)}; ${loadLine()}`);
+  const stack = await startBenchStack({ pinned });
   const kinesis = kinesisClient(stack.kinesisEndpoint);
   const puts = new Map<number, Put>();
   let invocationsInWindow = 0;

@@ -1,6 +1,6 @@
 import { ensureRedis, findFreePort, startKinesisLocal } from '@sluice/localstack';
 import { stopOnInterrupt } from './interrupt.js';
-import { pinBenchProcess, pinEmulator, pinningWanted } from './pin.js';
+import { pinBenchProcess, pinEmulator } from './pin.js';
 
 /** A private Redis and a fresh kinesis-local, both on free loopback ports, started for one bench. */
 export interface BenchStack {
@@ -14,12 +14,12 @@ export interface BenchStack {
 /**
  * Starts a redis-server of its own (no other user adds commands to INFO stats, and nothing of
  * anyone else's can be touched) and a kinesis-local of its own (a fresh emulator: kinesis-local
- * slows as its shards fill, so an earlier bench's streams would skew a later one). With BENCH_PIN=1
+ * slows as its shards fill, so an earlier bench's streams would skew a later one). With `pinned`
  * the emulator gets a core of its own (pin.ts).
  */
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(options: { readonly pinned?: boolean } = {}): Promise<BenchStack> {
   // Before any child starts: Redis, Sluice and the function stay off the emulator's core (pin.ts).
-  const pinned = pinningWanted();
+  const pinned = options.pinned === true;
   if (pinned) pinBenchProcess();
   const redisPort = await findFreePort();
   const redis = await ensureRedis(`redis://127.0.0.1:${redisPort}`);
