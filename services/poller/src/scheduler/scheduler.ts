@@ -30,6 +30,11 @@ export interface SchedulerDeps {
  */
 export class Scheduler {
   private readonly runners = new Map<string, MappingRunner>();
+  /**
+   * Deleted mappings whose leases and checkpoints are still to be removed: a failed removal is
+   * retried every round, even once the mapping's record is gone and nothing else would name it.
+   */
+  private readonly cleanups = new Set<string>();
   private readonly watcher: MappingWatcher;
   private readonly abort = new AbortController();
   private readonly now: () => number;
@@ -85,22 +90,32 @@ export class Scheduler {
       if (mapping !== undefined && isMappingActive(mapping)) continue;
       this.runners.delete(uuid);
       await runner.stop();
-      if (mapping === undefined || mapping.state === 'Deleting') {
-        await this.deleteMappingState(uuid);
-        this.deps.logger.info({ mappingId: uuid }, 'mapping deleted; its leases, checkpoints and window states are gone');
-      } else {
-        this.deps.logger.info({ mappingId: uuid, state: mapping.state }, 'mapping paused; checkpoints kept');
-      }
+      if (mapping === undefined || mapping.state === 'Deleting') this.cleanups.add(uuid);
+      else this.deps.logger.info({ mappingId: uuid, state: mapping.state }, 'mapping paused; checkpoints kept');
     }
     for (const mapping of this.watcher.all()) {
       if (!isMappingActive(mapping)) {
-        if (mapping.state === 'Deleting') await this.deleteMappingState(mapping.uuid);
+        if (mapping.state === 'Deleting') this.cleanups.add(mapping.uuid);
         continue;
       }
       const runner = this.runners.get(mapping.uuid) ?? this.newRunner(mapping);
       await runner.tick(this.now()).catch((error: unknown) => {
         this.deps.logger.warn({ err: error, mappingId: mapping.uuid }, 'mapping round failed; will retry');
       });
+    }
+    await this.cleanUp();
+  }
+
+  /** Removes what Redis holds for each deleted mapping; what fails stays for the next round. */
+  private async cleanUp(): Promise<void> {
+    for (const mappingId of this.cleanups) {
+      try {
+        await this.deleteMappingState(mappingId);
+        this.cleanups.delete(mappingId);
+        this.deps.logger.info({ mappingId }, 'mapping deleted; its leases, checkpoints and window states are gone');
+      } catch (error) {
+        this.deps.logger.warn({ err: error, mappingId }, "removing a deleted mapping's leases and checkpoints failed; will retry");
+      }
     }
   }
 

@@ -19,7 +19,7 @@ export class FakeLeaseStore implements LeaseStore {
     return lease;
   }
   async releaseLease(): Promise<void> {}
-  async deleteMapping(): Promise<void> {}
+  async deleteMapping(_mappingId: string): Promise<void> {}
 
   async recordLayout(_lease: ShardLease, layout: ShardLayout): Promise<'written' | 'lease-lost'> {
     if (this.lost) return 'lease-lost';
