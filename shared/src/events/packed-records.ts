@@ -22,9 +22,8 @@ export interface PackedRecords {
  * so that unpackLambdaRecords gives them back member for member, in Lambda's order.
  */
 export function packLambdaRecords(sourceKind: SourceKind, records: readonly LambdaRecord[]): PackedRecords {
-  const first = records[0];
+  const member = (name: string) => String(records[0]?.[name] ?? '');
   if (sourceKind === 'dynamodb') {
-    const shared: DynamoDbSharedMembers = { awsRegion: String(first?.['awsRegion'] ?? ''), eventSourceARN: String(first?.['eventSourceARN'] ?? '') };
     return {
       records: records.map((r) => ({
         eventID: r['eventID'],
@@ -32,15 +31,14 @@ export function packLambdaRecords(sourceKind: SourceKind, records: readonly Lamb
         dynamodb: r['dynamodb'],
         ...(r['userIdentity'] === undefined ? {} : { userIdentity: r['userIdentity'] }),
       })),
-      shared: { ...shared },
+      shared: { awsRegion: member('awsRegion'), eventSourceARN: member('eventSourceARN') } satisfies DynamoDbSharedMembers,
     };
   }
-  const shared: KinesisSharedMembers = {
-    invokeIdentityArn: String(first?.['invokeIdentityArn'] ?? ''),
-    awsRegion: String(first?.['awsRegion'] ?? ''),
-    eventSourceARN: String(first?.['eventSourceARN'] ?? ''),
+  return {
+    // The `kinesis` member as it is: Lambda's own, nothing to rebuild.
+    records: records.map((r) => r['kinesis'] as Record<string, unknown>),
+    shared: { invokeIdentityArn: member('invokeIdentityArn'), awsRegion: member('awsRegion'), eventSourceARN: member('eventSourceARN') } satisfies KinesisSharedMembers,
   };
-  return { records: records.map((r) => r['kinesis'] as Record<string, unknown>), shared: { ...shared } };
 }
 
 /** The Lambda records a packed batch of `shardId` stands for (packLambdaRecords' inverse). */

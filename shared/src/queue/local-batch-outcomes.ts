@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { BatchOutcome } from './stream-batch-job.js';
 
-/** A wait for one job's outcome: settle it with `cancel` once the outcome came another way. */
+/** A wait for one job's outcome; `cancel` stops listening once the outcome came another way. */
 export interface LocalOutcomeWait {
   readonly outcome: Promise<BatchOutcome>;
   cancel(): void;

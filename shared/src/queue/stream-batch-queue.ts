@@ -68,7 +68,8 @@ export function addStreamBatch(queue: StreamBatchQueue, job: StreamBatchJob): Pr
  * finished within the last hour) BullMQ keeps it and adds nothing; awaiting it yields its outcome.
  * The returned Job is read back from Redis, so its `data` is the batch actually being processed
  * (after a takeover it may end at another sequence number than the one offered, and it carries the
- * function errors spent so far), not the one passed in.
+ * function errors spent so far), not the one passed in; stored packed (unpackStreamBatchJob gives
+ * Lambda's records back).
  */
 export async function enqueueStreamBatch(queue: StreamBatchQueue, job: StreamBatchJob): Promise<StreamBatchJobHandle> {
   const jobId = streamBatchJobId(job);
