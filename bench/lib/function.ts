@@ -28,7 +28,7 @@ export interface ReceivedInvocation {
 }
 
 /** The records of an invocation, parsed (each record's payload decoded). */
-export function recordsOf({ body, receivedAt }: ReceivedInvocation): SeenRecord[] {
+export function recordsOf({ body, receivedAt }: Pick<ReceivedInvocation, 'body' | 'receivedAt'>): SeenRecord[] {
   const event = JSON.parse(body.toString('utf8')) as { Records?: { eventID: string; kinesis: { data: string; approximateArrivalTimestamp: number } }[] };
   return (event.Records ?? []).map((record) => ({
     payload: JSON.parse(Buffer.from(record.kinesis.data, 'base64').toString('utf8')) as BenchPayload,
@@ -62,7 +62,7 @@ export async function startRecordingFunction(onInvocation: (invocation: Received
  */
 export async function startNoopFunction(onRecord: (record: SeenRecord) => void): Promise<NoopFunction> {
   return serve((receivedAt, body) => {
-    for (const record of recordsOf({ receivedAt, body, records: 0 })) onRecord(record);
+    for (const record of recordsOf({ receivedAt, body })) onRecord(record);
   });
 }
 

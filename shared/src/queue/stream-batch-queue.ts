@@ -59,8 +59,8 @@ export function createStreamBatchQueueEvents(connection: Redis, keys: RedisKeys)
  * Adds a batch under its deterministic id, its records packed (packStreamBatchJob); when a job with
  * that id exists, BullMQ keeps it and adds nothing. The returned handle's `data` is what was offered.
  */
-export function addStreamBatch(queue: StreamBatchQueue, job: StreamBatchJob): Promise<StreamBatchJobHandle> {
-  return queue.add(STREAM_BATCH_QUEUE, packStreamBatchJob(job), { jobId: streamBatchJobId(job) });
+export function addStreamBatch(queue: StreamBatchQueue, job: StreamBatchJob, jobId = streamBatchJobId(job)): Promise<StreamBatchJobHandle> {
+  return queue.add(STREAM_BATCH_QUEUE, packStreamBatchJob(job), { jobId });
 }
 
 /**
@@ -73,7 +73,7 @@ export function addStreamBatch(queue: StreamBatchQueue, job: StreamBatchJob): Pr
  */
 export async function enqueueStreamBatch(queue: StreamBatchQueue, job: StreamBatchJob): Promise<StreamBatchJobHandle> {
   const jobId = streamBatchJobId(job);
-  const added = await addStreamBatch(queue, job);
+  const added = await addStreamBatch(queue, job, jobId);
   // Only gone if it finished and aged out in between; the added handle still awaits by id.
   return (await Job.fromId<StreamBatchJob, BatchOutcome>(queue, jobId)) ?? added;
 }

@@ -29,7 +29,7 @@ export class BullmqDispatcher implements Dispatcher {
     const local = this.local?.wait(jobId);
     let outcome: BatchOutcome;
     try {
-      const handle = await addStreamBatch(this.queue, job);
+      const handle = await addStreamBatch(this.queue, job, jobId);
       const viaEvents = awaitBatchOutcome(handle, this.events, signal);
       // After a local outcome won, race() still handles viaEvents' late settling (or abort).
       outcome = local === undefined ? await viaEvents : await Promise.race([viaEvents, local.outcome]);
