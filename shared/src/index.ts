@@ -9,7 +9,7 @@ export { createRedis } from './redis/redis-connection.js';
 export { loadDevEnv, devEnvSchema, type DevEnv } from './config/dev-env.js';
 export { applyDevStackEnv, type DevStackEndpoints } from './config/dev-stack-env.js';
 export { MappingState, isStableState, settledState, updateState } from './mapping/mapping-state.js';
-export type { EventSourceMapping, StartingPosition } from './mapping/event-source-mapping.js';
+export { isStreamMapping, type EventSourceMapping, type StreamMapping, type QueueMapping, type StartingPosition } from './mapping/event-source-mapping.js';
 export type {
   MappingStore,
   CreateMappingResult,
@@ -22,7 +22,31 @@ export { RedisMappingStore } from './mapping/redis-mapping-store.js';
 export type { FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
 export type { FunctionStore, FunctionPage, FunctionUsers, RemoveFunctionResult } from './functions/function-store.js';
 export { RedisFunctionStore, functionChangesChannel } from './functions/redis-function-store.js';
-export { parseSourceArn, type SourceArn, type SourceKind } from './arn/source-arn.js';
+export {
+  SOURCE_PROFILES,
+  SOURCE_KINDS,
+  STREAM_SOURCE_KINDS,
+  QUEUE_SOURCE_KINDS,
+  sourceProfile,
+  streamProfile,
+  queueProfile,
+  isStreamKind,
+  parseSourceArn,
+  type SourceArn,
+  type SourceKind,
+  type StreamSourceKind,
+  type QueueSourceKind,
+} from './sources/source-kinds.js';
+export {
+  MAPPING_MEMBERS,
+  type MappingMember,
+  type SourceModel,
+  type SourceProfile,
+  type StreamSourceProfile,
+  type QueueSourceProfile,
+  type LambdaRecord,
+} from './sources/source-profile.js';
+export { isFifoQueueArn } from './sources/sqs-profile.js';
 export { parseFunctionRef, functionArn, eventSourceMappingArn, FUNCTION_NAME, type FunctionRef } from './arn/lambda-arn.js';
 export { ErrorCode } from './errors/error-codes.js';
 export type { StreamRecord } from './stream/stream-record.js';
@@ -135,6 +159,7 @@ export { RedisConcurrencyLimiter } from './functions/redis-concurrency-limiter.j
 export {
   compileRecordFilter,
   filterSourceOf,
+  FILTER_SOURCES,
   RecordFilter,
   type FilterSource,
   type FilterExplanation,
@@ -151,3 +176,18 @@ export { keyMatches, keyFiltersOverlap, type S3KeyFilter } from './s3-bindings/s
 export { decodeS3EventKey, encodeS3EventKey } from './s3-bindings/s3-key-encoding.js';
 export { findOverlap, OVERLAP_MESSAGE, AMBIGUOUS_MESSAGE, type S3BindingOverlap } from './s3-bindings/s3-binding-overlap.js';
 export { bindingMatches } from './s3-bindings/s3-binding-match.js';
+export { buildSqsQueueMessage, type QueueMessage, type SqsMessageInput, type SqsMessageAttributeInput } from './events/sqs-record.js';
+export {
+  QUEUE_BATCH_QUEUE,
+  queueBatchJobSchema,
+  type QueueBatchJob,
+  type QueueBatchOutcome,
+  type QueueBatchFailure,
+} from './queue/queue-batch-job.js';
+export {
+  QUEUE_BATCH_JOB_OPTIONS,
+  createQueueBatchQueue,
+  createQueueBatchQueueEvents,
+  type QueueBatchQueue,
+  type QueueBatchJobHandle,
+} from './queue/queue-batch-queue.js';

@@ -1,4 +1,4 @@
-import { buildKinesisStreamRecord, type EventSourceMapping, type FunctionDefinition, type StreamBatchJob } from '@sluice/shared';
+import { buildKinesisStreamRecord, type FunctionDefinition, type StreamBatchJob, type StreamMapping } from '@sluice/shared';
 
 const ORDERS_STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/orders';
 
@@ -36,9 +36,10 @@ export function buildStreamBatchJob(overrides: Partial<StreamBatchJob> = {}): St
 }
 
 /** An Enabled Kinesis mapping of function `f` with Lambda's defaults (BatchSize 10, from TRIM_HORIZON); override what a test is about. */
-export function buildEventSourceMapping(overrides: Partial<EventSourceMapping> = {}): EventSourceMapping {
+export function buildEventSourceMapping(overrides: Partial<StreamMapping> = {}): StreamMapping {
   return {
     uuid: 'mapping-1',
+    sourceModel: 'stream',
     eventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',
     sourceKind: 'kinesis',
     functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',

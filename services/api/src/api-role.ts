@@ -12,6 +12,8 @@ import {
   enqueueAsyncInvocation,
   enqueueDeadLetterReplay,
   functionChangesChannel,
+  isFifoQueueArn,
+  sourceProfile,
   type AwsClients,
   type Logger,
   type SluiceConfig,
@@ -30,8 +32,13 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/** A source checker that trusts every well-formed ARN (SLUICE_VALIDATE_SOURCES=false). */
-const TRUSTING_SOURCES: SourceChecker = { exists: async () => true };
+/**
+ * A source checker that trusts every well-formed ARN (SLUICE_VALIDATE_SOURCES=false): a queue is
+ * FIFO when its name says so, and its visibility timeout is not checked.
+ */
+const TRUSTING_SOURCES: SourceChecker = {
+  describe: async (source) => (sourceProfile(source.kind).model === 'stream' ? { model: 'stream' } : { model: 'queue', fifo: isFifoQueueArn(source.arn) }),
+};
 
 /** Starts the registry API role: HTTP server plus the state settler. */
 export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger: Logger, metrics: SluiceMetrics): Promise<RunningApi> {

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { DeadLetterStore, EventInvokeConfigStore, FunctionStore, Logger, MappingStore, S3BindingStore, SluiceMetrics } from '@sluice/shared';
 import { installApiTokenAuth } from './auth/api-token-auth.js';
 import { MappingService } from './esm/mapping-service.js';
-import type { MappingLimits } from './esm/mapping-rules.js';
+import type { MappingLimits } from './esm/rules/common-rules.js';
 import type { ArnContext } from './esm/mapping-wire.js';
 import type { SourceChecker } from './esm/source-checker.js';
 import { FunctionResolver } from './functions/function-resolver.js';

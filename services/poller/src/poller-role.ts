@@ -7,9 +7,13 @@ import {
   createRedisKeys,
   createStreamBatchQueue,
   createStreamBatchQueueEvents,
+  createQueueBatchQueue,
+  createQueueBatchQueueEvents,
+  RedisConcurrencyLimiter,
   parseSourceArn,
   type AwsClients,
-  type EventSourceMapping,
+  type QueueMapping,
+  type StreamMapping,
   type LocalBatchOutcomes,
   type Logger,
   type SluiceConfig,
@@ -23,6 +27,12 @@ import { RedisWorkerRegistry } from './leases/redis-worker-registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { ProcessingResultReporter } from './scheduler/processing-result-reporter.js';
 import { createStreamSource } from './sources/create-stream-source.js';
+import { BullmqQueueBatchDispatcher } from './queue/queue-batch-dispatcher.js';
+import { SqsQueueSource } from './queue/sqs-queue-source.js';
+import { createSourceRunners } from './scheduler/source-runners.js';
+
+/** How often a queue's visibility timeout and backlog are read again (one GetQueueAttributes). */
+const QUEUE_ATTRIBUTES_INTERVAL_MS = 60_000;
 
 export interface RunningPoller {
   readonly workerId: string;
@@ -30,7 +40,7 @@ export interface RunningPoller {
   stop(): Promise<void>;
 }
 
-/** Starts the poller role: lease coordination, the scheduler and its shard pollers. */
+/** Starts the poller role: lease coordination, the scheduler and its shard pollers and queue receive loops. */
 export async function startPollerRole(
   config: SluiceConfig,
   aws: AwsClients,
@@ -58,39 +68,58 @@ export async function startPollerRole(
   });
   const queue = createStreamBatchQueue(bullRedis, keys);
   const events = createStreamBatchQueueEvents(bullRedis, keys);
-  await events.waitUntilReady();
+  const queueBatches = createQueueBatchQueue(bullRedis, keys);
+  const queueBatchEvents = createQueueBatchQueueEvents(bullRedis, keys);
+  await Promise.all([events.waitUntilReady(), queueBatchEvents.waitUntilReady()]);
   const reporter = new ProcessingResultReporter(mappings, log);
   const held = new Map<string, number>();
   const countHeld = (mappingId: string, delta: number) => {
     held.set(mappingId, (held.get(mappingId) ?? 0) + delta);
     metrics.leasesHeld.set({ mapping: mappingId }, held.get(mappingId)!);
   };
-  const scheduler = new Scheduler({
-    mappings,
-    leases,
-    windowStates: new RedisWindowStateStore(redis, keys),
-    coordination: {
-      take: (scope, eligible) => coordinator.take(scope, eligible),
-      hold: (lease, onLost) => {
-        countHeld(lease.scope.mappingId, 1);
-        coordinator.hold(lease, () => onLost());
+  const backoff = { baseMs: Math.min(config.SLUICE_RETRY_BASE_MS, 1000), maxMs: config.SLUICE_RETRY_MAX_MS };
+  const runners = createSourceRunners({
+    logger: log,
+    stream: {
+      leases,
+      windowStates: new RedisWindowStateStore(redis, keys),
+      coordination: {
+        take: (scope, eligible) => coordinator.take(scope, eligible),
+        hold: (lease, onLost) => {
+          countHeld(lease.scope.mappingId, 1);
+          coordinator.hold(lease, () => onLost());
+        },
+        drop: (lease) => {
+          countHeld(lease.scope.mappingId, -1);
+          coordinator.drop(lease);
+        },
       },
-      drop: (lease) => {
-        countHeld(lease.scope.mappingId, -1);
-        coordinator.drop(lease);
+      sourceFor: (mapping: StreamMapping) => createStreamSource(parseSourceArn(mapping.eventSourceArn)!, aws),
+      shardSyncIntervalMs: config.SLUICE_SHARD_SYNC_INTERVAL_MS,
+      pollerDeps: {
+        dispatcher: new BullmqDispatcher(queue, events, localOutcomes),
+        metrics,
+        pollIntervalMs: config.SLUICE_POLL_INTERVAL_MS,
+        backoff,
       },
     },
-    sourceFor: (mapping: EventSourceMapping) => createStreamSource(parseSourceArn(mapping.eventSourceArn)!, aws),
+    queue: {
+      sourceFor: (mapping: QueueMapping) => new SqsQueueSource(aws.sqs, mapping.eventSourceArn),
+      dispatcher: new BullmqQueueBatchDispatcher(queueBatches, queueBatchEvents, localOutcomes),
+      slots: new RedisConcurrencyLimiter(redis, keys, 'esm-concurrency'),
+      maxLoops: config.SLUICE_QUEUE_POLLERS_MAX,
+      attributesIntervalMs: QUEUE_ATTRIBUTES_INTERVAL_MS,
+      metrics,
+      backoff,
+    },
+  });
+  const scheduler = new Scheduler({
+    mappings,
+    runners,
     logger: log,
     takeIntervalMs: config.SLUICE_LEASE_TAKE_INTERVAL_MS,
     shardSyncIntervalMs: config.SLUICE_SHARD_SYNC_INTERVAL_MS,
     reportResult: (mappingId, result) => reporter.report(mappingId, result),
-    pollerDeps: {
-      dispatcher: new BullmqDispatcher(queue, events, localOutcomes),
-      metrics,
-      pollIntervalMs: config.SLUICE_POLL_INTERVAL_MS,
-      backoff: { baseMs: Math.min(config.SLUICE_RETRY_BASE_MS, 1000), maxMs: config.SLUICE_RETRY_MAX_MS },
-    },
   });
   await coordinator.start();
   await scheduler.start();
@@ -103,8 +132,8 @@ export async function startPollerRole(
       stopping ??= (async () => {
         await scheduler.stop();
         await coordinator.stop();
-        await events.close();
-        await queue.close();
+        await Promise.all([events.close(), queueBatchEvents.close()]);
+        await Promise.all([queue.close(), queueBatches.close()]);
         await Promise.all([redis.quit().catch(() => undefined), bullRedis.quit().catch(() => undefined)]);
         log.info({ workerId }, 'poller stopped');
       })();

@@ -5,6 +5,7 @@ import {
   buildStreamFailureRecord,
   deadLetterId,
   lambdaRecordPosition,
+  streamProfile,
   type BatchProgress,
   type DeadLetterStore,
   type DestinationRouter,
@@ -119,7 +120,7 @@ export class FailureReporter {
         functionName: batch.functionName,
         createdAt: Date.parse(record.timestamp),
         failureRecord: record,
-        payload: { Records: batch.records.slice(undelivered.start, undelivered.end) },
+        payload: streamProfile(batch.sourceKind).event(batch.records.slice(undelivered.start, undelivered.end)),
       });
     } catch (error) {
       this.deps.metrics?.deadLetters.inc({ mapping: batch.mappingId, outcome: 'park_failed' });

@@ -4,6 +4,7 @@ import {
   ErrorCode,
   SluiceError,
   lambdaRecordPosition,
+  streamProfile,
   streamBatchJobSchema,
   unpackStreamBatchJob,
   type BatchOutcome,
@@ -83,7 +84,7 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
       if (fn === undefined) return { kind: 'function-missing' };
       fnName = fn.name;
       const call = (payload: string) => deps.invoker.invoke({ fn, payload, requestId: newRequestId(), ...(signal ? { signal } : {}) });
-      const result: WindowAttempt = batch.window === undefined ? await call(JSON.stringify({ Records: batch.records.slice(sub.start, sub.end) })) : await windowsOf(batch).invoke(batch, sub, call);
+      const result: WindowAttempt = batch.window === undefined ? await call(JSON.stringify(streamProfile(batch.sourceKind).event(batch.records.slice(sub.start, sub.end)))) : await windowsOf(batch).invoke(batch, sub, call);
       if (result === 'covered') return result; // already folded into the window's state: nothing to invoke
       deps.metrics?.invocations.inc({ function: fn.name, outcome: result.functionError === undefined ? 'success' : 'function_error' });
       deps.metrics?.invokeDuration.observe({ function: fn.name }, result.durationMs / 1000);

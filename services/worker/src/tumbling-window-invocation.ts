@@ -3,6 +3,7 @@ import {
   SluiceError,
   compareSequenceNumbers,
   lambdaRecordPosition,
+  streamProfile,
   windowIsoTime,
   type InvokeResult,
   type StreamBatchJob,
@@ -95,7 +96,7 @@ export function windowKey(batch: StreamBatchJob): WindowStateKey {
 export function windowEvent(batch: StreamBatchJob, records: readonly Record<string, unknown>[], stateJson: string): string {
   const window = batch.window!;
   return JSON.stringify({
-    Records: records,
+    ...streamProfile(batch.sourceKind).event(records),
     window: { start: windowIsoTime(window.startMs), end: windowIsoTime(window.endMs) },
     state: JSON.parse(stateJson) as unknown,
     shardId: batch.shardId,

@@ -8,6 +8,7 @@ import {
   RedisEventInvokeConfigStore,
   RedisFunctionStore,
   RedisWindowStateStore,
+  QUEUE_BATCH_QUEUE,
   STREAM_BATCH_QUEUE,
   SluiceError,
   backoffDelay,
@@ -27,8 +28,11 @@ import {
   type Logger,
   type SluiceConfig,
   type SluiceMetrics,
+  type QueueBatchJob,
+  type QueueBatchOutcome,
   type StreamBatchJob,
 } from '@sluice/shared';
+import { createQueueBatchProcessor } from './queue-batch-processor.js';
 import { closeInvokers, createInvokers } from './invokers/create-invokers.js';
 import { CachedFunctionStore, FunctionChangeListener } from './function-cache.js';
 import { InvokerRegistry } from './invokers/invoker-registry.js';
@@ -76,8 +80,9 @@ export interface RunningWorker {
 }
 
 /**
- * The worker role: BullMQ Workers on the stream batch queue, the asynchronous invocation queue
- * (async-invocation-worker.ts) and the dead-letter replay queue, invoking functions. Many lanes
+ * The worker role: BullMQ Workers on the stream batch queue, the queue batch queue (SQS), the
+ * asynchronous invocation queue (async-invocation-worker.ts) and the dead-letter replay queue,
+ * invoking functions. Many lanes
  * run at once (one job each), so concurrency is high and each job mostly waits on its function.
  * A worker that dies mid-batch stops renewing its job lock; BullMQ's stalled check hands the job to
  * another worker after SLUICE_WORKER_LOCK_MS, where it is invoked again (at least once delivery,
@@ -147,6 +152,31 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     { connection: bullRedis, prefix: keys.prefix, concurrency: REPLAY_CONCURRENCY, lockDuration: config.SLUICE_WORKER_LOCK_MS },
   );
   replayer.on('error', (error) => logger.error({ err: error }, 'dead-letter replay worker error'));
+  const queueBatchWorker = new Worker<QueueBatchJob, QueueBatchOutcome>(
+    QUEUE_BATCH_QUEUE,
+    createQueueBatchProcessor({
+      functions,
+      invoker,
+      logger,
+      metrics: deps.metrics,
+      // Counted with the Invoke API's calls; only functions with ReservedConcurrentExecutions take slots.
+      ...(storeRedis === undefined ? {} : { concurrency: new RedisConcurrencyLimiter(storeRedis, keys) }),
+    }),
+    {
+      connection: bullRedis,
+      prefix: keys.prefix,
+      concurrency: config.SLUICE_WORKER_CONCURRENCY,
+      lockDuration: config.SLUICE_WORKER_LOCK_MS,
+      stalledInterval: config.SLUICE_WORKER_LOCK_MS,
+      maxStalledCount: MAX_STALLED_COUNT,
+      settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff, deps.random) },
+    },
+  );
+  queueBatchWorker.on('error', (error) => logger.error({ err: error }, 'queue batch worker error'));
+  if (deps.localOutcomes !== undefined) queueBatchWorker.on('completed', (job, outcome) => deps.localOutcomes!.announce(job.id!, outcome));
+  queueBatchWorker.on('failed', (job, error) => {
+    if (!(error instanceof SluiceError)) logger.error({ err: error, jobId: job?.id }, 'queue batch job failed');
+  });
   replayer.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id }, 'dead-letter replay job failed'));
   const asyncWorker = await startAsyncInvocationWorker(config, {
     connection: bullRedis,
@@ -163,14 +193,14 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.random ? { random: deps.random } : {}),
   });
-  await Promise.all([worker.waitUntilReady(), replayer.waitUntilReady()]);
+  await Promise.all([worker.waitUntilReady(), replayer.waitUntilReady(), queueBatchWorker.waitUntilReady()]);
   logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY }, 'worker started');
 
   let stopping: Promise<void> | undefined;
   return {
     stop() {
       stopping ??= (async () => {
-        await Promise.all([worker.close(), replayer.close(), asyncWorker.close()]);
+        await Promise.all([worker.close(), replayer.close(), queueBatchWorker.close(), asyncWorker.close()]);
         await asyncQueue.close();
         // After worker.close(): no invocation is running, so the Node environments can go.
         if (invokers !== undefined) closeInvokers(invokers);

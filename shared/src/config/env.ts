@@ -59,6 +59,9 @@ export const envSchema = z.object({
   SLUICE_RETRY_BASE_MS: intFromEnv(1, 3_600_000).default(1000),
   // Retries of a failing batch never wait longer than this, so a fixed function is noticed soon.
   SLUICE_RETRY_MAX_MS: intFromEnv(1, 3_600_000).default(60_000),
+  // Receive loops one poller process runs for one queue mapping at most; Lambda scales one SQS
+  // mapping to 1,250 concurrent batches across its fleet.
+  SLUICE_QUEUE_POLLERS_MAX: intFromEnv(1, 1250).default(100),
   // A dead worker's batches go to another worker after about this long (BullMQ's lock, renewed at half).
   SLUICE_WORKER_LOCK_MS: intFromEnv(200, 600_000).default(30_000),
   // Tumbling windows: Lambda keeps at most 1 MB of state per shard; past it the window ends early.

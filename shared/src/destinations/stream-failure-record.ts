@@ -1,4 +1,4 @@
-import type { SourceKind } from '../arn/source-arn.js';
+import { streamProfile, type StreamSourceKind } from '../sources/source-kinds.js';
 import type { DiscardCondition } from '../queue/stream-batch-job.js';
 
 /** The failed invocation's answer, for `responseContext`; absent for RecordAgeExceeded. */
@@ -17,7 +17,7 @@ export interface StreamFailureRecordInput {
   readonly response?: FailedResponse;
   /** When the batch was given up on, epoch ms. */
   readonly timestampMs: number;
-  readonly sourceKind: SourceKind;
+  readonly sourceKind: StreamSourceKind;
   readonly shardId: string;
   /** The mapping's EventSourceArn (a stream consumer ARN is reported as its stream's ARN). */
   readonly eventSourceArn: string;
@@ -64,21 +64,20 @@ const EXECUTED_VERSION = '$LATEST';
  * Builds the record Lambda sends to DestinationConfig.OnFailure when it discards a stream batch.
  * RecordAgeExceeded has no responseContext (the records were dropped without a final invocation;
  * LocalStack's AWS-recorded test_kinesis_maximum_record_age_exceeded). DynamoDB reports arrival
- * times to the second ("2019-11-14T00:13:19Z"), Kinesis to the millisecond.
+ * times to the second ("2019-11-14T00:13:19Z"), Kinesis to the millisecond: each stream profile's failureBatchInfo.
  * https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
  * https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
  */
 export function buildStreamFailureRecord(input: StreamFailureRecordInput): StreamFailureRecord {
-  const dynamodb = input.sourceKind === 'dynamodb';
-  const arrival = (ms: number) => (dynamodb ? isoSeconds(ms) : new Date(ms).toISOString());
+  const { failureBatchInfo } = streamProfile(input.sourceKind);
   const batchInfo: StreamBatchInfo = {
     shardId: input.shardId,
     startSequenceNumber: input.startSequenceNumber,
     endSequenceNumber: input.endSequenceNumber,
-    approximateArrivalOfFirstRecord: arrival(input.firstArrivalMs),
-    approximateArrivalOfLastRecord: arrival(input.lastArrivalMs),
+    approximateArrivalOfFirstRecord: failureBatchInfo.arrivalTime(input.firstArrivalMs),
+    approximateArrivalOfLastRecord: failureBatchInfo.arrivalTime(input.lastArrivalMs),
     batchSize: input.batchSize,
-    streamArn: streamArnOf(input.eventSourceArn),
+    streamArn: failureBatchInfo.streamArn(input.eventSourceArn),
   };
   const response = input.condition === 'RecordAgeExceeded' ? undefined : input.response;
   return {
@@ -99,17 +98,8 @@ export function buildStreamFailureRecord(input: StreamFailureRecordInput): Strea
         }),
     version: '1.0',
     timestamp: new Date(input.timestampMs).toISOString(),
-    ...(dynamodb ? { DDBStreamBatchInfo: batchInfo } : { KinesisBatchInfo: batchInfo }),
+    [failureBatchInfo.key]: batchInfo,
   };
-}
-
-/** A Kinesis stream consumer ARN (`.../stream/<name>/consumer/<name>:<ts>`) names its stream. */
-function streamArnOf(eventSourceArn: string): string {
-  return eventSourceArn.replace(/\/consumer\/.*$/, '');
-}
-
-function isoSeconds(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /**

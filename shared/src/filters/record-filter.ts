@@ -1,3 +1,4 @@
+import { sourceProfile, type SourceKind } from '../sources/source-kinds.js';
 import { compileFilterPattern } from './compile-filter-pattern.js';
 import { FilterPatternError, type CompiledFilterPattern } from './filter-pattern.js';
 import { matchFilterPattern, matchFilterPatternTextless } from './match-filter-pattern.js';
@@ -8,12 +9,51 @@ import { parseRawJson } from './raw-json.js';
  * - `kinesis`: the fields of the record's `kinesis` object (partitionKey, sequenceNumber, ...),
  *   with `data` base64-decoded and parsed as JSON. Data that is not JSON fails every pattern that
  *   names `data`; patterns on the other fields still apply.
+ * - `sqs`: the record as the function gets it (messageId, attributes, messageAttributes, ...), with
+ *   `body` parsed as JSON; a body that is not JSON is the string it is, so a plain-string pattern
+ *   can match it and a JSON pattern cannot.
  * - `dynamodb`: the record as the function gets it (eventName, dynamodb with typed values, ...).
  * - `json`: any JSON object as is (other sources, the test endpoint without a source).
  * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis-filtering.html
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs-filtering.html
  * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html
  */
-export type FilterSource = 'kinesis' | 'dynamodb' | 'json';
+export type FilterSource = 'kinesis' | 'sqs' | 'dynamodb' | 'json';
+
+/** The filter sources, for the test endpoint's SourceType. */
+export const FILTER_SOURCES = ['kinesis', 'sqs', 'dynamodb', 'json'] as const satisfies readonly FilterSource[];
+
+/**
+ * Where a source's record keeps a payload that filters see parsed: the member's name in the
+ * pattern, the fields around it, and the payload's text (undefined when there is none).
+ */
+interface PayloadView {
+  readonly key: string;
+  /** A payload that is not JSON is matched as the string it is (SQS), instead of failing every pattern on it (Kinesis). */
+  readonly plainTextMatches: boolean;
+  fields(record: unknown): Record<string, unknown>;
+  text(fields: Record<string, unknown>): string | undefined;
+}
+
+const PAYLOAD_VIEWS: Readonly<Record<FilterSource, PayloadView | undefined>> = {
+  kinesis: {
+    key: 'data',
+    plainTextMatches: false,
+    // The `kinesis` object (or the record, if given bare).
+    fields: (record) => (!isObject(record) ? {} : isObject(record.kinesis) ? record.kinesis : record),
+    text: (fields) => (typeof fields.data === 'string' ? Buffer.from(fields.data, 'base64').toString('utf8') : undefined),
+  },
+  sqs: {
+    key: 'body',
+    // A plain-string body is filtered by a plain-string pattern; a JSON pattern never matches it.
+    // https://docs.aws.amazon.com/lambda/latest/dg/with-sqs-filtering.html
+    plainTextMatches: true,
+    fields: (record) => (isObject(record) ? record : {}),
+    text: (fields) => (typeof fields.body === 'string' ? fields.body : undefined),
+  },
+  dynamodb: undefined,
+  json: undefined,
+};
 
 /** Why a record did not match, per filter, for the test endpoint. */
 export interface FilterExplanation {
@@ -30,8 +70,10 @@ export interface FilterExplanation {
  * filter.matches(streamRecord.lambdaRecord);
  */
 export class RecordFilter {
+  private readonly payload: PayloadView | undefined;
+  /** A pattern names the payload (Kinesis `data`, SQS `body`). */
   private readonly namesData: boolean;
-  /** Every pattern names `data` alone at the top: the view needs no other Kinesis field. */
+  /** Every pattern names the payload alone at the top: the view needs no other field. */
   private readonly onlyData: boolean;
   /** A pattern has number literals in exact or anything-but rules: number text may matter. */
   private readonly rawNumbers: boolean;
@@ -40,8 +82,10 @@ export class RecordFilter {
     readonly patterns: readonly CompiledFilterPattern[],
     readonly source: FilterSource,
   ) {
-    this.namesData = patterns.some((p) => p.topLevelKeys.has('data'));
-    this.onlyData = patterns.every((p) => p.topLevelKeys.size === 1 && p.topLevelKeys.has('data'));
+    this.payload = PAYLOAD_VIEWS[source];
+    const key = this.payload?.key;
+    this.namesData = key !== undefined && patterns.some((p) => p.topLevelKeys.has(key));
+    this.onlyData = key !== undefined && patterns.every((p) => p.topLevelKeys.size === 1 && p.topLevelKeys.has(key));
     this.rawNumbers = patterns.some((p) => p.hasNumberLiterals);
   }
 
@@ -52,27 +96,30 @@ export class RecordFilter {
   /** Whether Lambda would send this record (its `lambdaRecord` shape) to the function. */
   matches(record: unknown): boolean {
     if (this.patterns.length === 0) return true;
-    if (this.source !== 'kinesis' || !this.namesData) {
-      const value = this.source === 'kinesis' ? kinesisFields(record) : record;
+    const payload = this.payload;
+    if (payload === undefined || !this.namesData) {
+      const value = payload === undefined ? record : payload.fields(record);
       for (const pattern of this.patterns) if (matchFilterPattern(pattern, value)) return true;
       return false;
     }
-    // Kinesis data is parsed once with JSON.parse; only a number that equals a number literal of
+    // The payload is parsed once with JSON.parse; only a number that equals a number literal of
     // the pattern in value sends the record through parseRawJson, whose numbers keep their text.
-    const kinesis = kinesisFields(record);
-    const text = decodeData(kinesis);
-    const data = text === undefined ? undefined : parseOrUndefined(text);
-    const value = data === undefined ? kinesis : this.onlyData ? { data: data.value } : { ...kinesis, data: data.value };
+    const fields = payload.fields(record);
+    const text = payload.text(fields);
+    const json = text === undefined ? undefined : parseOrUndefined(text);
+    const data = json ?? (text !== undefined && payload.plainTextMatches ? { value: text } : undefined);
+    const withPayload = (parsed: unknown) => (this.onlyData ? { [payload.key]: parsed } : { ...fields, [payload.key]: parsed });
+    const value = data === undefined ? fields : withPayload(data.value);
     let raw: unknown;
     for (const pattern of this.patterns) {
       if (data === undefined) {
-        if (!pattern.topLevelKeys.has('data') && matchFilterPattern(pattern, value)) return true;
+        if (!pattern.topLevelKeys.has(payload.key) && matchFilterPattern(pattern, value)) return true;
         continue;
       }
       const matched = this.rawNumbers ? matchFilterPatternTextless(pattern, value) : matchFilterPattern(pattern, value);
       if (matched === true) return true;
       if (matched === undefined) {
-        raw ??= this.onlyData ? { data: parseRawJson(text!) } : { ...kinesis, data: parseRawJson(text!) };
+        raw ??= json === undefined ? value : withPayload(parseRawJson(text!));
         if (matchFilterPattern(pattern, raw)) return true;
       }
     }
@@ -83,11 +130,12 @@ export class RecordFilter {
   explain(record: unknown): FilterExplanation {
     if (this.patterns.length === 0) return { matched: true, reasons: [] };
     const view = this.view(record);
+    const key = this.payload?.key;
     const reasons: string[] = [];
     let matched = false;
     this.patterns.forEach((pattern, i) => {
       const own: string[] = [];
-      if (view.dataInvalid && pattern.topLevelKeys.has('data')) own.push(`data is not JSON (${view.dataInvalid}), so a pattern on data never matches it`);
+      if (view.dataInvalid && key !== undefined && pattern.topLevelKeys.has(key)) own.push(`${key} is not JSON (${view.dataInvalid}), so a pattern on ${key} never matches it`);
       else if (matchFilterPattern(pattern, view.value, own)) matched = true;
       const prefix = this.patterns.length > 1 ? `Filters[${i}]: ` : '';
       reasons.push(...own.map((reason) => `${prefix}${reason}`));
@@ -95,29 +143,21 @@ export class RecordFilter {
     return { matched, reasons: matched ? [] : reasons };
   }
 
-  /** The record as explain() matches it: Kinesis data decoded, numbers with their text. */
+  /** The record as explain() matches it: the payload parsed, numbers with their text. */
   private view(record: unknown): { value: unknown; dataInvalid?: string } {
-    if (this.source !== 'kinesis') return { value: record };
-    const kinesis = kinesisFields(record);
-    if (!this.namesData) return { value: kinesis };
-    const text = decodeData(kinesis);
-    if (text === undefined) return { value: kinesis, dataInvalid: 'no base64 data' };
+    const payload = this.payload;
+    if (payload === undefined) return { value: record };
+    const fields = payload.fields(record);
+    if (!this.namesData) return { value: fields };
+    const text = payload.text(fields);
+    if (text === undefined) return { value: fields, dataInvalid: this.source === 'kinesis' ? 'no base64 data' : `no ${payload.key}` };
     try {
-      return { value: { ...kinesis, data: parseRawJson(text) } };
+      return { value: { ...fields, [payload.key]: parseRawJson(text) } };
     } catch {
-      return { value: kinesis, dataInvalid: 'the base64-decoded data does not parse as JSON' };
+      if (payload.plainTextMatches) return { value: { ...fields, [payload.key]: text } };
+      return { value: fields, dataInvalid: this.source === 'kinesis' ? 'the base64-decoded data does not parse as JSON' : `the ${payload.key} does not parse as JSON` };
     }
   }
-}
-
-/** The fields a Kinesis filter sees: the record's `kinesis` object (or the record, if given bare). */
-function kinesisFields(record: unknown): Record<string, unknown> {
-  if (!isObject(record)) return {};
-  return isObject(record.kinesis) ? record.kinesis : record;
-}
-
-function decodeData(kinesis: Record<string, unknown>): string | undefined {
-  return typeof kinesis.data === 'string' ? Buffer.from(kinesis.data, 'base64').toString('utf8') : undefined;
 }
 
 function parseOrUndefined(text: string): { value: unknown } | undefined {
@@ -148,7 +188,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** The filter view of a mapping's source: Kinesis streams and consumers decode `data`. */
-export function filterSourceOf(kind: 'kinesis' | 'kinesis-consumer' | 'dynamodb'): FilterSource {
-  return kind === 'dynamodb' ? 'dynamodb' : 'kinesis';
+/** The filter view of a mapping's source, as its kind's profile names it. */
+export function filterSourceOf(kind: SourceKind): FilterSource {
+  return sourceProfile(kind).filterSource;
 }

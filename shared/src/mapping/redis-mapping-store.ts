@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/redis-keys.js';
 import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
+import { sourceProfile } from '../sources/source-kinds.js';
 import type { EventSourceMapping } from './event-source-mapping.js';
 import type {
   ConditionalWriteResult,
@@ -162,10 +163,17 @@ export class RedisMappingStore implements MappingStore {
     return rows
       .filter((row): row is [string, string | null] => row[0] !== null)
       .map(([data, result]) => {
-        const mapping = JSON.parse(data) as EventSourceMapping;
+        const mapping = withSourceModel(JSON.parse(data) as StoredMapping);
         return result === null ? mapping : { ...mapping, lastProcessingResult: result };
       });
   }
+}
+
+/** A record as stored: those written before SQS mappings (2026-12-07) have no sourceModel. */
+type StoredMapping = Omit<EventSourceMapping, 'sourceModel'> & { readonly sourceModel?: EventSourceMapping['sourceModel'] };
+
+function withSourceModel(stored: StoredMapping): EventSourceMapping {
+  return (stored.sourceModel === undefined ? { ...stored, sourceModel: sourceProfile(stored.sourceKind).model } : stored) as EventSourceMapping;
 }
 
 function matches(m: EventSourceMapping, query: ListMappingsQuery): boolean {

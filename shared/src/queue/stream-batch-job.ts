@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { packLambdaRecords, unpackLambdaRecords } from '../events/packed-records.js';
+import { STREAM_SOURCE_KINDS } from '../sources/source-kinds.js';
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -79,7 +80,7 @@ export const streamBatchJobSchema = z.object({
   functionName: z.string(),
   functionArn: z.string(),
   eventSourceArn: z.string(),
-  sourceKind: z.enum(['kinesis', 'kinesis-consumer', 'dynamodb']),
+  sourceKind: z.enum(STREAM_SOURCE_KINDS),
   shardId: z.string(),
   /** 0 without ParallelizationFactor; otherwise the partition-key lane 0..N-1. */
   lane: z.number().int().min(0),

@@ -79,12 +79,12 @@ export async function enqueueStreamBatch(queue: StreamBatchQueue, job: StreamBat
 }
 
 /**
- * Resolves with the batch's final outcome: the job's return value, also when it finished before we
- * started waiting. Rejects when the job failed (a malformed payload: a bug, not a function error),
+ * Resolves with the batch's final outcome (stream or queue batch): the job's return value, also
+ * when it finished before we started waiting. Rejects when the job failed (a malformed payload: a bug, not a function error),
  * when it no longer exists, or when `signal` aborts (the lease was lost, the process is stopping).
  * Retries in between are not outcomes: the lane stays blocked until this resolves.
  */
-export async function awaitBatchOutcome(job: StreamBatchJobHandle, queueEvents: QueueEvents, signal?: AbortSignal): Promise<BatchOutcome> {
+export async function awaitBatchOutcome<Outcome = BatchOutcome>(job: Job<unknown, Outcome>, queueEvents: QueueEvents, signal?: AbortSignal): Promise<Outcome> {
   signal?.throwIfAborted();
   const finished = job.waitUntilFinished(queueEvents);
   if (signal === undefined) return finished;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { createLogger, createRedisKeys, createSluiceMetrics, type EventSourceMapping, type StreamBatchJob } from '@sluice/shared';
+import { createLogger, createRedisKeys, createSluiceMetrics, type StreamMapping, type StreamBatchJob } from '@sluice/shared';
 import { ShardPoller } from '../../../services/poller/src/consumer/shard-poller.js';
 import type { Dispatcher, DispatchResult } from '../../../services/poller/src/dispatch/dispatcher.js';
 import { RedisLeaseStore } from '../../../services/poller/src/leases/redis-lease-store.js';
@@ -55,19 +55,19 @@ class RecordingDispatcher implements Dispatcher {
   }
 }
 
-function mappingFor(uuid: string, eventSourceArn: string, sourceKind: EventSourceMapping['sourceKind'], filterPatterns?: string[]): EventSourceMapping {
+function mappingFor(uuid: string, eventSourceArn: string, sourceKind: StreamMapping['sourceKind'], filterPatterns?: string[]): StreamMapping {
   return buildEventSourceMapping({ uuid, eventSourceArn, sourceKind, batchSize: 2, ...(filterPatterns === undefined ? {} : { filterPatterns }) });
 }
 
 /** Takes the shard's lease (as it stands in Redis, checkpoint included) for a fresh poller. */
-async function takeLease(mapping: EventSourceMapping, identity: string, shardId: string): Promise<ShardLease> {
+async function takeLease(mapping: StreamMapping, identity: string, shardId: string): Promise<ShardLease> {
   const scope = { mappingId: mapping.uuid, streamIdentity: identity };
   await leases.ensureLeases(scope, [{ shardId, parentShardIds: [] }]);
   const lease = (await leases.listLeases(scope)).find((l) => l.shardId === shardId)!;
   return (await leases.takeLease(lease, uniqueName('worker'), 60_000))!;
 }
 
-async function startPoller(source: StreamSource, mapping: EventSourceMapping, shardId: string) {
+async function startPoller(source: StreamSource, mapping: StreamMapping, shardId: string) {
   const dispatcher = new RecordingDispatcher();
   const lease = await takeLease(mapping, await source.identity(), shardId);
   const metrics = createSluiceMetrics();

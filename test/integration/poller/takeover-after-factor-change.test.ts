@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { createLogger, createRedisKeys, createSluiceMetrics, streamBatchJobId, type EventSourceMapping } from '@sluice/shared';
+import { createLogger, createRedisKeys, createSluiceMetrics, streamBatchJobId, type StreamMapping } from '@sluice/shared';
 import { ShardPoller } from '../../../services/poller/src/consumer/shard-poller.js';
 import { RedisLeaseStore } from '../../../services/poller/src/leases/redis-lease-store.js';
 import type { LeaseScope, ShardLease } from '../../../services/poller/src/leases/shard-lease.js';
@@ -46,7 +46,7 @@ async function currentLease(scope: LeaseScope): Promise<ShardLease> {
   return (await leases.listLeases(scope)).find((l) => l.shardId === SHARD)!;
 }
 
-function pollerFor(lease: ShardLease, source: KinesisSource, queue: SharedQueue, mapping: () => EventSourceMapping): ShardPoller {
+function pollerFor(lease: ShardLease, source: KinesisSource, queue: SharedQueue, mapping: () => StreamMapping): ShardPoller {
   return new ShardPoller({
     lease, leases, source, dispatcher: queue.dispatcher(), mapping, initialPosition: { type: 'TRIM_HORIZON' },
     reportResult: () => undefined, metrics: createSluiceMetrics(), logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
 /**
- * The CreateEventSourceMapping and UpdateEventSourceMapping request bodies for stream sources,
- * with the model's ranges (botocore lambda/2015-03-31/service-2.json). Rules between fields live
- * in mapping-rules.ts. Members Lambda has for other sources (SQS, Kafka, MQ, DocumentDB) are refused
- * as unsupported, so a user learns at once that Sluice will not honour them.
+ * The CreateEventSourceMapping and UpdateEventSourceMapping request bodies, with the model's
+ * ranges (botocore lambda/2015-03-31/service-2.json). Which members a source kind takes is its
+ * profile's (rules/source-members.ts); rules between fields live in rules/. Members Lambda has for
+ * sources Sluice does not map (Kafka, MQ, DocumentDB) are refused as unsupported, so a user learns
+ * at once that Sluice will not honour them.
  * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
  */
 const filterCriteria = z.strictObject({
@@ -19,6 +20,10 @@ const destinationConfig = z.strictObject({
 const metricsConfig = z.strictObject({
   Metrics: z.array(z.enum(['EventCount', 'ErrorCount', 'KafkaMetrics'])).max(3).optional(),
 });
+
+// ScalingConfig.MaximumConcurrency: 2-1000 (SQS only).
+// https://docs.aws.amazon.com/lambda/latest/api/API_ScalingConfig.html
+const scalingConfig = z.strictObject({ MaximumConcurrency: z.int().min(2).max(1000).optional() });
 
 const functionName = z.string().min(1).max(140);
 const kmsKeyArn = z.string().regex(/^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$/);
@@ -38,6 +43,7 @@ const mutableFields = {
   FunctionResponseTypes: z.array(z.enum(['ReportBatchItemFailures'])).max(1),
   KMSKeyArn: kmsKeyArn,
   MetricsConfig: metricsConfig,
+  ScalingConfig: scalingConfig,
 };
 
 export const createMappingRequest = z.strictObject({
@@ -62,6 +68,7 @@ export const createMappingRequest = z.strictObject({
   FunctionResponseTypes: true,
   KMSKeyArn: true,
   MetricsConfig: true,
+  ScalingConfig: true,
 });
 
 export const updateMappingRequest = z.strictObject(mutableFields).partial();
@@ -71,3 +78,4 @@ export type UpdateMappingRequest = z.infer<typeof updateMappingRequest>;
 export type FilterCriteriaInput = z.infer<typeof filterCriteria>;
 export type DestinationConfigInput = z.infer<typeof destinationConfig>;
 export type MetricsConfigInput = z.infer<typeof metricsConfig>;
+export type ScalingConfigInput = z.infer<typeof scalingConfig>;

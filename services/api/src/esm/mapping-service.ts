@@ -3,15 +3,23 @@ import {
   MappingState,
   isStableState,
   parseSourceArn,
+  sourceProfile,
   updateState,
   type EventSourceMapping,
   type MappingStore,
+  type QueueMapping,
+  type QueueSourceProfile,
+  type SourceArn,
+  type StreamMapping,
 } from '@sluice/shared';
 import { conflict, inUse, invalidParameter, notFound } from '../errors/lambda-api-error.js';
-import type { FunctionResolver } from '../functions/function-resolver.js';
+import type { FunctionResolver, ResolvedFunction } from '../functions/function-resolver.js';
 import type { CreateMappingRequest, UpdateMappingRequest } from './mapping-request-schemas.js';
-import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint, type MappingLimits } from './mapping-rules.js';
-import type { SourceChecker } from './source-checker.js';
+import { CLEARABLE_SETTINGS, type MappingLimits } from './rules/common-rules.js';
+import { checkVisibilityTimeout, queueDefaults, resolveQueueSettings, type QueueFacts } from './rules/queue-rules.js';
+import { refuseUnsupportedMembers } from './rules/source-members.js';
+import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint } from './rules/stream-rules.js';
+import type { SourceChecker, SourceFacts } from './source-checker.js';
 
 export interface MappingServiceDeps {
   readonly store: MappingStore;
@@ -24,11 +32,18 @@ export interface MappingServiceDeps {
   readonly newUuid?: () => string;
 }
 
-/** Lambda's wording for a stream mapping changed by a user (aws-facts 1.4). */
-const USER_ACTION = 'User action';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The event-source-mapping operations, with Lambda's rules, over a MappingStore. */
+/** What every new mapping starts with, whatever its source. */
+type MappingIdentity = Pick<
+  EventSourceMapping,
+  'uuid' | 'eventSourceArn' | 'functionArn' | 'functionName' | 'state' | 'stateTransitionReason' | 'lastProcessingResult' | 'lastModified' | 'tags' | 'version'
+>;
+
+/**
+ * The event-source-mapping operations, with Lambda's rules, over a MappingStore. The source kind's
+ * profile says which members a request may carry and which model's rules apply (stream or queue).
+ */
 export class MappingService {
   private readonly now: () => number;
   private readonly newUuid: () => string;
@@ -42,32 +57,16 @@ export class MappingService {
     const source = parseSourceArn(req.EventSourceArn);
     if (source === undefined) {
       throw invalidParameter(
-        `Unsupported event source: ${req.EventSourceArn}. Sluice maps Kinesis streams, Kinesis stream consumers and DynamoDB streams.`,
+        `Unsupported event source: ${req.EventSourceArn}. Sluice maps Kinesis streams, Kinesis stream consumers, DynamoDB streams and SQS queues.`,
       );
     }
+    const profile = sourceProfile(source.kind);
+    refuseUnsupportedMembers(req, profile);
     const now = this.now();
-    const start = resolveStartingPoint(req, source.kind, now);
-    const settings = resolveSettings(STREAM_DEFAULTS, req, this.deps.limits);
-    const fn = await this.deps.functions.resolve(req.FunctionName);
-    if (!(await this.deps.sources.exists(source))) throw invalidParameter(`Stream not found: ${source.arn}`);
-    const mapping: EventSourceMapping = {
-      uuid: this.newUuid(),
-      eventSourceArn: source.arn,
-      sourceKind: source.kind,
-      functionArn: fn.arn,
-      functionName: fn.definition.name,
-      state: MappingState.Creating,
-      stateTransitionReason: USER_ACTION,
-      lastProcessingResult: 'No records processed',
-      lastModified: now,
-      ...start,
-      ...settings,
-      ...(req.Tags === undefined ? {} : { tags: req.Tags }),
-      version: 1,
-    };
+    const mapping = profile.model === 'stream' ? await this.newStreamMapping(req, source, now) : await this.newQueueMapping(req, source, profile, now);
     const result = await this.deps.store.create(mapping, now + this.deps.settleMs);
     if (result.outcome === 'duplicate') throw duplicate(mapping, result.existingUuid);
-    if (result.outcome === 'function-missing') throw notFound(`Function not found: ${fn.arn}`);
+    if (result.outcome === 'function-missing') throw notFound(`Function not found: ${mapping.functionArn}`);
     return mapping;
   }
 
@@ -81,24 +80,29 @@ export class MappingService {
   async update(uuid: string, req: UpdateMappingRequest): Promise<EventSourceMapping> {
     const current = await this.get(uuid);
     if (!isStableState(current.state)) throw busy(current);
-    const settings = resolveSettings(current, req, this.deps.limits);
+    const profile = sourceProfile(current.sourceKind);
+    refuseUnsupportedMembers(req, profile);
     const fn = req.FunctionName === undefined ? undefined : await this.deps.functions.resolve(req.FunctionName);
+    const settings = await this.updatedSettings(current, req, fn);
     const now = this.now();
-    const next: EventSourceMapping = {
-      ...current,
-      ...settings,
-      ...(fn === undefined ? {} : { functionArn: fn.arn, functionName: fn.definition.name }),
-      state: updateState(current.enabled, settings.enabled),
-      stateTransitionReason: USER_ACTION,
-      lastModified: now,
-      version: current.version + 1,
-    };
-    const result = await this.deps.store.replace(current, withoutCleared(next, settings), now + this.deps.settleMs);
+    const next = withoutCleared(
+      {
+        ...current,
+        ...settings,
+        ...(fn === undefined ? {} : { functionArn: fn.arn, functionName: fn.definition.name }),
+        state: updateState(current.enabled, settings.enabled),
+        stateTransitionReason: profile.userStateTransitionReason,
+        lastModified: now,
+        version: current.version + 1,
+      } as EventSourceMapping,
+      settings,
+    );
+    const result = await this.deps.store.replace(current, next, now + this.deps.settleMs);
     if (result.outcome === 'duplicate') throw duplicate(next, result.existingUuid);
     if (result.outcome === 'function-missing') throw notFound(`Function not found: ${next.functionArn}`);
     if (result.outcome === 'missing') throw missing(uuid);
     if (result.outcome === 'stale') throw conflict('The event source mapping was changed by another request; retry.');
-    return withoutCleared(next, settings);
+    return next;
   }
 
   async delete(uuid: string): Promise<EventSourceMapping> {
@@ -108,7 +112,7 @@ export class MappingService {
     const next: EventSourceMapping = {
       ...current,
       state: MappingState.Deleting,
-      stateTransitionReason: USER_ACTION,
+      stateTransitionReason: sourceProfile(current.sourceKind).userStateTransitionReason,
       lastModified: now,
       version: current.version + 1,
     };
@@ -117,12 +121,72 @@ export class MappingService {
     if (result.outcome !== 'written') throw conflict('The event source mapping was changed by another request; retry.');
     return next;
   }
+
+  private async newStreamMapping(req: CreateMappingRequest, source: SourceArn, now: number): Promise<StreamMapping> {
+    const start = resolveStartingPoint(req, source.kind, now);
+    const settings = resolveSettings(STREAM_DEFAULTS, req, this.deps.limits);
+    const fn = await this.deps.functions.resolve(req.FunctionName);
+    if ((await this.deps.sources.describe(source)) === undefined) throw invalidParameter(`Stream not found: ${source.arn}`);
+    return { ...this.identity(req, source, fn, now), sourceModel: 'stream', sourceKind: source.kind as StreamMapping['sourceKind'], ...start, ...settings };
+  }
+
+  private async newQueueMapping(req: CreateMappingRequest, source: SourceArn, profile: QueueSourceProfile, now: number): Promise<QueueMapping> {
+    const fn = await this.deps.functions.resolve(req.FunctionName);
+    const queue = queueFactsOf(await this.deps.sources.describe(source));
+    const settings = resolveQueueSettings(queueDefaults(profile), req, this.deps.limits, queue);
+    checkVisibilityTimeout(queue, fn.definition.timeout);
+    const mapping: QueueMapping = { ...this.identity(req, source, fn, now), sourceModel: 'queue', sourceKind: source.kind as QueueMapping['sourceKind'], ...settings };
+    // An SQS mapping created disabled answers Disabled at once, not Creating (recorded on AWS).
+    return settings.enabled ? mapping : { ...mapping, state: MappingState.Disabled };
+  }
+
+  private identity(req: CreateMappingRequest, source: SourceArn, fn: ResolvedFunction, now: number): MappingIdentity {
+    return {
+      uuid: this.newUuid(),
+      eventSourceArn: source.arn,
+      functionArn: fn.arn,
+      functionName: fn.definition.name,
+      state: MappingState.Creating,
+      stateTransitionReason: sourceProfile(source.kind).userStateTransitionReason,
+      lastProcessingResult: 'No records processed',
+      lastModified: now,
+      ...(req.Tags === undefined ? {} : { tags: req.Tags }),
+      version: 1,
+    };
+  }
+
+  /** The update's settings by the mapping's model; a queue's rules read the queue again. */
+  private async updatedSettings(current: EventSourceMapping, req: UpdateMappingRequest, fn: ResolvedFunction | undefined) {
+    switch (current.sourceModel) {
+      case 'stream':
+        return resolveSettings(current, req, this.deps.limits);
+      case 'queue': {
+        // Lambda checks the visibility timeout on every update, against the function the mapping will have.
+        const source = parseSourceArn(current.eventSourceArn)!;
+        const queue = queueFactsOf(await this.deps.sources.describe(source));
+        const settings = resolveQueueSettings(current, req, this.deps.limits, queue);
+        checkVisibilityTimeout(queue, (fn ?? (await this.deps.functions.resolve(current.functionName))).definition.timeout);
+        return settings;
+      }
+    }
+  }
+}
+
+/** A queue's facts, or Lambda's refusal of a queue that does not exist. */
+function queueFactsOf(facts: SourceFacts | undefined): QueueFacts {
+  if (facts === undefined || facts.model !== 'queue') {
+    // LocalStack's rendering of AWS's answer (no AWS recording was found), with SQS's own message.
+    throw invalidParameter(
+      'Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.',
+    );
+  }
+  return facts;
 }
 
 /** Settings an update cleared (filters, destination, ...) must not survive the spread of `current`. */
 function withoutCleared(next: EventSourceMapping, settings: object): EventSourceMapping {
   const copy: Record<string, unknown> = { ...next };
-  for (const key of ['onFailureDestination', 'filterPatterns', 'kmsKeyArn', 'metrics'] as const) {
+  for (const key of CLEARABLE_SETTINGS) {
     if (!(key in settings)) delete copy[key];
   }
   return copy as unknown as EventSourceMapping;
@@ -140,16 +204,23 @@ function missing(uuid: string) {
   return notFound(`The resource you requested does not exist. (Event source mapping ${uuid})`);
 }
 
-/** Lambda refuses to change a mapping that is still moving between states (aws-facts 1.2). */
+/** Lambda refuses to change a mapping that is still moving between states. */
 function busy(mapping: EventSourceMapping) {
   return inUse(
     `The operation cannot be performed at this time. The event source mapping is currently in a ${mapping.state} state.`,
   );
 }
 
-/** The message AWS gives for a second mapping of one source to one function (aws-facts 1.2). */
+/** The message AWS gives for a second mapping of one source to one function; an SQS queue's names the function by name. */
 function duplicate(mapping: EventSourceMapping, existingUuid: string) {
-  return conflict(
-    `The event source arn (" ${mapping.eventSourceArn} ") and function (" ${mapping.functionArn} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${existingUuid}`,
-  );
+  switch (mapping.sourceModel) {
+    case 'stream':
+      return conflict(
+        `The event source arn (" ${mapping.eventSourceArn} ") and function (" ${mapping.functionArn} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${existingUuid}`,
+      );
+    case 'queue':
+      return conflict(
+        `An event source mapping with SQS arn (" ${mapping.eventSourceArn} ") and function (" ${mapping.functionName} ") already exists. Please update or delete the existing mapping with UUID ${existingUuid}`,
+      );
+  }
 }

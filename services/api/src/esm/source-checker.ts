@@ -1,7 +1,11 @@
 import type { SourceArn } from '@sluice/shared';
+import type { QueueFacts } from './rules/queue-rules.js';
 
-/** Answers whether a stream source exists; a seam so the API can be tested without a stream service. */
+/** What the source's own service says of it, for the rules that depend on it. */
+export type SourceFacts = { readonly model: 'stream' } | ({ readonly model: 'queue' } & QueueFacts);
+
+/** Asks a source's service about it; a seam so the API can be tested without the services. */
 export interface SourceChecker {
-  /** true when it exists, false when the stream service says it does not; throws LambdaApiError otherwise. */
-  exists(source: SourceArn): Promise<boolean>;
+  /** The source's facts, or undefined when its service says it does not exist; throws LambdaApiError otherwise. */
+  describe(source: SourceArn): Promise<SourceFacts | undefined>;
 }

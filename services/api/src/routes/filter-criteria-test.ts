@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
+  FILTER_SOURCES,
   FilterPatternError,
   RecordFilter,
   compileFilterPattern,
@@ -10,7 +11,7 @@ import {
   type FilterSource,
 } from '@sluice/shared';
 import { invalidParameter } from '../errors/lambda-api-error.js';
-import type { MappingLimits } from '../esm/mapping-rules.js';
+import type { MappingLimits } from '../esm/rules/common-rules.js';
 import { parseRequest } from '../esm/validation-message.js';
 
 export const FILTER_CRITERIA_TEST_PATH = '/sluice/v1/filter-criteria/test';
@@ -21,7 +22,7 @@ const testRequest = z.strictObject({
   // A record as Lambda hands it to the function (an element of the event's Records).
   Event: z.record(z.string(), z.unknown()),
   EventSourceArn: z.string().optional(),
-  SourceType: z.enum(['kinesis', 'dynamodb', 'json']).optional(),
+  SourceType: z.enum(FILTER_SOURCES).optional(),
 });
 
 type TestRequest = z.infer<typeof testRequest>;
@@ -64,11 +65,12 @@ function sourceOf(body: TestRequest): FilterSource {
   if (body.SourceType !== undefined) return body.SourceType;
   if (body.EventSourceArn !== undefined) {
     const arn = parseSourceArn(body.EventSourceArn);
-    if (arn === undefined) throw invalidParameter(`EventSourceArn is not a Kinesis stream, Kinesis consumer or DynamoDB stream ARN: ${body.EventSourceArn}`);
+    if (arn === undefined) throw invalidParameter(`EventSourceArn is not a Kinesis stream, Kinesis consumer, DynamoDB stream or SQS queue ARN: ${body.EventSourceArn}`);
     return filterSourceOf(arn.kind);
   }
   const { Event: event } = body;
   if (event.eventSource === 'aws:kinesis' || (typeof event.kinesis === 'object' && event.kinesis !== null)) return 'kinesis';
   if (event.eventSource === 'aws:dynamodb') return 'dynamodb';
+  if (event.eventSource === 'aws:sqs') return 'sqs';
   return 'json';
 }

@@ -1,4 +1,4 @@
-import type { EventSourceMapping, StreamBatchJob, StreamRecord } from '@sluice/shared';
+import type { StreamMapping, StreamBatchJob, StreamRecord } from '@sluice/shared';
 import type { PlannedWindow } from './tumbling-window-planner.js';
 
 /**
@@ -9,7 +9,7 @@ import type { PlannedWindow } from './tumbling-window-planner.js';
  * be a whole window old by then.
  */
 export function buildBatchJob(
-  mapping: EventSourceMapping,
+  mapping: StreamMapping,
   streamIdentity: string,
   shardId: string,
   lane: number,

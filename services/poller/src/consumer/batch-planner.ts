@@ -1,4 +1,4 @@
-import type { BatchOutcome, EventSourceMapping, StreamRecord } from '@sluice/shared';
+import type { BatchOutcome, StreamMapping, StreamRecord } from '@sluice/shared';
 import type { BatchLimits } from './batcher.js';
 import { LaneSet } from './lane-set.js';
 import { TumblingWindowPlanner, type PlannedWindow } from './tumbling-window-planner.js';
@@ -43,7 +43,7 @@ export interface BatchPlanner {
 }
 
 /** The planner for a mapping's TumblingWindowInSeconds (planner-switch.ts makes a new one when the layout changes). */
-export function createBatchPlanner(mapping: Pick<EventSourceMapping, 'tumblingWindowInSeconds'>, now: () => number, onLaneIdle: () => void): BatchPlanner {
+export function createBatchPlanner(mapping: Pick<StreamMapping, 'tumblingWindowInSeconds'>, now: () => number, onLaneIdle: () => void): BatchPlanner {
   if (mapping.tumblingWindowInSeconds > 0) return new TumblingWindowPlanner(mapping.tumblingWindowInSeconds, now, onLaneIdle);
   return new LaneSet(now, onLaneIdle);
 }

@@ -1,23 +1,19 @@
-import {
-  compileRecordFilter,
-  filterSourceOf,
-  type EventSourceMapping,
-  type Logger,
-  type RecordFilter,
-  type StreamRecord,
-} from '@sluice/shared';
+import { compileRecordFilter, filterSourceOf, type EventSourceMapping, type LambdaRecord, type Logger, type RecordFilter } from '@sluice/shared';
 
-export interface FilteredRecords {
-  /** Records the function gets, in shard order. */
-  readonly deliver: StreamRecord[];
-  /** Records no filter matched: consumed (checkpointed past), never delivered. */
-  readonly skipped: StreamRecord[];
+/** What the filter reads of a mapping. */
+type FilteredMapping = Pick<EventSourceMapping, 'uuid' | 'sourceKind' | 'filterPatterns'>;
+
+export interface FilteredRecords<R> {
+  /** Records the function gets, in read order. */
+  readonly deliver: R[];
+  /** Records no filter matched: consumed (checkpointed past, or deleted from their queue), never delivered. */
+  readonly skipped: R[];
 }
 
 /**
  * Applies a mapping's FilterCriteria to records as they are read, before batching, so BatchSize
  * counts delivered records. Compiled once per FilterCriteria: an UpdateEventSourceMapping that
- * changes it applies to the next records read.
+ * changes it applies to the next records read. Stream shards and queues use it alike.
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
  */
 export class MappingFilter {
@@ -26,16 +22,16 @@ export class MappingFilter {
 
   constructor(private readonly log: Logger) {}
 
-  split(mapping: EventSourceMapping, records: readonly StreamRecord[]): FilteredRecords {
+  split<R extends { readonly lambdaRecord: LambdaRecord }>(mapping: FilteredMapping, records: readonly R[]): FilteredRecords<R> {
     const filter = this.filterFor(mapping);
     if (filter === undefined) return { deliver: [...records], skipped: [] };
-    const deliver: StreamRecord[] = [];
-    const skipped: StreamRecord[] = [];
+    const deliver: R[] = [];
+    const skipped: R[] = [];
     for (const record of records) (filter.matches(record.lambdaRecord) ? deliver : skipped).push(record);
     return { deliver, skipped };
   }
 
-  private filterFor(mapping: EventSourceMapping): RecordFilter | undefined {
+  private filterFor(mapping: FilteredMapping): RecordFilter | undefined {
     const patterns = mapping.filterPatterns ?? [];
     const key = JSON.stringify(patterns);
     if (key === this.key) return this.filter;

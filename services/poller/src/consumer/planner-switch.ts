@@ -1,10 +1,10 @@
-import type { BatchOutcome, EventSourceMapping, Logger, StreamRecord } from '@sluice/shared';
+import type { BatchOutcome, StreamMapping, Logger, StreamRecord } from '@sluice/shared';
 import type { BatchLimits } from './batcher.js';
 import type { BatchPlanner, RunBatch } from './batch-planner.js';
 import type { PlannedWindow } from './tumbling-window-planner.js';
 
 /** What a shard's batch layout depends on: the window size and (without windows) the lane count. */
-export type PlannerLayout = Pick<EventSourceMapping, 'tumblingWindowInSeconds' | 'parallelizationFactor'>;
+export type PlannerLayout = Pick<StreamMapping, 'tumblingWindowInSeconds' | 'parallelizationFactor'>;
 
 /** How a shard poller starts its PlannerSwitch, and how it learns which layout batches are cut under. */
 export interface PlannerSwitchOptions {

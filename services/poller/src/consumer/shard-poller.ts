@@ -5,7 +5,7 @@ import {
   backoffDelay,
   compareSequenceNumbers,
   type BackoffOptions,
-  type EventSourceMapping,
+  type StreamMapping,
   type Logger,
   type SluiceMetrics,
   type StreamRecord,
@@ -33,7 +33,7 @@ export interface ShardPollerDeps {
   readonly source: StreamSource;
   readonly dispatcher: Dispatcher;
   /** The mapping as it is now: an update (BatchSize, window, ...) applies to the next batch. */
-  readonly mapping: () => EventSourceMapping;
+  readonly mapping: () => StreamMapping;
   /** Where to start when the lease has no checkpoint (the scheduler applies lineage rules). */
   readonly initialPosition: ReadPosition;
   readonly reportResult: (result: string) => void;

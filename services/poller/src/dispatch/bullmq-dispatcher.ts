@@ -1,5 +1,6 @@
 import type { QueueEvents } from 'bullmq';
-import { addStreamBatch, awaitBatchOutcome, streamBatchJobId, type BatchOutcome, type LocalBatchOutcomes, type StreamBatchJob, type StreamBatchQueue } from '@sluice/shared';
+import { addStreamBatch, streamBatchJobId, type BatchOutcome, type LocalBatchOutcomes, type StreamBatchJob, type StreamBatchQueue } from '@sluice/shared';
+import { addAndAwait } from './add-and-await.js';
 import type { Dispatcher, DispatchResult } from './dispatcher.js';
 
 /**
@@ -25,17 +26,7 @@ export class BullmqDispatcher implements Dispatcher {
 
   async dispatch(job: StreamBatchJob, signal: AbortSignal): Promise<DispatchResult> {
     const jobId = streamBatchJobId(job);
-    // Listening before the add: a local worker may finish the job before add() returns.
-    const local = this.local?.wait(jobId);
-    let outcome: BatchOutcome;
-    try {
-      const handle = await addStreamBatch(this.queue, job, jobId);
-      const viaEvents = awaitBatchOutcome(handle, this.events, signal);
-      // After a local outcome won, race() still handles viaEvents' late settling (or abort).
-      outcome = local === undefined ? await viaEvents : await Promise.race([viaEvents, local.outcome]);
-    } finally {
-      local?.cancel();
-    }
+    const outcome = await addAndAwait<BatchOutcome>(() => addStreamBatch(this.queue, job, jobId), jobId, this.events, this.local, signal);
     if (outcome.lastSequenceNumber !== undefined) return { outcome, lastSequenceNumber: outcome.lastSequenceNumber };
     // Only gone if it finished and aged out in between: then it was the batch offered.
     const stored = await this.queue.getJob(jobId);

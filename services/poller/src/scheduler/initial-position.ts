@@ -1,4 +1,4 @@
-import type { EventSourceMapping } from '@sluice/shared';
+import type { StreamMapping } from '@sluice/shared';
 import type { ReadPosition } from '../sources/stream-source.js';
 
 /**
@@ -8,7 +8,7 @@ import type { ReadPosition } from '../sources/stream-source.js';
  * rule, https://docs.aws.amazon.com/streams/latest/dev/kcl-migration-lease-lifecycle.html).
  * AT_TIMESTAMP is absolute, so it applies to children too.
  */
-export function initialPosition(mapping: EventSourceMapping, parentsTracked: boolean): ReadPosition {
+export function initialPosition(mapping: StreamMapping, parentsTracked: boolean): ReadPosition {
   if (mapping.startingPosition === 'AT_TIMESTAMP') {
     return { type: 'AT_TIMESTAMP', timestampMs: (mapping.startingPositionTimestamp ?? 0) * 1000 };
   }

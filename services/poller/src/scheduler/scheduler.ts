@@ -1,35 +1,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventSourceMapping, Logger, MappingStore } from '@sluice/shared';
-import type { LeaseStore } from '../leases/lease-store.js';
-import type { StreamSource } from '../sources/stream-source.js';
 import { isMappingActive } from './mapping-activity.js';
-import { MappingRunner, type LeaseCoordination, type MappingRunnerDeps } from './mapping-runner.js';
 import { MappingWatcher } from './mapping-watcher.js';
+import type { SourceRunner, SourceRunners } from './source-runner.js';
 
 export interface SchedulerDeps {
   readonly mappings: MappingStore;
-  readonly leases: LeaseStore;
-  /** Tumbling-window state (RedisWindowStateStore): a deleted mapping's goes with its leases. */
-  readonly windowStates: { deleteMapping(mappingId: string): Promise<unknown> };
-  readonly coordination: LeaseCoordination;
-  readonly sourceFor: (mapping: EventSourceMapping) => StreamSource;
+  /** The runner of each mapping's source model, and the removal of a deleted mapping's state. */
+  readonly runners: SourceRunners;
   readonly logger: Logger;
-  /** How often leases are taken (and expired ones taken over). */
+  /** How often scheduling rounds run (leases taken, expired ones taken over, queues scaled). */
   readonly takeIntervalMs: number;
+  /** How often every mapping is reloaded from the store (changes also arrive as they happen). */
   readonly shardSyncIntervalMs: number;
-  readonly pollerDeps: MappingRunnerDeps['pollerDeps'];
   /** Records a mapping's LastProcessingResult ("OK", "PROBLEM: ..."). */
   readonly reportResult: (mappingId: string, result: string) => void;
   readonly now?: () => number;
 }
 
 /**
- * The per-process reconciler (the KCL's Scheduler): keeps one MappingRunner per active mapping,
- * runs scheduling rounds on a timer and whenever something changes, stops the runners of
- * mappings that were disabled or deleted, and removes the leases, checkpoints and window states of deleted ones.
+ * The per-process reconciler (the KCL's Scheduler): keeps one SourceRunner per active mapping
+ * (shard pollers for a stream, receive loops for a queue), runs scheduling rounds on a timer and
+ * whenever something changes, stops the runners of mappings that were disabled or deleted, and
+ * removes what deleted ones left (leases, checkpoints, window states).
  */
 export class Scheduler {
-  private readonly runners = new Map<string, MappingRunner>();
+  private readonly runners = new Map<string, SourceRunner>();
   /**
    * Deleted mappings whose leases and checkpoints are still to be removed: a failed removal is
    * retried every round, even once the mapping's record is gone and nothing else would name it.
@@ -119,24 +115,13 @@ export class Scheduler {
     }
   }
 
-  /** What Redis holds for a mapping's shards: leases, checkpoints and tumbling-window states. */
-  private async deleteMappingState(mappingId: string): Promise<void> {
-    await this.deps.leases.deleteMapping(mappingId);
-    // Window states expire by themselves (a week at most): a failure here is logged, not retried.
-    await this.deps.windowStates.deleteMapping(mappingId).catch((error: unknown) => {
-      this.deps.logger.warn({ err: error, mappingId }, 'deleting the window states failed; they expire by themselves');
-    });
+  private deleteMappingState(mappingId: string): Promise<void> {
+    return this.deps.runners.deleteMappingState(mappingId);
   }
 
-  private newRunner(mapping: EventSourceMapping): MappingRunner {
-    const runner = new MappingRunner(mapping.uuid, {
+  private newRunner(mapping: EventSourceMapping): SourceRunner {
+    const runner = this.deps.runners.create(mapping, {
       mapping: () => this.watcher.get(mapping.uuid),
-      source: this.deps.sourceFor(mapping),
-      leases: this.deps.leases,
-      coordination: this.deps.coordination,
-      shardSyncIntervalMs: this.deps.shardSyncIntervalMs,
-      logger: this.deps.logger,
-      pollerDeps: this.deps.pollerDeps,
       requestRound: () => this.requestRound(),
       reportResult: (result) => this.deps.reportResult(mapping.uuid, result),
     });

@@ -1,6 +1,6 @@
 import { ErrorCode, SluiceError } from '@sluice/shared';
 
-// Kinesis and DynamoDB Streams throttling: back off, never spend a function retry.
+// Kinesis, DynamoDB Streams and SQS throttling: back off, never spend a function retry.
 // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html#API_GetRecords_Errors
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_GetRecords.html#API_streams_GetRecords_Errors
 const THROTTLED = new Set([
@@ -8,6 +8,7 @@ const THROTTLED = new Set([
   'LimitExceededException',
   'ThrottlingException',
   'KMSThrottlingException',
+  'RequestThrottled',
 ]);
 
 // Faults of the moment, on the service side or between us: try again after a pause.
@@ -47,6 +48,10 @@ const BY_NAME: Readonly<Record<string, ErrorCode>> = {
   ExpiredIteratorException: ErrorCode.IteratorExpired,
   TrimmedDataAccessException: ErrorCode.SourceTrimmed,
   ResourceNotFoundException: ErrorCode.SourceNotFound,
+  // SQS: the queue was deleted (JSON protocol name, and the query protocol's older one).
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html#API_ReceiveMessage_Errors
+  QueueDoesNotExist: ErrorCode.SourceNotFound,
+  'AWS.SimpleQueueService.NonExistentQueue': ErrorCode.SourceNotFound,
 };
 
 const RETRYABLE = new Set<ErrorCode>([ErrorCode.SourceThrottled, ErrorCode.SourceTransient, ErrorCode.IteratorExpired]);
@@ -62,7 +67,7 @@ interface ErrorFields {
 }
 
 /**
- * Maps an error thrown by an AWS SDK call on a stream to a SluiceError, once, where it enters
+ * Maps an error thrown by an AWS SDK call on a stream or queue to a SluiceError, once, where it enters
  * (style.md: errors are data). It reads the error's name, `$fault`, `$metadata` and Node's `code`,
  * never its message. A SluiceError passes through unchanged.
  *

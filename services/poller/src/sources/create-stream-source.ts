@@ -1,4 +1,4 @@
-import type { AwsClients, SourceArn } from '@sluice/shared';
+import { ErrorCode, SluiceError, type AwsClients, type SourceArn } from '@sluice/shared';
 import { DynamoDbStreamsSource } from './dynamodb-streams-source.js';
 import { KinesisConsumerSource } from './kinesis-consumer-source.js';
 import { KinesisSource } from './kinesis-source.js';
@@ -18,5 +18,8 @@ export function createStreamSource(sourceArn: SourceArn, clients: AwsClients): S
       return new KinesisConsumerSource(clients.kinesis, sourceArn.arn);
     case 'dynamodb':
       return new DynamoDbStreamsSource(clients.dynamodbStreams, sourceArn.arn);
+    case 'sqs':
+      // A queue is received from (queue/), never read as a stream: a bug if it gets here.
+      throw new SluiceError(ErrorCode.SourceInvalid, `${sourceArn.arn} is a queue, not a stream`);
   }
 }

@@ -8,8 +8,16 @@ describe('parseSourceArn', () => {
     expect(parseSourceArn('arn:aws:dynamodb:us-east-1:123456789012:table/T01/stream/2024-01-01T00:00:00.000')).toMatchObject({ kind: 'dynamodb', name: 'T01', qualifier: '2024-01-01T00:00:00.000' });
   });
 
+  it('reads standard and FIFO SQS queues', () => {
+    expect(parseSourceArn('arn:aws:sqs:eu-west-1:123456789012:orders')).toMatchObject({ kind: 'sqs', name: 'orders', region: 'eu-west-1', account: '123456789012' });
+    expect(parseSourceArn('arn:aws:sqs:eu-west-1:123456789012:orders.fifo')).toMatchObject({ kind: 'sqs', name: 'orders.fifo' });
+    for (const arn of ['arn:aws:sqs:eu-west-1:123456789012:a.b', `arn:aws:sqs:eu-west-1:123456789012:${'q'.repeat(81)}`, 'arn:aws:sqs:eu-west-1:123:q']) {
+      expect(parseSourceArn(arn), arn).toBeUndefined();
+    }
+  });
+
   it('refuses other sources and malformed ARNs', () => {
-    for (const arn of ['arn:aws:sqs:us-east-1:123456789012:q', 'arn:aws:kinesis:us-east-1:123:stream/x', 'arn:aws:dynamodb:us-east-1:123456789012:table/T1', 'stream/x']) {
+    for (const arn of ['arn:aws:sns:us-east-1:123456789012:t', 'arn:aws:kinesis:us-east-1:123:stream/x', 'arn:aws:dynamodb:us-east-1:123456789012:table/T1', 'stream/x']) {
       expect(parseSourceArn(arn), arn).toBeUndefined();
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint } from '../../../../../services/api/src/esm/mapping-rules.js';
+import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint } from '../../../../../services/api/src/esm/rules/stream-rules.js';
 import { refusal } from '../lambda-api-refusal.js';
 
 const limits = { maxFilters: 5 };

@@ -54,7 +54,7 @@ describe('POST /sluice/v1/filter-criteria/test', () => {
       [{ FilterCriteria: { Filters: [{ Pattern: '{"a":"x"}' }] }, Event: {} }, /^Invalid filter pattern definition: Filters\[0\]\.Pattern: "a" must be an object/],
       [{ FilterCriteria: { Filters: [{ Pattern: '{}' }, { Pattern: '{}' }, { Pattern: '{}' }] }, Event: {} }, /3 filters; at most 2/],
       [{ Event: {} }, /exactly one of FilterCriteria and Pattern/],
-      [{ Pattern: '{"a":["x"]}', Event: {}, EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q' }, /EventSourceArn is not a Kinesis stream/],
+      [{ Pattern: '{"a":["x"]}', Event: {}, EventSourceArn: 'arn:aws:sns:us-east-1:000000000000:t' }, /EventSourceArn is not a Kinesis stream/],
       [{ Pattern: '{"a":["x"]}', Event: 'not an object' }, /'event'/],
     ];
     for (const [body, message] of cases) {

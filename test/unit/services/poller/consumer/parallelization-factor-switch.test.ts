@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventSourceMapping, StreamBatchJob } from '@sluice/shared';
+import type { StreamMapping, StreamBatchJob } from '@sluice/shared';
 import type { DispatchResult } from '../../../../../services/poller/src/dispatch/dispatcher.js';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
@@ -29,7 +29,7 @@ class EventLoggingDispatcher extends FakeDispatcher {
 const KEYS = 5;
 const keyOf = (i: number) => `key-${i % KEYS}`;
 
-function setup(over: Partial<EventSourceMapping>) {
+function setup(over: Partial<StreamMapping>) {
   const shard = new FakeShard();
   const leases = new FakeLeaseStore();
   const dispatcher = new EventLoggingDispatcher();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BatchOutcome, type EventSourceMapping, type StreamBatchJob, type StreamRecord } from '@sluice/shared';
+import { type BatchOutcome, type StreamMapping, type StreamBatchJob, type StreamRecord } from '@sluice/shared';
 import type { BatchPlanner, RunBatch } from '../../../../../services/poller/src/consumer/batch-planner.js';
 import { MAX_PAYLOAD_BYTES, type BatchLimits } from '../../../../../services/poller/src/consumer/batcher.js';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
@@ -262,7 +262,7 @@ function appendAt(shard: FakeShard, count: number, arrivalMs: number, key: (i: n
   }
 }
 
-function pollerFor(over: Partial<EventSourceMapping>) {
+function pollerFor(over: Partial<StreamMapping>) {
   const shard = new FakeShard();
   const leases = new FakeLeaseStore();
   const dispatcher = new FakeDispatcher();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSluiceMetrics, type EventSourceMapping } from '@sluice/shared';
+import { createSluiceMetrics, type StreamMapping } from '@sluice/shared';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
 import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
@@ -23,7 +23,7 @@ function appendOrders(shard: FakeShard, count: number, type: (i: number) => stri
   }
 }
 
-function setup(over: Partial<EventSourceMapping> = {}) {
+function setup(over: Partial<StreamMapping> = {}) {
   const shard = new FakeShard();
   const leases = new FakeLeaseStore();
   const dispatcher = new FakeDispatcher();

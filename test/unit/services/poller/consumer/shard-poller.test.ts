@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type EventSourceMapping } from '@sluice/shared';
+import { ErrorCode, type StreamMapping } from '@sluice/shared';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { FakeDispatcher } from '../fakes/fake-dispatcher.js';
@@ -9,7 +9,7 @@ import { FakeShard, FakeSource, fault } from '../fakes/fake-stream.js';
 
 const baseMapping = buildEventSourceMapping();
 
-function setup(over: Partial<EventSourceMapping> = {}, checkpoint?: string) {
+function setup(over: Partial<StreamMapping> = {}, checkpoint?: string) {
   const shard = new FakeShard();
   const source = new FakeSource(new Map([['shard-0', shard]]));
   const leases = new FakeLeaseStore();

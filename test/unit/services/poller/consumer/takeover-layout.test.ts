@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { streamBatchJobId, type EventSourceMapping } from '@sluice/shared';
+import { streamBatchJobId, type StreamMapping } from '@sluice/shared';
 import { ShardPoller } from '../../../../../services/poller/src/consumer/shard-poller.js';
 import type { ShardLayout, ShardLease } from '../../../../../services/poller/src/leases/shard-lease.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
@@ -17,7 +17,7 @@ import { expectPerKeyOrder, testShardPollerDeps } from '../fakes/test-shard-poll
 const KEYS = 5;
 const keyOf = (i: number) => `key-${i % KEYS}`;
 
-function owner(name: string, lease: ShardLease, source: FakeSource, queue: SharedQueue, mapping: () => EventSourceMapping) {
+function owner(name: string, lease: ShardLease, source: FakeSource, queue: SharedQueue, mapping: () => StreamMapping) {
   const leases = new FakeLeaseStore();
   const poller = new ShardPoller(testShardPollerDeps({ lease: { ...lease, owner: name, token: `${name}-token` }, leases, source, dispatcher: queue.dispatcher(), mapping }));
   return { poller, leases };

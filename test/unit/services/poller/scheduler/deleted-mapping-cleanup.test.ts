@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, type EventSourceMapping, type MappingStore } from '@sluice/shared';
 import { Scheduler } from '../../../../../services/poller/src/scheduler/scheduler.js';
+import { createSourceRunners } from '../../../../../services/poller/src/scheduler/source-runners.js';
 import { FakeLeaseStore } from '../fakes/fake-leases.js';
 import { buildEventSourceMapping } from '../../../../helpers/stream-batch-fixture.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
@@ -64,18 +65,26 @@ describe('Scheduler, deleted mappings', () => {
     const mapping = buildEventSourceMapping({ uuid: 'deleted-1', state: 'Deleting', enabled: true });
     mappings.records.set(mapping.uuid, mapping);
     const leases = new FlakyDeleteLeases(1, () => mappings.remove(mapping.uuid));
+    const logger = createLogger({ level: 'silent' });
     scheduler = new Scheduler({
       mappings: mappings.asStore(),
-      leases,
-      windowStates: { deleteMapping: async () => undefined },
-      coordination: { take: async () => ({ taken: [], all: [] }), hold: () => undefined, drop: () => undefined },
-      sourceFor: () => {
-        throw new Error('no source is opened for a mapping being deleted');
-      },
-      logger: createLogger({ level: 'silent' }),
+      runners: createSourceRunners({
+        logger,
+        stream: {
+          leases,
+          windowStates: { deleteMapping: async () => undefined },
+          coordination: { take: async () => ({ taken: [], all: [] }), hold: () => undefined, drop: () => undefined },
+          sourceFor: () => {
+            throw new Error('no source is opened for a mapping being deleted');
+          },
+          shardSyncIntervalMs: 60_000,
+          pollerDeps: {} as never,
+        },
+        queue: {} as never,
+      }),
+      logger,
       takeIntervalMs: 10,
       shardSyncIntervalMs: 60_000,
-      pollerDeps: {} as never,
       reportResult: () => undefined,
     });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventSourceMapping } from '@sluice/shared';
-import { isEligible, shardsToTrack } from '../../../../../services/poller/src/scheduler/mapping-runner.js';
+import type { StreamMapping } from '@sluice/shared';
+import { isEligible, shardsToTrack } from '../../../../../services/poller/src/scheduler/stream-runner.js';
 import { initialPosition } from '../../../../../services/poller/src/scheduler/initial-position.js';
 import { isMappingActive } from '../../../../../services/poller/src/scheduler/mapping-activity.js';
 import type { ShardLease } from '../../../../../services/poller/src/leases/shard-lease.js';
@@ -16,7 +16,7 @@ const lease = (shardId: string, parentShardIds: string[] = [], checkpoint?: stri
   expiresAtMs: 0,
   checkpoint,
 });
-const mapping = (over: Partial<EventSourceMapping>) => ({ startingPosition: 'TRIM_HORIZON', enabled: true, state: 'Enabled', ...over }) as EventSourceMapping;
+const mapping = (over: Partial<StreamMapping>) => ({ startingPosition: 'TRIM_HORIZON', enabled: true, state: 'Enabled', ...over }) as StreamMapping;
 
 // Parents before children, a merge waits for both: the KCL's lease lifecycle (aws-facts 3.6, 4).
 describe('isEligible', () => {

@@ -1,9 +1,10 @@
-import { ErrorCode, SluiceError, type EventSourceMapping, type Logger } from '@sluice/shared';
+import { ErrorCode, SluiceError, type StreamMapping, type Logger } from '@sluice/shared';
 import type { LeaseStore } from '../leases/lease-store.js';
 import { SHARD_END, type LeaseScope, type ShardLease } from '../leases/shard-lease.js';
 import { ShardPoller, type ShardPollerDeps, type ShardPollerEnd } from '../consumer/shard-poller.js';
 import type { Shard, StreamSource } from '../sources/stream-source.js';
 import { initialPosition } from './initial-position.js';
+import type { SourceRunner } from './source-runner.js';
 
 /** What a mapping runner needs of lease taking and renewing (the scheduler binds the real ones). */
 export interface LeaseCoordination {
@@ -18,8 +19,8 @@ export interface LeaseCoordination {
   drop(lease: ShardLease): void;
 }
 
-export interface MappingRunnerDeps {
-  readonly mapping: () => EventSourceMapping | undefined;
+export interface StreamRunnerDeps {
+  readonly mapping: () => StreamMapping | undefined;
   readonly source: StreamSource;
   readonly leases: LeaseStore;
   readonly coordination: LeaseCoordination;
@@ -34,12 +35,12 @@ export interface MappingRunnerDeps {
 }
 
 /**
- * One mapping in one process: syncs the stream's shards into leases, takes its fair share, and
- * runs a ShardPoller per held lease. A child shard's lease is eligible only once every parent this
+ * One stream mapping in one process (its SourceRunner): syncs the stream's shards into leases,
+ * takes its fair share, and runs a ShardPoller per held lease. A child shard's lease is eligible only once every parent this
  * mapping tracks has checkpoint SHARD_END (parents before children; a merge waits for both).
  * https://docs.aws.amazon.com/streams/latest/dev/kcl-migration-lease-lifecycle.html
  */
-export class MappingRunner {
+export class StreamRunner implements SourceRunner {
   private readonly pollers = new Map<string, { poller: ShardPoller; lease: ShardLease }>();
   private scope: LeaseScope | undefined;
   private lastSyncAt = Number.NEGATIVE_INFINITY;
@@ -47,7 +48,7 @@ export class MappingRunner {
 
   constructor(
     private readonly mappingId: string,
-    private readonly deps: MappingRunnerDeps,
+    private readonly deps: StreamRunnerDeps,
   ) {}
 
   get heldShards(): string[] {
@@ -82,7 +83,7 @@ export class MappingRunner {
     await Promise.all([...this.pollers.values()].map(({ poller }) => poller.stop('stopped')));
   }
 
-  private async syncShards(mapping: EventSourceMapping): Promise<void> {
+  private async syncShards(mapping: StreamMapping): Promise<void> {
     // Both calls at once: the shards of a stream recreated in between are caught at the next sync.
     const listing = this.deps.source.listShards();
     listing.catch(() => undefined); // awaited below unless identity() fails first
@@ -146,7 +147,7 @@ export function isEligible(lease: ShardLease, all: readonly ShardLease[]): boole
  * The shards a mapping reads: all of them, except that a LATEST mapping ignores shards that were
  * already closed when it first saw them (their records predate it; the KCL does the same).
  */
-export function shardsToTrack(mapping: EventSourceMapping, shards: readonly Shard[], known: ReadonlySet<string>): Shard[] {
+export function shardsToTrack(mapping: StreamMapping, shards: readonly Shard[], known: ReadonlySet<string>): Shard[] {
   return shards.filter((shard) => {
     if (known.has(shard.shardId)) return false;
     if (mapping.startingPosition === 'LATEST' && shard.endingSequenceNumber !== undefined) {

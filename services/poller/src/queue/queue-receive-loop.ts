@@ -1,0 +1,286 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ErrorCode,
+  SluiceError,
+  backoffDelay,
+  type BackoffOptions,
+  type ConcurrencyLimiter,
+  type ConcurrencySlot,
+  type Logger,
+  type QueueBatchOutcome,
+  type QueueMapping,
+  type QueueMessage,
+  type SluiceMetrics,
+} from '@sluice/shared';
+import { MappingFilter } from '../consumer/mapping-filter.js';
+import { MAX_PAYLOAD_BYTES, QueueBatchGatherer } from './queue-batch-gatherer.js';
+import type { QueueBatchDispatcher } from './queue-batch-dispatcher.js';
+import type { QueueScaler } from './queue-scaler.js';
+import type { QueueSource } from './queue-source.js';
+import { settle } from './message-settlement.js';
+import { VisibilityKeeper } from './visibility-keeper.js';
+
+export interface QueueReceiveLoopDeps {
+  readonly source: QueueSource;
+  readonly dispatcher: QueueBatchDispatcher;
+  /** The mapping as it is now: an update (BatchSize, window, filters) applies to the next batch. */
+  readonly mapping: () => QueueMapping | undefined;
+  readonly scaler: QueueScaler;
+  /** Loops of this mapping in this process right now (for the scaler's retire decision). */
+  readonly loops: () => number;
+  /** Cross-process MaximumConcurrency slots; absent when the mapping sets none. */
+  readonly slots?: ConcurrencyLimiter;
+  /** The queue's visibility timeout in seconds, as last read. */
+  readonly visibilityTimeoutSeconds: () => number;
+  /** A full receive may mean more loops are wanted: the runner starts them. */
+  readonly onGrow: () => void;
+  readonly metrics: SluiceMetrics;
+  readonly logger: Logger;
+  readonly backoff: BackoffOptions;
+  readonly fifo: boolean;
+  readonly now?: () => number;
+}
+
+/**
+ * A receive loop's lifecycle:
+ * receiving -> (a batch is ready) invoking -> receiving ...; receiving -> retired (the scaler wants
+ * fewer loops, or the mapping is gone); any -> stopping -> stopped.
+ */
+export type QueueLoopState = 'receiving' | 'invoking' | 'stopping' | 'retired' | 'stopped';
+
+const TRANSITIONS: Readonly<Record<QueueLoopState, readonly QueueLoopState[]>> = {
+  // -> stopped only when the loop fails unexpectedly (a bug: logged as such).
+  receiving: ['invoking', 'retired', 'stopping', 'stopped'],
+  invoking: ['receiving', 'stopping', 'stopped'],
+  stopping: ['stopped'],
+  retired: [],
+  stopped: [],
+};
+
+/** How long a loop waits before asking for a MaximumConcurrency slot again. */
+const SLOT_RETRY_MS = 50;
+
+/**
+ * One of a queue mapping's pollers (Lambda runs several per queue and scales them): receive,
+ * gather a batch (BatchSize, window, 6 MB), filter (what no filter matches is deleted at once,
+ * never delivered), hand the batch to a worker through BullMQ, and when its outcome comes, delete
+ * what succeeded and leave the rest to come back after the visibility timeout. Its messages are
+ * kept invisible while it holds them (visibility-keeper.ts). A loop has one batch in flight at a
+ * time; on a FIFO queue SQS itself keeps a message group's messages out of other receives while
+ * some are in flight, so each group is processed in order, one batch at a time.
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
+ */
+export class QueueReceiveLoop {
+  private stateNow: QueueLoopState = 'receiving';
+  private readonly stopReceiving = new AbortController();
+  private readonly stopWaiting = new AbortController();
+  private readonly keeper: VisibilityKeeper;
+  private readonly filter: MappingFilter;
+  private readonly now: () => number;
+  private carried: QueueMessage[] = [];
+  private receiveFailures = 0;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly deps: QueueReceiveLoopDeps) {
+    this.now = deps.now ?? Date.now;
+    this.keeper = new VisibilityKeeper(deps.source, deps.visibilityTimeoutSeconds, deps.logger, this.now);
+    this.filter = new MappingFilter(deps.logger);
+  }
+
+  get state(): QueueLoopState {
+    return this.stateNow;
+  }
+
+  /** Messages this loop holds (gathered or in flight). */
+  get heldMessages(): number {
+    return this.keeper.size;
+  }
+
+  start(): Promise<void> {
+    this.running ??= this.run().catch((error: unknown) => {
+      this.deps.logger.error({ err: error }, 'queue receive loop failed');
+    }).finally(() => {
+      this.keeper.stop();
+      if (this.stateNow !== 'retired') this.moveTo('stopped');
+    });
+    return this.running;
+  }
+
+  /**
+   * Stops receiving at once; a batch in flight is awaited for up to one visibility timeout (its
+   * messages would come back then anyway) so that what succeeded is deleted; messages gathered but
+   * not yet sent are given back at once.
+   */
+  async stop(): Promise<void> {
+    if (this.stateNow === 'stopping' || this.stateNow === 'stopped' || this.stateNow === 'retired') return this.running;
+    this.moveTo('stopping');
+    this.stopReceiving.abort();
+    const grace = setTimeout(() => this.stopWaiting.abort(), this.deps.visibilityTimeoutSeconds() * 1000);
+    try {
+      await this.running;
+    } finally {
+      clearTimeout(grace);
+    }
+  }
+
+  private moveTo(next: QueueLoopState): void {
+    if (!TRANSITIONS[this.stateNow].includes(next)) return;
+    this.stateNow = next;
+  }
+
+  private async run(): Promise<void> {
+    while (this.stateNow === 'receiving') {
+      const mapping = this.deps.mapping();
+      if (mapping === undefined) return this.moveTo('retired');
+      const gathered = await this.gather(mapping);
+      if (gathered === 'retire') {
+        await this.giveBack(this.carried);
+        return this.moveTo('retired');
+      }
+      if (gathered === undefined) continue;
+      this.moveTo('invoking');
+      await this.invoke(mapping, gathered);
+      // Back to receiving, unless stop() came meanwhile (moveTo refuses stopping -> receiving).
+      this.moveTo('receiving');
+    }
+    // Stopping: what was gathered and never sent goes back to the queue at once.
+    await this.giveBack(this.carried);
+  }
+
+  /** Receives until a batch is ready; undefined when stopping or after a failed receive. */
+  private async gather(mapping: QueueMapping): Promise<QueueMessage[] | 'retire' | undefined> {
+    const limits = { batchSize: mapping.batchSize, windowMs: mapping.maximumBatchingWindowInSeconds * 1000, maxPayloadBytes: MAX_PAYLOAD_BYTES };
+    const gatherer = new QueueBatchGatherer(limits, this.carried, this.now());
+    this.carried = [];
+    while (!gatherer.isReady(this.now())) {
+      if (this.stateNow !== 'receiving') {
+        this.carried = gatherer.take().batch;
+        return undefined;
+      }
+      const request = gatherer.nextReceive(this.now());
+      const received = await this.receive(request);
+      if (received === undefined) {
+        this.carried = gatherer.take().batch;
+        return undefined;
+      }
+      this.deps.metrics.queueMessagesReceived.inc({ mapping: mapping.uuid }, received.length);
+      this.keeper.hold(received);
+      const retire = this.deps.scaler.onReceive(received.length, request.maxMessages, this.deps.loops());
+      if (received.length >= request.maxMessages) this.deps.onGrow();
+      if (received.length === 0 && gatherer.size === 0 && retire) return 'retire';
+      const { deliver, skipped } = this.filter.split(mapping, received);
+      if (skipped.length > 0) await this.dropFiltered(mapping, skipped);
+      for (const message of deliver) gatherer.add(message, this.now());
+    }
+    const { batch, carried } = gatherer.take();
+    this.carried = carried;
+    return batch;
+  }
+
+  private async receive(request: { maxMessages: number; waitSeconds: number }): Promise<QueueMessage[] | undefined> {
+    try {
+      const received = await this.deps.source.receive({ ...request, visibilityTimeoutSeconds: this.deps.visibilityTimeoutSeconds() }, this.stopReceiving.signal);
+      if (this.receiveFailures > 0) this.deps.logger.info({ failures: this.receiveFailures }, 'receiving from the queue works again');
+      this.receiveFailures = 0;
+      return received;
+    } catch (error) {
+      if (this.stopReceiving.signal.aborted) return undefined;
+      this.receiveFailures += 1;
+      // A queue that is gone, or a refusal, will not heal soon: wait long; ours and the service's faults: back off.
+      const permanent = !(error instanceof SluiceError && error.retryable);
+      const delay = backoffDelay(this.receiveFailures, permanent ? { baseMs: 5000, maxMs: 60_000 } : this.deps.backoff);
+      if (this.receiveFailures === 1 || permanent) {
+        const code = error instanceof SluiceError ? error.code : ErrorCode.SourceInvalid;
+        this.deps.logger[permanent ? 'error' : 'warn']({ err: error, code, retryInMs: delay }, 'receiving from the queue failed');
+      }
+      await sleep(delay, undefined, { signal: this.stopReceiving.signal }).catch(() => undefined);
+      return undefined;
+    }
+  }
+
+  /** Messages no filter matched are deleted, never delivered (Lambda's rule for SQS). */
+  private async dropFiltered(mapping: QueueMapping, skipped: QueueMessage[]): Promise<void> {
+    this.deps.metrics.recordsFiltered.inc({ mapping: mapping.uuid }, skipped.length);
+    await this.remove(mapping, skipped);
+  }
+
+  private async invoke(mapping: QueueMapping, batch: QueueMessage[]): Promise<void> {
+    const slot = await this.takeSlot(mapping);
+    if (slot === 'stopped') return this.giveBack(batch);
+    let outcome: QueueBatchOutcome;
+    try {
+      outcome = await this.deps.dispatcher.dispatch(
+        {
+          mappingId: mapping.uuid,
+          functionName: mapping.functionName,
+          functionArn: mapping.functionArn,
+          eventSourceArn: mapping.eventSourceArn,
+          sourceKind: mapping.sourceKind,
+          records: batch.map((m) => ({ ...m.lambdaRecord })),
+          functionResponseTypes: [...mapping.functionResponseTypes],
+          faults: 0,
+          enqueuedAt: this.now(),
+        },
+        this.stopWaiting.signal,
+      );
+    } catch (error) {
+      // Stopped waiting (the grace ran out), or the queue of batches failed us: the messages come back by themselves.
+      this.keeper.release(batch);
+      if (!this.stopWaiting.signal.aborted) this.deps.logger.warn({ err: error, messages: batch.length }, 'queue batch dispatch failed; its messages come back after their visibility timeout');
+      return;
+    } finally {
+      if (slot !== undefined) await slot.release().catch(() => undefined);
+    }
+    await this.settle(mapping, batch, outcome);
+  }
+
+  private async settle(mapping: QueueMapping, batch: QueueMessage[], outcome: QueueBatchOutcome): Promise<void> {
+    const { delete: done, keep } = settle(batch, outcome, this.deps.fifo);
+    this.keeper.release(keep);
+    if (keep.length > 0) {
+      this.deps.metrics.queueMessagesFailed.inc({ mapping: mapping.uuid }, keep.length);
+      const reason = outcome.status === 'failed' ? outcome.reason : 'batch_item_failures';
+      this.deps.logger.info({ failed: keep.length, deleted: done.length, reason }, 'queue batch failed; its failed messages come back after their visibility timeout');
+    }
+    await this.remove(mapping, done);
+  }
+
+  /** Deletes messages; one the queue no longer knows (its receipt handle lapsed) will be delivered again. */
+  private async remove(mapping: QueueMapping, messages: QueueMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    try {
+      const failed = await this.deps.source.delete(messages);
+      this.deps.metrics.queueMessagesDeleted.inc({ mapping: mapping.uuid }, messages.length - failed.length);
+      if (failed.length > 0) this.deps.logger.warn({ messages: failed.length }, 'the queue did not delete some messages; they will be delivered again');
+    } catch (error) {
+      this.deps.logger.warn({ err: error, messages: messages.length }, 'deleting messages failed; they will be delivered again');
+    } finally {
+      this.keeper.release(messages);
+    }
+  }
+
+  /** A MaximumConcurrency slot, waited for; undefined when the mapping sets no maximum. */
+  private async takeSlot(mapping: QueueMapping): Promise<ConcurrencySlot | undefined | 'stopped'> {
+    const limit = mapping.maximumConcurrency;
+    if (limit === undefined || this.deps.slots === undefined) return undefined;
+    // A slot lapses by itself if this process dies holding it: two visibility timeouts bound any batch.
+    const leaseMs = Math.max(60_000, 2 * this.deps.visibilityTimeoutSeconds() * 1000);
+    for (let waits = 0; ; waits += 1) {
+      const slot = await this.deps.slots.acquire(mapping.uuid, limit, leaseMs);
+      if (slot !== undefined) return slot;
+      if (waits === 0) this.deps.scaler.onThrottled(this.deps.loops());
+      if (this.stopWaiting.signal.aborted || this.stateNow === 'stopping') return 'stopped';
+      await sleep(SLOT_RETRY_MS);
+    }
+  }
+
+  /** Messages this loop will not send: visible again at once, for any poller. */
+  private async giveBack(messages: QueueMessage[]): Promise<void> {
+    this.carried = [];
+    if (messages.length === 0) return;
+    this.keeper.release(messages);
+    await this.deps.source.changeVisibility(messages, 0).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, messages: messages.length }, 'giving messages back failed; they come back after their visibility timeout');
+    });
+  }
+}
