@@ -195,7 +195,7 @@ describe('CreateEventSourceMapping through the AWS SDK', () => {
     ['AT_TIMESTAMP without a timestamp', { StartingPosition: 'AT_TIMESTAMP' }, /StartingPositionTimestamp is required/],
     ['AT_TIMESTAMP in the future', { StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: new Date(Date.now() + 3_600_000) }, /future/],
     ['a timestamp without AT_TIMESTAMP', { StartingPositionTimestamp: new Date(Date.now() - 1000) }, /only be given when StartingPosition is AT_TIMESTAMP/],
-    ['an SQS queue as source', { EventSourceArn: `arn:aws:sqs:${region}:${account}:q` }, /Unsupported event source/],
+    ['an SNS topic as source (not an event source kind)', { EventSourceArn: `arn:aws:sns:${region}:${account}:t` }, /Unsupported event source/],
     ['a malformed source ARN', { EventSourceArn: 'not-an-arn' }, /eventSourceArn/],
     ['a stream that does not exist', { EventSourceArn: `arn:aws:kinesis:${region}:${account}:stream/${uniqueName('missing')}` }, /^Stream not found: arn:aws:kinesis:/],
   ];
