@@ -103,26 +103,32 @@ export function createAsyncInvocationProcessor(deps: AsyncInvocationProcessorDep
       return await processEvent(job, token, signal, data, log);
     } catch (error) {
       if (error instanceof DelayedError) throw error;
-      const fault = internalFault(error);
-      if (!fault.retryable && data.progress?.finished === undefined) {
-        // Not transient (a corrupt record, a bug this event triggers): the same attempt would throw
-        // again, so it spends a retry and the event ends at OnFailure or in the dead-letter store.
-        // (A finished event only delivers; `deliver` retries its failures.)
-        log.error({ err: error, code: fault.code }, 'asynchronous event made Sluice fail; it spends a retry');
-        try {
-          return await spendRetry(job, token, data, log);
-        } catch (next) {
-          if (next instanceof DelayedError) throw next;
-          error = next;
-        }
-      }
-      // Ours and transient (Redis unreachable for a read or a save): a failed job would lose the
-      // event, so it goes back to delayed like a system error, spending nothing. If even that
-      // fails, the job's lock lapses and BullMQ's stalled check hands it to a worker again.
-      log.warn({ err: error }, 'asynchronous event hit a transient fault; requeued');
-      return requeue(job, token, now() + backoffDelay(1, deps.settings.backoff, deps.random));
+      return recover(job, token, data, error, log);
     }
   };
+
+  /** A fault of ours thrown out of an attempt, classified once (internalFault). */
+  async function recover(job: AsyncProcessableJob, token: string | undefined, data: AsyncJobData, error: unknown, log: Logger): Promise<AsyncInvocationOutcome> {
+    let transient = error;
+    const fault = internalFault(error);
+    if (!fault.retryable && data.progress?.finished === undefined) {
+      // Not transient (a corrupt record, a bug this event triggers): the same attempt would throw
+      // again, so it spends a retry and the event ends at OnFailure or in the dead-letter store.
+      // (A finished event only delivers; `deliver` retries its failures.)
+      log.error({ err: error, code: fault.code }, 'asynchronous event made Sluice fail; it spends a retry');
+      try {
+        return await spendRetry(job, token, data, log);
+      } catch (next) {
+        if (next instanceof DelayedError) throw next;
+        transient = next;
+      }
+    }
+    // Ours and transient (Redis unreachable for a read or a save): a failed job would lose the
+    // event, so it goes back to delayed like a system error, spending nothing. If even that fails,
+    // the job's lock lapses and BullMQ's stalled check hands it to a worker again.
+    log.warn({ err: transient }, 'asynchronous event hit a transient fault; requeued');
+    return requeue(job, token, now() + backoffDelay(1, deps.settings.backoff, deps.random));
+  }
 
   async function processEvent(job: AsyncProcessableJob, token: string | undefined, signal: AbortSignal | undefined, data: AsyncJobData, log: Logger): Promise<AsyncInvocationOutcome> {
     const progress: AsyncProgress = data.progress ?? { ...NO_ATTEMPTS };
