@@ -49,6 +49,8 @@ export {
 export { isFifoQueueArn } from './sources/sqs-profile.js';
 export { parseFunctionRef, functionArn, eventSourceMappingArn, FUNCTION_NAME, type FunctionRef } from './arn/lambda-arn.js';
 export { ErrorCode } from './errors/error-codes.js';
+export { internalFault, isRedisUnavailable } from './errors/internal-fault.js';
+export { MAX_JSON_DEPTH, JSON_TOO_DEEP, jsonDepthExceeds } from './json/json-depth.js';
 export type { StreamRecord } from './stream/stream-record.js';
 export { compareSequenceNumbers, isAfter } from './stream/sequence-number.js';
 export {

@@ -306,6 +306,90 @@ describe('content type, path and method', () => {
   });
 });
 
+describe('JSON nested past the depth limit (10,000 levels; the limit is 512)', () => {
+  const DEEP = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+  const deepBody = `{"FunctionName":"f","Padding":${DEEP}}`;
+
+  it.each([
+    ['create a mapping', 'POST', ESM_PATH],
+    ['update a mapping', 'PUT', `${ESM_PATH}${UNKNOWN_UUID}`],
+    ['register a function', 'POST', '/sluice/v1/functions'],
+    ['update a function', 'PUT', '/sluice/v1/functions/f'],
+    ['put an event-invoke-config', 'PUT', '/2019-09-25/functions/f/event-invoke-config'],
+    ['create an S3 binding', 'POST', '/sluice/v1/s3-bindings'],
+    ['test a filter', 'POST', '/sluice/v1/filter-criteria/test'],
+  ])('%s: 400 InvalidRequestContentException, not 500', async (_label, method, path) => {
+    const response = await send(sluice.url, path, { method, body: deepBody });
+
+    const { type, message } = await expectUserError(response, 400);
+    expect(type).toBe('InvalidRequestContentException');
+    expect(message).toBe('Could not parse request body into json: JSON nested deeper than 512 levels');
+    await expectStillServing();
+  });
+
+  it('a value nested 500 deep is within the limit and judged on its content', async () => {
+    const body = `{"FunctionName":"${functionName}","EventSourceArn":"${streamArn}","StartingPosition":"LATEST","Padding":${'['.repeat(500)}${']'.repeat(500)}}`;
+
+    const { type, message } = await expectUserError(await send(sluice.url, ESM_PATH, { method: 'POST', body }), 400);
+    expect(type).toBe('InvalidParameterValueException');
+    expect(message).toContain('Padding');
+  });
+
+  it.each(['Event', 'RequestResponse', 'DryRun'])('Invoke (%s) of a payload nested 10,000 deep: 400 InvalidRequestContentException, nothing queued or run', async (invocationType) => {
+    const response = await send(sluice.url, `/2015-03-31/functions/${functionName}/invocations`, { method: 'POST', body: DEEP, headers: { 'x-amz-invocation-type': invocationType } });
+
+    const { type, message } = await expectUserError(response, 400);
+    expect(type).toBe('InvalidRequestContentException');
+    expect(message).toBe('Could not parse request body into json: Could not parse payload into json: JSON nested deeper than 512 levels');
+    await expectStillServing();
+  });
+});
+
+describe('ingress input that can never succeed: 400, so senders do not retry it', () => {
+  let ingress: SluiceProcess;
+  let bucket: string;
+  const s3Record = (key: string, extra = '') => `{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"${bucket}"},"object":{"key":${JSON.stringify(key)}${extra}}}}`;
+  const eventBridge = (extra: string) => `{"id":"${crypto.randomUUID()}","detail-type":"Object Created","source":"aws.s3","detail":{"bucket":{"name":"${bucket}"},"object":{"key":"k"}}${extra}}`;
+  const DEEP = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+
+  beforeAll(async () => {
+    ingress = await startSluice({
+      args: ['start', '--role', 'ingress'],
+      env: stackEnv(stack, redisPrefix, { SLUICE_SNS_VERIFY_SIGNATURES: 'false' }),
+      readyPattern: /Sluice ingress listening on (http:\/\/\S+)/,
+    });
+    // A binding for the bucket: the old ingress failed only once an event matched one (writing its payload).
+    bucket = uniqueName('bad-input-bucket').toLowerCase();
+    const bound = await send(sluice.url, '/sluice/v1/s3-bindings', { method: 'POST', body: JSON.stringify({ Bucket: bucket, Events: ['s3:ObjectCreated:*'], FunctionName: functionName }) });
+    expect(bound.status, await bound.clone().text()).toBe(201);
+  });
+  afterAll(() => ingress?.stop());
+
+  const sns = (message: string) =>
+    JSON.stringify({ Type: 'Notification', MessageId: crypto.randomUUID(), TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:t`, Message: message, Timestamp: new Date().toISOString(), SignatureVersion: '1', Signature: 'x', SigningCertURL: 'https://sns.us-east-1.amazonaws.com/x.pem' });
+
+  it.each([
+    ['/s3 with a record nested 10,000 deep', '/s3', () => `{"Records":[${s3Record('k', `,"meta":${DEEP}`)}]}`],
+    ['/sns with a Message nested 10,000 deep', '/sns', () => sns(`{"Records":[${s3Record('k', `,"meta":${DEEP}`)}]}`)],
+    ['/eventbridge with an event nested 10,000 deep', '/eventbridge', () => eventBridge(`,"x":${DEEP}`)],
+    ['/eventbridge with "time": -1e308', '/eventbridge', () => eventBridge(',"time":-1e308')],
+    ['/eventbridge with a time that is no date', '/eventbridge', () => eventBridge(',"time":"yesterday"')],
+    ['/s3 with a key holding a lone surrogate', '/s3', () => `{"Records":[${s3Record('\ud800')}]}`],
+  ])('%s: 400 InvalidRequestContentException', async (_label, path, body) => {
+    const response = await send(ingress.url, path, { method: 'POST', body: body() });
+
+    const { type } = await expectUserError(response, 400);
+    expect(type).toBe('InvalidRequestContentException');
+  });
+
+  it('still queues a well-formed event afterwards', async () => {
+    const response = await send(ingress.url, '/eventbridge', { method: 'POST', body: eventBridge(',"time":"2026-11-26T10:00:00Z"') });
+
+    expect(response.status, await response.clone().text()).toBe(202);
+    expect(await response.json()).toMatchObject({ Queued: 1 });
+  });
+});
+
 describe('after all of it', () => {
   it('still creates, gets and deletes a mapping', async () => {
     const fn = uniqueName('bad-input-last');

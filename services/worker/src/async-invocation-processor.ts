@@ -6,10 +6,12 @@ import {
   backoffDelay,
   buildAsyncInvocationRecord,
   functionArn,
+  internalFault,
   type BackoffOptions,
   type ConcurrencyLimiter,
   type DeadLetterStore,
   type DestinationRouter,
+  type EventInvokeConfig,
   type EventInvokeConfigStore,
   type FunctionDefinition,
   type FunctionStore,
@@ -101,13 +103,32 @@ export function createAsyncInvocationProcessor(deps: AsyncInvocationProcessorDep
       return await processEvent(job, token, signal, data, log);
     } catch (error) {
       if (error instanceof DelayedError) throw error;
-      // Ours (Redis unreachable for a read or a save): a failed job would lose the event, so it goes
-      // back to delayed like a system error, spending nothing. If even that fails, the job's lock
-      // lapses and BullMQ's stalled check hands it to a worker again.
-      log.warn({ err: error }, 'asynchronous event hit an internal fault; requeued');
-      return requeue(job, token, now() + backoffDelay(1, deps.settings.backoff, deps.random));
+      return recover(job, token, data, error, log);
     }
   };
+
+  /** A fault of ours thrown out of an attempt, classified once (internalFault). */
+  async function recover(job: AsyncProcessableJob, token: string | undefined, data: AsyncJobData, error: unknown, log: Logger): Promise<AsyncInvocationOutcome> {
+    let transient = error;
+    const fault = internalFault(error);
+    if (!fault.retryable && data.progress?.finished === undefined) {
+      // Not transient (a corrupt record, a bug this event triggers): the same attempt would throw
+      // again, so it spends a retry and the event ends at OnFailure or in the dead-letter store.
+      // (A finished event only delivers; `deliver` retries its failures.)
+      log.error({ err: error, code: fault.code }, 'asynchronous event made Sluice fail; it spends a retry');
+      try {
+        return await spendRetry(job, token, data, log);
+      } catch (next) {
+        if (next instanceof DelayedError) throw next;
+        transient = next;
+      }
+    }
+    // Ours and transient (Redis unreachable for a read or a save): a failed job would lose the
+    // event, so it goes back to delayed like a system error, spending nothing. If even that fails,
+    // the job's lock lapses and BullMQ's stalled check hands it to a worker again.
+    log.warn({ err: transient }, 'asynchronous event hit a transient fault; requeued');
+    return requeue(job, token, now() + backoffDelay(1, deps.settings.backoff, deps.random));
+  }
 
   async function processEvent(job: AsyncProcessableJob, token: string | undefined, signal: AbortSignal | undefined, data: AsyncJobData, log: Logger): Promise<AsyncInvocationOutcome> {
     const progress: AsyncProgress = data.progress ?? { ...NO_ATTEMPTS };
@@ -115,11 +136,7 @@ export function createAsyncInvocationProcessor(deps: AsyncInvocationProcessorDep
 
     const fn = await deps.functions.get(data.functionName);
     const config = await deps.eventInvokeConfigs.get(data.functionName, data.qualifier);
-    const limits: AsyncLimits = {
-      maximumRetryAttempts: config?.maximumRetryAttempts ?? DEFAULT_ASYNC_RETRY_ATTEMPTS,
-      maximumEventAgeInSeconds: config?.maximumEventAgeInSeconds ?? DEFAULT_ASYNC_MAX_EVENT_AGE_SECONDS,
-      acceptedAt: data.acceptedAt,
-    };
+    const limits = limitsOf(data, config);
     let decision: AsyncDecision = decideBeforeAttempt(limits, progress, fn?.reservedConcurrentExecutions, now());
     let next = progress;
     if (decision.action === 'invoke') {
@@ -128,6 +145,43 @@ export function createAsyncInvocationProcessor(deps: AsyncInvocationProcessorDep
       decision = decideAfterAttempt(limits, progress, attempt.outcome, deps.settings, now(), deps.random);
       if (attempt.outcome !== 'success') log.info({ outcome: attempt.outcome, error: attempt.detail }, 'asynchronous invocation failed');
     }
+    return conclude(job, token, data, next, decision, config, log);
+  }
+
+  /**
+   * An attempt that threw a fault that is not transient: it counts as a failed attempt under the
+   * event's limits (Lambda's defaults when its settings are what cannot be read).
+   */
+  async function spendRetry(job: AsyncProcessableJob, token: string | undefined, data: AsyncJobData, log: Logger): Promise<AsyncInvocationOutcome> {
+    const progress: AsyncProgress = data.progress ?? { ...NO_ATTEMPTS };
+    const config = await deps.eventInvokeConfigs.get(data.functionName, data.qualifier).catch((error: unknown) => {
+      if (internalFault(error).retryable) throw error;
+      return undefined;
+    });
+    const limits = limitsOf(data, config);
+    const decision = decideBeforeAttempt(limits, progress, undefined, now());
+    const after = decision.action === 'invoke' ? decideAfterAttempt(limits, progress, 'internal_fault', deps.settings, now(), deps.random) : decision;
+    return conclude(job, token, data, progress, after, config, log);
+  }
+
+  function limitsOf(data: AsyncJobData, config: EventInvokeConfig | undefined): AsyncLimits {
+    return {
+      maximumRetryAttempts: config?.maximumRetryAttempts ?? DEFAULT_ASYNC_RETRY_ATTEMPTS,
+      maximumEventAgeInSeconds: config?.maximumEventAgeInSeconds ?? DEFAULT_ASYNC_MAX_EVENT_AGE_SECONDS,
+      acceptedAt: data.acceptedAt,
+    };
+  }
+
+  /** Acts on a decision: requeue with the attempts saved, or finish the event and deliver its record. */
+  async function conclude(
+    job: AsyncProcessableJob,
+    token: string | undefined,
+    data: AsyncJobData,
+    next: AsyncProgress,
+    decision: AsyncDecision,
+    config: EventInvokeConfig | undefined,
+    log: Logger,
+  ): Promise<AsyncInvocationOutcome> {
     switch (decision.action) {
       case 'retry': {
         const saved = { ...next, ...decision.attempts };

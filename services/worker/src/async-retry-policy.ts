@@ -13,14 +13,19 @@ export interface AsyncLimits {
 export interface AsyncAttempts {
   /** Invocations that reached the function (Lambda's approximateInvokeCount). */
   readonly invocations: number;
-  /** Of those, the ones that failed: they spend MaximumRetryAttempts. */
+  /** Attempts that failed, spending MaximumRetryAttempts: function errors, and internal faults (which may not have reached the function). */
   readonly functionErrors: number;
   /** Throttles and system errors in a row since the last invocation: the backoff's exponent. */
   readonly throttles: number;
 }
 
-/** How one attempt ended, classified once by the processor. */
-export type AsyncAttemptOutcome = 'success' | 'function_error' | 'throttle' | 'system_error';
+/**
+ * How one attempt ended, classified once by the processor. `internal_fault`: the event made Sluice
+ * itself throw something that is not transient (internalFault in @sluice/shared), so the same
+ * attempt would throw again; it spends a retry like a function error, or the event would be
+ * requeued forever.
+ */
+export type AsyncAttemptOutcome = 'success' | 'function_error' | 'internal_fault' | 'throttle' | 'system_error';
 
 export interface AsyncRetrySettings {
   /** Waits before the 2nd, 3rd... attempt after function errors; the last one repeats. */
@@ -61,6 +66,7 @@ export function decideBeforeAttempt(limits: AsyncLimits, attempts: AsyncAttempts
  * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html):
  * - a function error (code error, runtime error, timeout) spends one of MaximumRetryAttempts; the
  *   next attempt waits functionErrorDelaysMs (about 1 min, then 2 min); none left: RetriesExhausted;
+ *   an internal fault that is not transient spends one the same way, without counting an invocation;
  * - a throttle (429, reserved concurrency reached) or a system error (the function unreachable, a
  *   5xx from Lambda) is requeued with exponential backoff (1 s up to 5 min) and spends nothing;
  * - a retry that could only start after MaximumEventAgeInSeconds is not waited for: the event is
@@ -76,8 +82,9 @@ export function decideAfterAttempt(
   random: () => number = Math.random,
 ): AsyncDecision {
   if (outcome === 'success') return { action: 'succeeded', attempts: { ...before, invocations: before.invocations + 1, throttles: 0 } };
-  if (outcome === 'function_error') {
-    const attempts = { invocations: before.invocations + 1, functionErrors: before.functionErrors + 1, throttles: 0 };
+  if (outcome === 'function_error' || outcome === 'internal_fault') {
+    const invocations = outcome === 'function_error' ? before.invocations + 1 : before.invocations;
+    const attempts = { invocations, functionErrors: before.functionErrors + 1, throttles: 0 };
     if (attempts.functionErrors > limits.maximumRetryAttempts) return { action: 'discard', condition: 'RetriesExhausted', attempts };
     const delays = settings.functionErrorDelaysMs;
     const delayMs = delays[Math.min(attempts.functionErrors, delays.length) - 1] ?? 0;

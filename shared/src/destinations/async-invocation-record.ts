@@ -1,3 +1,5 @@
+import { jsonDepthExceeds } from '../json/json-depth.js';
+
 /**
  * Why Lambda stopped working on an asynchronous event, or `Success`. `ZeroReservedConcurrency` is
  * what Lambda reports for an event of a function whose reserved concurrency is 0 (sent to
@@ -86,9 +88,14 @@ export function buildAsyncInvocationRecord(input: AsyncInvocationRecordInput): A
   };
 }
 
-/** JSON text as a value; '' is null (a function that returned nothing), non-JSON stays text. */
+/**
+ * JSON text as a value; '' is null (a function that returned nothing), non-JSON stays text. So
+ * does JSON nested deeper than MAX_JSON_DEPTH (a function's answer, or an event queued before the
+ * edges refused such payloads): as a value, JSON.stringify of the record would overflow the stack.
+ */
 export function parseJsonText(text: string): unknown {
   if (text.trim() === '') return null;
+  if (jsonDepthExceeds(text)) return text;
   try {
     return JSON.parse(text) as unknown;
   } catch {

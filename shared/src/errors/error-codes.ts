@@ -25,6 +25,10 @@ export const ErrorCode = {
   DestinationFailed: 'DESTINATION_FAILED',
   // Event filtering: a FilterCriteria pattern outside Lambda's grammar (refused at Create/Update).
   FilterPatternInvalid: 'FILTER_PATTERN_INVALID',
+  // Sluice's own machinery (internal-fault.ts): Redis unreachable or busy is transient; anything
+  // else that throws is a fault that retrying the same input cannot mend.
+  StoreUnavailable: 'STORE_UNAVAILABLE',
+  InternalFault: 'INTERNAL_FAULT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

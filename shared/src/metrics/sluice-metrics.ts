@@ -56,7 +56,7 @@ export function createSluiceMetrics(registry: Registry = new Registry()) {
     }),
     asyncRetries: new Counter({
       name: 'sluice_async_retries_total',
-      help: 'Asynchronous events requeued, by reason (function_error spends MaximumRetryAttempts; throttle and system_error do not)',
+      help: 'Asynchronous events requeued, by reason (function_error and internal_fault spend MaximumRetryAttempts; throttle and system_error do not)',
       labelNames: ['function', 'reason'],
       registers,
     }),

@@ -16,6 +16,7 @@ import {
   createSluiceMetrics,
   enqueueAsyncInvocation,
   enqueueDeadLetterReplay,
+  eventInvokeConfigKey,
   loadConfig,
   type AsyncInvocationQueue,
   type DeadLetterReplayQueue,
@@ -362,6 +363,38 @@ describe('asynchronous invocations', () => {
     await waitFor(async () => (await deadLetters.get(summary!.id)) === undefined, { message: 'the replayed entry was never removed' });
     expect(fn.calls).toHaveLength(2);
     expect(JSON.parse(fn.calls[1]!.body)).toEqual(event);
+  });
+
+  describe('poison events: each ends after the retry policy, none is requeued forever', () => {
+    it('an event nested 10,000 deep (queued before the edges refused it) runs, spends its retries and is parked, its payload as text', async () => {
+      await configure('orders', { maximumRetryAttempts: 1 });
+      await start();
+      const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+      const requestId = crypto.randomUUID();
+      await enqueueAsyncInvocation(queue, { requestId, functionName: 'orders', payload: deep, acceptedAt: Date.now(), origin: 'invoke' });
+
+      expect(await outcome(requestId)).toEqual({ condition: 'RetriesExhausted', invocations: 2, deliveredTo: 'dead-letter store' });
+      expect(fn.calls.map((c) => c.body)).toEqual([deep, deep]);
+      const [summary] = (await deadLetters.list({ functionName: 'orders', limit: 10 })).deadLetters;
+      const entry = await deadLetters.get(summary!.id);
+      expect(entry?.payload).toBe(deep);
+      expect(entry?.failureRecord).toMatchObject({ requestPayload: deep, requestContext: { requestId, condition: 'RetriesExhausted', approximateInvokeCount: 2 } });
+    });
+
+    it('an event whose settings record is corrupt spends Lambda\'s 2 default retries on the fault and is parked without running', async () => {
+      await storeRedis.hset(eventInvokeConfigKey(createRedisKeys(prefix), 'orders'), '$LATEST', '{not json');
+      respond = () => ({ status: 200, body: 'null' });
+      await start();
+
+      const requestId = await invokeAsync({ corrupt: true });
+
+      expect(await outcome(requestId)).toEqual({ condition: 'RetriesExhausted', invocations: 0, deliveredTo: 'dead-letter store' });
+      expect(fn.calls).toHaveLength(0);
+      const retries = (await metrics.asyncRetries.get()).values.map((v) => ({ ...v.labels, value: v.value }));
+      expect(retries).toEqual([{ function: 'orders', reason: 'internal_fault', value: 2 }]);
+      const [summary] = (await deadLetters.list({ functionName: 'orders', limit: 10 })).deadLetters;
+      expect((await deadLetters.get(summary!.id))?.payload).toEqual({ corrupt: true });
+    });
   });
 
   it('a function without any event-invoke-config gets Lambda defaults and a success goes nowhere', async () => {

@@ -60,15 +60,32 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
-/** AWS's JSON reader treats an explicit null as an absent member; so do we. */
+/**
+ * AWS's JSON reader treats an explicit null as an absent member; so do we. A copy made with a work
+ * list, not recursion, so no value's depth can overflow the stack here (the body parser refuses
+ * JSON nested past MAX_JSON_DEPTH too). Members keep their order; arrays keep their nulls.
+ */
 export function dropNulls(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(dropNulls);
-  if (body === null || typeof body !== 'object') return body;
-  return Object.fromEntries(
-    Object.entries(body)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, dropNulls(v)]),
-  );
+  const pending: { readonly from: object; readonly to: unknown[] | Record<string, unknown> }[] = [];
+  const copy = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    const to = Array.isArray(value) ? [] : {};
+    pending.push({ from: value, to });
+    return to;
+  };
+  const root = copy(body);
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { from, to } = next;
+    if (Array.isArray(to)) {
+      for (const item of from as unknown[]) to.push(copy(item));
+      continue;
+    }
+    for (const [key, value] of Object.entries(from)) {
+      // defineProperty, not assignment: a member named __proto__ stays a member, as JSON.parse made it.
+      if (value !== null) Object.defineProperty(to, key, { value: copy(value), enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return root;
 }
 
 /** Parses a request body with a schema, answering AWS's validation sentence on failure. */

@@ -1,3 +1,4 @@
+import { JSON_TOO_DEEP, jsonDepthExceeds } from '@sluice/shared';
 import { LambdaApiError } from '../errors/lambda-api-error.js';
 import type { InvocationType } from './invocation-options.js';
 
@@ -19,7 +20,9 @@ export function requestTooLarge(invocationType: InvocationType, bytes: number): 
 }
 
 /**
- * The payload as the function gets it: within the invocation type's quota and JSON (any JSON value).
+ * The payload as the function gets it: within the invocation type's quota and JSON (any JSON value)
+ * nested at most MAX_JSON_DEPTH deep; anything else is InvalidRequestContentException, "The request
+ * body could not be parsed as JSON" (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors).
  * No payload is the empty object, as Lambda hands a function `{}` when it is invoked without one.
  */
 export function invokePayload(body: string | undefined, invocationType: InvocationType): string {
@@ -27,12 +30,17 @@ export function invokePayload(body: string | undefined, invocationType: Invocati
   const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
   const bytes = Buffer.byteLength(body);
   if (bytes > limit) throw requestTooLarge(invocationType, bytes);
+  // Too deep for the records and logs built from it later (JSON.stringify overflows the stack).
+  if (jsonDepthExceeds(body)) throw unparseablePayload(JSON_TOO_DEEP);
   try {
     JSON.parse(body);
   } catch (error) {
-    throw new LambdaApiError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw unparseablePayload((error as Error).message, error);
   }
   return body;
+}
+
+/** Lambda's answer to a payload it cannot read: 400 InvalidRequestContentException (API_Invoke's Errors). */
+function unparseablePayload(reason: string, cause?: unknown): LambdaApiError {
+  return new LambdaApiError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${reason}`, { cause });
 }

@@ -2,6 +2,16 @@ import { z } from 'zod';
 import type { PushEvent } from './push-event.js';
 
 /**
+ * An event's `time`: EventBridge writes ISO 8601 (https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html),
+ * moto epoch seconds. A time that names no date (`-1e308`, "yesterday") can never be delivered as
+ * EventBridge's ISO time, so the event is refused (400) rather than failing on every retry.
+ */
+const eventTimeSchema = z.union([
+  z.string().refine((time) => Number.isFinite(Date.parse(time)), 'time must be an ISO 8601 date'),
+  z.number().refine((seconds) => Number.isFinite(new Date(seconds * 1000).getTime()), 'time must be epoch seconds within the range of dates'),
+]);
+
+/**
  * S3 events as EventBridge delivers them (detail-type "Object Created", "Object Deleted", ...,
  * source aws.s3). https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
  * A Lambda function that an EventBridge rule targets receives the EventBridge event itself, not an
@@ -13,7 +23,7 @@ export const eventBridgeS3EventSchema = z
     id: z.string().min(1),
     'detail-type': z.string().min(1),
     source: z.literal('aws.s3'),
-    time: z.union([z.string(), z.number()]).optional(),
+    time: eventTimeSchema.optional(),
     detail: z
       .object({
         bucket: z.object({ name: z.string().min(1) }).loose(),

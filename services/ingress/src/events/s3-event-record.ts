@@ -3,6 +3,12 @@ import { z } from 'zod';
 import { decodeS3EventKey, encodeS3EventKey } from '@sluice/shared';
 import type { PushEvent } from './push-event.js';
 
+/**
+ * S3 keys are UTF-8 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html): a
+ * lone surrogate names no key, and the key's URL-encoding for the event would throw on it.
+ */
+const objectKeySchema = z.string().refine((key) => !/\p{Cs}/u.test(key), 'the key is not valid Unicode');
+
 /** What a record must have to be matched; everything else is filled in or kept as sent. */
 const rawRecordSchema = z
   .object({
@@ -13,7 +19,7 @@ const rawRecordSchema = z
     s3: z
       .object({
         bucket: z.object({ name: z.string().min(1) }).loose(),
-        object: z.object({ key: z.string(), sequencer: z.string().optional(), versionId: z.string().optional() }).loose(),
+        object: z.object({ key: objectKeySchema, sequencer: z.string().optional(), versionId: z.string().optional() }).loose(),
       })
       .loose(),
   })

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { SluiceMetrics } from '@sluice/shared';
+import { JSON_TOO_DEEP, internalFault, jsonDepthExceeds, type SluiceMetrics } from '@sluice/shared';
 import { IngressError } from './ingress-error.js';
 
 const FASTIFY_ERRORS: Record<string, IngressError['errorType']> = {
@@ -16,8 +16,11 @@ function toIngressError(error: unknown): IngressError {
   if (mapped !== undefined) return new IngressError(mapped, (error as Error).message, { cause: error });
   const status = (error as FastifyError | undefined)?.statusCode;
   if (status !== undefined && status >= 400 && status < 500) return new IngressError('InvalidRequestContentException', (error as Error).message);
-  // Redis or the queue failed: 503 so SNS and S3-compatible senders retry the delivery.
-  return new IngressError('ServiceUnavailableException', 'The notification could not be queued; retry.', { cause: error });
+  // Only a transient fault (Redis or the queue unavailable) is a 503, which SNS and S3-compatible
+  // senders retry; anything else would fail the same way on every retry, so it is a 500 (logged
+  // as ours). Input that can never succeed is refused with a 4xx before it gets this far.
+  if (internalFault(error).retryable) return new IngressError('ServiceUnavailableException', 'The notification could not be queued; retry.', { cause: error });
+  return new IngressError('ServiceException', 'An internal error occurred; see the Sluice logs for the request id.', { cause: error });
 }
 
 function send(reply: FastifyReply, error: IngressError): FastifyReply {
@@ -43,10 +46,15 @@ export function installIngressErrorHandling(app: FastifyInstance, metrics?: Pick
   );
 }
 
-/** Bodies arrive as JSON under several content types (SNS posts text/plain); all are parsed the same way. */
+/**
+ * Bodies arrive as JSON under several content types (SNS posts text/plain); all are parsed the same
+ * way. JSON nested deeper than MAX_JSON_DEPTH is refused before it is parsed: it could never be
+ * queued (JSON.stringify of it overflows the stack), so a 400 tells the sender not to retry.
+ */
 export function installJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    if (jsonDepthExceeds(body as string)) return done(new IngressError('InvalidRequestContentException', `The body is ${JSON_TOO_DEEP}.`), undefined);
     try {
       done(null, JSON.parse(body as string));
     } catch (error) {

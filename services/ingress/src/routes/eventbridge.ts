@@ -18,7 +18,11 @@ export function eventBridgeRoute(app: FastifyInstance, deps: EventBridgeRouteDep
     checkIngressSecret(request, deps.secret);
     const event = eventBridgeS3EventSchema.safeParse(request.body);
     if (!event.success) {
-      throw new IngressError('InvalidRequestContentException', 'The body must be an EventBridge event from aws.s3 (id, detail-type, detail.bucket.name, detail.object.key).');
+      const where = event.error.issues[0]?.path.join('.') ?? '';
+      throw new IngressError(
+        'InvalidRequestContentException',
+        `The body must be an EventBridge event from aws.s3 (id, detail-type, detail.bucket.name, detail.object.key, an optional time that is a date)${where === '' ? '' : `; ${where} is invalid`}.`,
+      );
     }
     const result = await deps.dispatcher.dispatch('eventbridge', [eventBridgePushEvent(event.data)]);
     return reply.code(202).send({ Queued: result.queued, Duplicates: result.duplicates, Unmatched: result.unmatched });

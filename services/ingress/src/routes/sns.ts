@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyBaseLogger } from 'fastify';
-import type { S3BindingStore } from '@sluice/shared';
+import { JSON_TOO_DEEP, jsonDepthExceeds, type S3BindingStore } from '@sluice/shared';
 import type { PushDispatcher } from '../dispatch/push-dispatcher.js';
 import { parseS3Record, s3EventSchema, s3RecordEvent } from '../events/s3-event-record.js';
 import { IngressError } from '../http/ingress-error.js';
@@ -50,6 +50,8 @@ async function confirm(message: SnsMessage, deps: SnsRouteDeps, log: FastifyBase
 }
 
 async function notify(message: SnsMessage, deps: SnsRouteDeps, log: FastifyBaseLogger) {
+  // The Message is JSON in a string, so the body parser's depth check never saw it.
+  if (jsonDepthExceeds(message.Message)) throw new IngressError('InvalidRequestContentException', `The SNS Message is ${JSON_TOO_DEEP}.`);
   let content: unknown;
   try {
     content = JSON.parse(message.Message);

@@ -7,8 +7,15 @@ import { buildFunction } from '../../../helpers/stream-batch-fixture.js';
 const NOW = 1_700_000_000_000;
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:dest';
 
-function setup(options: { invoker?: FakeInvoker; config?: Partial<EventInvokeConfig>; destination?: Destination; configReadFailures?: number } = {}) {
+/** What ioredis rejects a command with while Redis refuses connections. */
+const redisDown = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+
+/** An event nested 10,000 deep: JSON.parse reads it, JSON.stringify of the parsed value overflows the stack. */
+const DEEP = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+
+function setup(options: { invoker?: FakeInvoker; config?: Partial<EventInvokeConfig>; destination?: Destination; configReadFailures?: number; configReadError?: () => Error } = {}) {
   let configReadFailures = options.configReadFailures ?? 0;
+  const configReadError = options.configReadError ?? redisDown;
   const invoker = options.invoker ?? new FakeInvoker();
   const delivered: DestinationDelivery[] = [];
   const destination: Destination = options.destination ?? { type: 'sqs', deliver: async (d) => void delivered.push(d) };
@@ -17,7 +24,7 @@ function setup(options: { invoker?: FakeInvoker; config?: Partial<EventInvokeCon
     functions: { get: async (name) => (name === 'orders' ? buildFunction('orders', { type: 'http', url: 'http://127.0.0.1:1/' }) : undefined) },
     eventInvokeConfigs: {
       get: async () => {
-        if (configReadFailures-- > 0) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+        if (configReadFailures-- > 0) throw configReadError();
         return options.config === undefined ? undefined : { functionName: 'orders', qualifier: '$LATEST', lastModified: NOW, ...options.config };
       },
     },
@@ -133,6 +140,56 @@ describe('async invocation processor', () => {
     expect(job.delayedUntil).toEqual([NOW + 1000]);
     expect(invoker.requests).toHaveLength(1);
     expect(outcome).toEqual({ condition: 'Success', invocations: 1 });
+  });
+
+  it('parks an event nested 10,000 deep after its retries, its payload kept as text (was requeued forever: RangeError in finish)', async () => {
+    const { process, parked } = setup({ invoker: new FakeInvoker([], FakeInvoker.functionError()), config: { maximumRetryAttempts: 1 } });
+    const job = fakeJob(event({ payload: DEEP }));
+
+    await expect(process(job, 'token')).rejects.toBeInstanceOf(DelayedError);
+    const outcome = await process(job, 'token');
+
+    expect(job.delayedUntil).toEqual([NOW + 60_000]);
+    expect(outcome).toEqual({ condition: 'RetriesExhausted', invocations: 2, deliveredTo: 'dead-letter store' });
+    expect(parked).toEqual([
+      expect.objectContaining({ kind: 'async-event', payload: DEEP, failureRecord: expect.objectContaining({ requestPayload: DEEP, requestContext: expect.objectContaining({ condition: 'RetriesExhausted' }) }) }),
+    ]);
+  });
+
+  it('sends the record of a function answering JSON nested 10,000 deep, its response kept as text', async () => {
+    const { process, delivered } = setup({ invoker: new FakeInvoker([], FakeInvoker.success(DEEP)), config: { onSuccess: QUEUE_ARN } });
+
+    const outcome = await process(fakeJob(event()), 'token');
+
+    expect(outcome).toEqual({ condition: 'Success', invocations: 1, deliveredTo: QUEUE_ARN });
+    expect(delivered[0]?.record).toMatchObject({ requestPayload: { a: 1 }, responsePayload: DEEP });
+  });
+
+  it('spends the retries on a fault that is not transient (a corrupt settings record), then parks the event', async () => {
+    const corrupt = () => new SyntaxError('Unexpected token } in JSON at position 7');
+    const { process, parked, invoker } = setup({ configReadFailures: Infinity, configReadError: corrupt });
+    const job = fakeJob(event());
+
+    // Lambda's defaults apply (the settings cannot be read): 2 retries after 1 and 2 minutes.
+    await expect(process(job, 'token')).rejects.toBeInstanceOf(DelayedError);
+    await expect(process(job, 'token')).rejects.toBeInstanceOf(DelayedError);
+    const outcome = await process(job, 'token');
+
+    expect(job.delayedUntil).toEqual([NOW + 60_000, NOW + 120_000]);
+    expect(invoker.requests).toHaveLength(0);
+    expect(outcome).toEqual({ condition: 'RetriesExhausted', invocations: 0, deliveredTo: 'dead-letter store' });
+    expect(parked).toEqual([expect.objectContaining({ payload: { a: 1 }, failureRecord: expect.objectContaining({ requestContext: expect.objectContaining({ approximateInvokeCount: 0 }) }) })]);
+  });
+
+  it('a fault past MaximumEventAgeInSeconds ends the event with EventAgeExceeded', async () => {
+    const { process, parked } = setup({ configReadFailures: Infinity, configReadError: () => new TypeError('corrupt') });
+    const job = fakeJob(event({ acceptedAt: NOW - 6 * 60 * 60 * 1000 + 30_000 }));
+
+    const outcome = await process(job, 'token');
+
+    expect(job.delayedUntil).toEqual([]);
+    expect(outcome).toEqual({ condition: 'EventAgeExceeded', invocations: 0, deliveredTo: 'dead-letter store' });
+    expect(parked).toHaveLength(1);
   });
 
   it('fails a malformed job without retrying it', async () => {

@@ -21,6 +21,15 @@ describe('async retry policy', () => {
     expect(third).toEqual({ action: 'discard', condition: 'RetriesExhausted', attempts: { invocations: 3, functionErrors: 3, throttles: 0 } });
   });
 
+  it('spends a retry on an internal fault that is not transient, at the function-error delays, without counting an invocation', () => {
+    const first = decideAfterAsyncAttempt(limits, NO_ATTEMPTS, 'internal_fault', settings, ACCEPTED, half);
+    expect(first).toEqual({ action: 'retry', reason: 'internal_fault', delayMs: 60_000, attempts: { invocations: 0, functionErrors: 1, throttles: 0 } });
+
+    const last = decideAfterAsyncAttempt(limits, { invocations: 1, functionErrors: 2, throttles: 3 }, 'internal_fault', settings, ACCEPTED, half);
+
+    expect(last).toEqual({ action: 'discard', condition: 'RetriesExhausted', attempts: { invocations: 1, functionErrors: 3, throttles: 0 } });
+  });
+
   it('gives up after the first error with MaximumRetryAttempts 0', () => {
     const decision = decideAfterAsyncAttempt({ ...limits, maximumRetryAttempts: 0 }, NO_ATTEMPTS, 'function_error', settings, ACCEPTED, half);
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { asyncFailureObjectKey, buildAsyncInvocationRecord, type AsyncInvocationRecordInput } from '@sluice/shared';
+import { MAX_JSON_DEPTH, asyncFailureObjectKey, buildAsyncInvocationRecord, type AsyncInvocationRecordInput } from '@sluice/shared';
 
 const goldenText = (name: string): string => readFileSync(new URL(`../../../fixtures/destinations/${name}.json`, import.meta.url), 'utf8');
 /** The fixture re-serialised compactly: comparing text checks AWS's key order too. */
@@ -21,6 +21,16 @@ const base: AsyncInvocationRecordInput = {
 describe('buildAsyncInvocationRecord', () => {
   it('builds the RetriesExhausted record of the AWS docs', () => {
     expect(JSON.stringify(buildAsyncInvocationRecord(base))).toBe(golden('async-retries-exhausted'));
+  });
+
+  it('keeps payloads nested deeper than MAX_JSON_DEPTH as text, so the record can always be written', () => {
+    const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const record = buildAsyncInvocationRecord({ ...base, requestPayload: deep(10_000), response: { statusCode: 200, payload: deep(MAX_JSON_DEPTH + 1) } });
+
+    expect(record.requestPayload).toBe(deep(10_000));
+    expect(record.responsePayload).toBe(deep(MAX_JSON_DEPTH + 1));
+    expect(JSON.parse(JSON.stringify(record))).toMatchObject({ requestPayload: deep(10_000) });
+    expect(buildAsyncInvocationRecord({ ...base, requestPayload: deep(MAX_JSON_DEPTH) }).requestPayload).toBeInstanceOf(Array);
   });
 
   it('builds Success with responseContext but no functionError, and null for an empty response', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMappingRequest, updateMappingRequest } from '../../../../../services/api/src/esm/mapping-request-schemas.js';
-import { parseRequest } from '../../../../../services/api/src/esm/validation-message.js';
+import { dropNulls, parseRequest } from '../../../../../services/api/src/esm/validation-message.js';
 import { LambdaApiError } from '../../../../../services/api/src/errors/lambda-api-error.js';
 
 function message(schema: Parameters<typeof parseRequest>[0], body: unknown): string {
@@ -43,6 +43,17 @@ describe('Lambda-style validation messages', () => {
 
   it('treats explicit nulls as absent members, as AWS JSON readers do', () => {
     expect(parseRequest(createMappingRequest, { ...valid, BatchSize: null })).toEqual(valid);
+    expect(dropNulls(JSON.parse('{"a":[null,{"b":null,"c":1}],"__proto__":{"d":null},"e":null}'))).toEqual(JSON.parse('{"a":[null,{"c":1}],"__proto__":{}}'));
+  });
+
+  it('drops nulls from a value nested 100,000 deep without overflowing the stack', () => {
+    let deep: unknown = { leaf: null, kept: 1 };
+    for (let i = 0; i < 100_000; i++) deep = i % 2 === 0 ? [deep] : { n: deep, gone: null };
+
+    let copy = dropNulls(deep);
+    for (let i = 100_000 - 1; i >= 0; i--) copy = i % 2 === 0 ? (copy as unknown[])[0] : (copy as { n: unknown }).n;
+
+    expect(copy).toEqual({ kept: 1 });
   });
 
   it('refuses a body that is not an object', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH } from '@sluice/shared';
 import { refusal } from '../lambda-api-refusal.js';
 import { qualifiedFunctionName } from '../../../../../services/api/src/functions/qualified-function-name.js';
 import { invocationOptions } from '../../../../../services/api/src/invoke/invocation-options.js';
@@ -42,6 +43,16 @@ describe('invokePayload', () => {
     const error = refusal(() => invokePayload('{"a":', 'RequestResponse'));
     expect([error.errorType, error.status]).toEqual(['InvalidRequestContentException', 400]);
     expect(error.message).toMatch(/^Could not parse request body into json: Could not parse payload into json: /);
+  });
+
+  it('refuses a payload nested deeper than MAX_JSON_DEPTH for every invocation type: 400 InvalidRequestContentException', () => {
+    const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    expect(invokePayload(deep(MAX_JSON_DEPTH), 'Event')).toBe(deep(MAX_JSON_DEPTH));
+    for (const type of ['Event', 'RequestResponse', 'DryRun'] as const) {
+      const error = refusal(() => invokePayload(deep(10_000), type));
+      expect([error.errorType, error.status]).toEqual(['InvalidRequestContentException', 400]);
+      expect(error.message).toBe(`Could not parse request body into json: Could not parse payload into json: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    }
   });
 
   it('6 MB for synchronous invocations, 1 MB for Event, counted in bytes', () => {
