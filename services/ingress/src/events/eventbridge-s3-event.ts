@@ -61,10 +61,10 @@ export function eventBridgeEventName(event: EventBridgeS3Event): string {
  * EventBridge events), delivered as is. moto writes `time` as epoch seconds; it is given as
  * EventBridge's ISO time.
  *
- * Its identity is the event `id` (a UUID generated for every event,
- * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html; a retry to a
- * target re-sends the same event) with what the event says of its request and object: moto sends one fixed
- * `id`, request-id and sequencer in every S3 event, and differs only in time, eTag and version.
+ * Its identity is the event `id` (a UUID generated for every event, which a retry to a target
+ * re-sends: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html) with
+ * what the event says of its request and object, since moto sends one fixed `id`, request-id and
+ * sequencer in every S3 event and differs only in time, eTag and version.
  */
 export function eventBridgePushEvent(event: EventBridgeS3Event): PushEvent {
   const time = typeof event.time === 'number' ? new Date(event.time * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : event.time;

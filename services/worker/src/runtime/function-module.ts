@@ -1,14 +1,14 @@
 import { realpath } from 'node:fs/promises';
-import { relative, isAbsolute, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ErrorCode, SluiceError, moduleLeavesFunctionsDir } from '@sluice/shared';
 
 /**
  * The file a node function's Module names, as a real path (symbolic links followed), when it lies
- * inside SLUICE_FUNCTIONS_DIR; otherwise a non-retryable InvokerUnavailable, and nothing runs.
- * `found` is false for a file that does not exist (yet): its path is the lexical one. The
- * API refuses such a Module at registration, but a function registered before that check, or a
- * symbolic link that points out of the directory, reaches the runtime: this is the check that holds.
- * A file that does not exist is left to the import, which fails as Lambda's Runtime.ImportModuleError.
+ * inside SLUICE_FUNCTIONS_DIR; otherwise a non-retryable InvokerUnavailable, and nothing runs. The
+ * API refuses an absolute or climbing Module at registration, but a function registered before that
+ * check, or a symbolic link out of the directory, reaches the runtime: this is the check that holds.
+ * A file that does not exist (yet) gives its lexical path with `found` false, and its import fails
+ * as Lambda's Runtime.ImportModuleError.
  */
 export async function resolveFunctionModule(functionsDir: string, realFunctionsDir: string, fn: { name: string; module: string }): Promise<{ path: string; found: boolean }> {
   const outside = (where: string) =>

@@ -35,7 +35,8 @@ export interface NodeRuntimeOptions {
  * thrown as InvokeTransport (ours: the function did not run), as is a cancelled invocation.
  */
 export class NodeRuntime implements Invoker {
-  private readonly pools = new Map<string, { version: number; readonly pool: Promise<FunctionPool> }>();
+  /** Per function; `recheck` when its Module was not found, so the next invocation resolves it again. */
+  private readonly pools = new Map<string, { readonly version: number; readonly pool: Promise<FunctionPool>; recheck: boolean }>();
   private realFunctionsDir: Promise<string> | undefined;
   private readonly entry: ChildEntry;
   private readonly now: () => number;
@@ -95,13 +96,13 @@ export class NodeRuntime implements Invoker {
    */
   private poolFor(fn: FunctionDefinition): Promise<FunctionPool> {
     const existing = this.pools.get(fn.name);
-    if (existing !== undefined && existing.version === fn.lastModified) return existing.pool;
+    if (existing !== undefined && existing.version === fn.lastModified && !existing.recheck) return existing.pool;
     if (existing !== undefined) void existing.pool.then((p) => p.close(), () => undefined);
     const made = this.makePool(fn);
-    const entry = { version: fn.lastModified, pool: made.then((m) => m.pool) };
+    const entry = { version: fn.lastModified, pool: made.then((m) => m.pool), recheck: false };
     made.then(
       ({ found }) => {
-        if (!found) entry.version = Number.NaN;
+        entry.recheck = !found;
       },
       () => {
         if (this.pools.get(fn.name) === entry) this.pools.delete(fn.name);
