@@ -99,6 +99,21 @@ describe('function registry', () => {
     }
   });
 
+  it('refuses a node Module outside SLUICE_FUNCTIONS_DIR, on create and on update, with the constraint in AWS\'s validation sentence', async () => {
+    const node = (Module: string) => ({ Type: 'node', Module, Handler: 'handler' });
+    for (const Module of ['../x.mjs', 'lib/../../x.mjs', '/etc/passwd', '..']) {
+      const created = await call('POST', '/sluice/v1/functions', { FunctionName: 'outside-fn', Invoker: node(Module) });
+      expect([Module, created.status, created.errorType]).toEqual([Module, 400, 'InvalidParameterValueException']);
+      expect(created.body.Message).toBe(
+        `1 validation error detected: Value '${Module}' at 'invoker.module' failed to satisfy constraint: Member must be a path relative to SLUICE_FUNCTIONS_DIR that stays inside it (not absolute, no ".." leading out)`,
+      );
+    }
+    expect((await call('GET', '/sluice/v1/functions/outside-fn')).status).toBe(404);
+    expect((await call('POST', '/sluice/v1/functions', { FunctionName: 'inside-fn', Invoker: node('lib/../handler.mjs') })).status).toBe(201);
+    expect(await call('PUT', '/sluice/v1/functions/inside-fn', { Invoker: node('../x.mjs') })).toMatchObject({ status: 400, errorType: 'InvalidParameterValueException' });
+    expect((await call('DELETE', '/sluice/v1/functions/inside-fn')).status).toBe(204);
+  });
+
   it('refuses to remove a function while a mapping uses it, and removes it afterwards', async () => {
     const stream = uniqueName('fn-stream');
     const kinesis = kinesisClient(stack.kinesisEndpoint);

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger, S3BindingStore, SluiceMetrics } from '@sluice/shared';
 import type { PushDispatcher } from './dispatch/push-dispatcher.js';
 import { installIngressErrorHandling, installJsonBodies } from './http/error-handling.js';
+import { requireMetricsToken } from './http/metrics-token.js';
 import { directS3Route } from './routes/direct-s3.js';
 import { eventBridgeRoute } from './routes/eventbridge.js';
 import { healthRoutes } from './routes/health.js';
@@ -22,6 +23,8 @@ export interface IngressDeps {
   readonly secret?: string;
   /** This process's metrics, served at /metrics on the ingress port too. */
   readonly metrics?: SluiceMetrics;
+  /** SLUICE_API_TOKEN: when set, /metrics needs it as a Bearer token, as on the API port. */
+  readonly metricsToken?: string;
 }
 
 /** S3 notifications are at most 64 KB per record and SNS messages 256 KB; a direct push may batch records. */
@@ -44,7 +47,8 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   healthRoutes(app, { redis: deps.redis });
   if (deps.metrics !== undefined) {
     const { registry } = deps.metrics;
-    app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+    const onRequest = deps.metricsToken === undefined ? [] : [requireMetricsToken(deps.metricsToken)];
+    app.get('/metrics', { onRequest }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   }
   directS3Route(app, { dispatcher: deps.dispatcher, region: deps.region, ...secret });
   eventBridgeRoute(app, { dispatcher: deps.dispatcher, ...secret });

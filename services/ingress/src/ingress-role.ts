@@ -58,6 +58,7 @@ export async function startIngressRole(config: SluiceConfig, aws: AwsClients, lo
     region: config.AWS_REGION,
     ...(config.SLUICE_INGRESS_SECRET === undefined ? {} : { secret: config.SLUICE_INGRESS_SECRET }),
     ...(metrics === undefined ? {} : { metrics }),
+    ...(config.SLUICE_API_TOKEN === undefined ? {} : { metricsToken: config.SLUICE_API_TOKEN }),
   });
   const url = await app.listen({ host: config.SLUICE_INGRESS_HOST, port: config.SLUICE_INGRESS_PORT });
   let stopping: Promise<void> | undefined;

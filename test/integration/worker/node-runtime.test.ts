@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type FunctionDefinition } from '@sluice/shared';
 import { NodeRuntime } from '@sluice/worker';
 import { buildFunction } from '../../helpers/stream-batch-fixture.js';
@@ -149,5 +151,52 @@ describe('NodeRuntime', () => {
 
     expect(second.pid).not.toBe(first.pid);
     expect(second.count).toBe(1);
+  });
+});
+
+describe('NodeRuntime and SLUICE_FUNCTIONS_DIR', () => {
+  // <root>/functions is SLUICE_FUNCTIONS_DIR; <root>/outside.mjs leaves a marker file when it is ever imported.
+  const root = mkdtempSync(join(tmpdir(), 'sluice-fdir-'));
+  const dir = join(root, 'functions');
+  const marker = join(root, 'outside-ran');
+  mkdirSync(join(dir, 'lib'), { recursive: true });
+  writeFileSync(join(root, 'outside.mjs'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport const handler = async () => 'outside';\n`);
+  writeFileSync(join(dir, 'lib', 'inside.mjs'), `export const handler = async () => 'inside';\n`);
+  symlinkSync(join(root, 'outside.mjs'), join(dir, 'link-out.mjs'));
+  symlinkSync(root, join(dir, 'dir-out'));
+  symlinkSync(join(dir, 'lib', 'inside.mjs'), join(dir, 'link-in.mjs'));
+  let runtime: NodeRuntime | undefined;
+  afterEach(() => runtime?.close());
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('refuses, as a non-retryable InvokerUnavailable, a Module that leads out (.., absolute, a symbolic link out) and never imports it', async () => {
+    runtime = new NodeRuntime({ functionsDir: dir, idleMs: 60_000, region: 'us-east-1' });
+
+    for (const module of ['../outside.mjs', join(root, 'outside.mjs'), 'link-out.mjs', 'dir-out/outside.mjs', 'lib/../../outside.mjs']) {
+      const error = await runtime.invoke({ fn: nodeFunction(module), payload: '{}', requestId: 'r' }).catch((e: unknown) => e);
+      expect(error, module).toMatchObject({ code: ErrorCode.InvokerUnavailable, retryable: false, message: expect.stringContaining('outside SLUICE_FUNCTIONS_DIR') });
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('checks a Module that was missing again once it appears: a symbolic link out put there later is refused too', async () => {
+    runtime = new NodeRuntime({ functionsDir: dir, idleMs: 60_000, region: 'us-east-1' });
+    const fn = nodeFunction('later.mjs');
+
+    const missing = await runtime.invoke({ fn, payload: '{}', requestId: 'r1' });
+    symlinkSync(join(root, 'outside.mjs'), join(dir, 'later.mjs'));
+    const error = await runtime.invoke({ fn, payload: '{}', requestId: 'r2' }).catch((e: unknown) => e);
+
+    expect([missing.functionError, (JSON.parse(missing.payload) as { errorType: string }).errorType]).toEqual(['Unhandled', 'Runtime.ImportModuleError']);
+    expect(error).toMatchObject({ code: ErrorCode.InvokerUnavailable, retryable: false });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('runs a Module inside, also through a symbolic link that stays inside', async () => {
+    runtime = new NodeRuntime({ functionsDir: dir, idleMs: 60_000, region: 'us-east-1' });
+
+    for (const module of ['lib/inside.mjs', 'link-in.mjs', './lib/../lib/inside.mjs']) {
+      expect((await runtime.invoke({ fn: nodeFunction(module), payload: '{}', requestId: 'r' })).payload, module).toBe('"inside"');
+    }
   });
 });

@@ -16,6 +16,31 @@ const AUTHORIZATION =
 /** AWS refuses signatures more than 15 minutes from its clock. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
+/** What an AWS SigV4 Authorization header says, read from the headers alone. */
+export interface SigV4Authorization {
+  readonly accessKeyId: string;
+  readonly region: string;
+  readonly service: string;
+  readonly signedHeaders: readonly string[];
+  readonly signature: string;
+  readonly signingDate: Date;
+}
+
+/**
+ * The checks a SigV4 request passes before its body is read: a well-formed Authorization header and
+ * an X-Amz-Date within AWS's 15 minutes. Undefined when either fails.
+ */
+export function parseSigV4Authorization(headers: SignedRequest['headers'], nowMs: number): SigV4Authorization | undefined {
+  const authorization = header(headers, 'authorization');
+  const match = authorization === undefined ? null : AUTHORIZATION.exec(authorization);
+  const amzDate = header(headers, 'x-amz-date');
+  if (match === null || amzDate === undefined) return undefined;
+  const [, accessKeyId, , region, service, signedHeaderList, signature] = match;
+  const signingDate = parseAmzDate(amzDate);
+  if (signingDate === undefined || Math.abs(signingDate.getTime() - nowMs) > MAX_SKEW_MS) return undefined;
+  return { accessKeyId: accessKeyId!, region: region!, service: service!, signedHeaders: signedHeaderList!.split(';'), signature: signature!, signingDate };
+}
+
 /**
  * Checks an AWS Signature Version 4 whose secret key is Sluice's API token, by signing the same
  * canonical request again and comparing. That lets the AWS SDK and CLI authenticate unchanged:
@@ -23,15 +48,9 @@ const MAX_SKEW_MS = 15 * 60 * 1000;
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
 export async function verifySigV4(request: SignedRequest, secret: string, nowMs: number): Promise<boolean> {
-  const authorization = header(request.headers, 'authorization');
-  const match = authorization === undefined ? null : AUTHORIZATION.exec(authorization);
-  const amzDate = header(request.headers, 'x-amz-date');
-  if (match === null || amzDate === undefined) return false;
-  const [, accessKeyId, , region, service, signedHeaderList, signature] = match;
-  const signingDate = parseAmzDate(amzDate);
-  if (signingDate === undefined || Math.abs(signingDate.getTime() - nowMs) > MAX_SKEW_MS) return false;
-
-  const signedHeaders = signedHeaderList!.split(';');
+  const parsed = parseSigV4Authorization(request.headers, nowMs);
+  if (parsed === undefined) return false;
+  const { accessKeyId, region, service, signedHeaders, signature, signingDate } = parsed;
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) {
     const value = header(request.headers, name);
@@ -43,9 +62,9 @@ export async function verifySigV4(request: SignedRequest, secret: string, nowMs:
   if (declaredHash !== undefined && declaredHash !== createHash('sha256').update(request.body).digest('hex')) return false;
   const [path, queryString = ''] = request.url.split('?', 2) as [string, string?];
   const signer = new SignatureV4({
-    credentials: { accessKeyId: accessKeyId!, secretAccessKey: secret },
-    region: region!,
-    service: service!,
+    credentials: { accessKeyId, secretAccessKey: secret },
+    region,
+    service,
     sha256: NodeSha256,
     // Every AWS service but S3 signs the already-escaped path escaped once more.
     uriEscapePath: service !== 's3',
@@ -56,7 +75,7 @@ export async function verifySigV4(request: SignedRequest, secret: string, nowMs:
     { signingDate, signableHeaders: new Set(signedHeaders) },
   );
   const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? signed.headers.Authorization))?.[1];
-  return expected !== undefined && timingSafeEqual(Buffer.from(expected), Buffer.from(signature!));
+  return expected !== undefined && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
 }
 
 function header(headers: SignedRequest['headers'], name: string): string | undefined {

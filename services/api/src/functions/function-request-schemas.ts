@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FUNCTION_NAME } from '@sluice/shared';
+import { FUNCTION_NAME, moduleLeavesFunctionsDir } from '@sluice/shared';
 
 /**
  * Sluice's function registry body. Names, Timeout and MemorySize follow Lambda's CreateFunction
@@ -16,7 +16,12 @@ const invoker = z.discriminatedUnion('Type', [
   }),
   z.strictObject({
     Type: z.literal('node'),
-    Module: z.string().min(1).max(1024),
+    // Sluice runs the file: it must be one of SLUICE_FUNCTIONS_DIR's (the worker checks real paths too).
+    Module: z
+      .string()
+      .min(1)
+      .max(1024)
+      .refine((module) => !moduleLeavesFunctionsDir(module), 'Member must be a path relative to SLUICE_FUNCTIONS_DIR that stays inside it (not absolute, no ".." leading out)'),
     Handler: z.string().regex(/^[A-Za-z_$][\w$]*$/).max(128),
   }),
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PushEvent } from './push-event.js';
+import { deliveryIdentity, type PushEvent } from './push-event.js';
 
 /**
  * An event's `time`: EventBridge writes ISO 8601 (https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html),
@@ -68,8 +68,13 @@ export function eventBridgeEventName(event: EventBridgeS3Event): string {
 
 /**
  * An EventBridge S3 event as a PushEvent: matched like an S3 record (its key is not URL-encoded in
- * EventBridge events), identified by its event id (EventBridge retries keep it), delivered as is.
- * moto writes `time` as epoch seconds; it is given as EventBridge's ISO time.
+ * EventBridge events), delivered as is. moto writes `time` as epoch seconds; it is given as
+ * EventBridge's ISO time.
+ *
+ * Its identity is the event `id` (a UUID generated for every event, which a retry to a target
+ * re-sends: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html) with
+ * what the event says of its request and object, since moto sends one fixed `id`, request-id and
+ * sequencer in every S3 event and differs only in time, eTag and version.
  */
 export function eventBridgePushEvent(event: EventBridgeS3Event): PushEvent {
   const time = typeof event.time === 'number' ? new Date(event.time * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') : event.time;
@@ -78,7 +83,13 @@ export function eventBridgePushEvent(event: EventBridgeS3Event): PushEvent {
     bucket: event.detail.bucket.name,
     eventName: eventBridgeEventName(event),
     key: event.detail.object.key,
-    identity: ['eventbridge', event.id].join('\n'),
+    identity: eventBridgeIdentity(event),
     payloadFor: () => payload,
   };
+}
+
+function eventBridgeIdentity(event: EventBridgeS3Event): string {
+  const detail = event.detail as Record<string, unknown>;
+  const object = event.detail.object as Record<string, unknown>;
+  return deliveryIdentity('eventbridge', event.id, event.detail.bucket.name, event.detail.object.key, detail['request-id'], object['version-id'], object.etag ?? object.eTag, object.sequencer, event.time);
 }

@@ -10,3 +10,8 @@ export interface PushEvent {
   readonly identity: string;
   payloadFor(bindingId: string): string;
 }
+
+/** An identity from the parts that name a delivery; absent parts count as empty, so fields may be missing. */
+export function deliveryIdentity(...parts: unknown[]): string {
+  return parts.map((part) => (part === undefined || part === null ? '' : String(part))).join('\n');
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { decodeS3EventKey, encodeS3EventKey } from '@sluice/shared';
-import type { PushEvent } from './push-event.js';
+import { deliveryIdentity, type PushEvent } from './push-event.js';
 
 /**
  * S3 keys are UTF-8 (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html): a
@@ -42,7 +42,8 @@ export function parseS3Record(value: unknown): RawS3Record | undefined {
 
 /**
  * One S3 event record as a PushEvent whose payload is `{"Records":[record]}` exactly as Lambda
- * receives it (aws-facts 2.3; https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html):
+ * receives it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-s3.html):
  * eventVersion 2.1 or later, eventSource aws:s3, eventName without "s3:", the key URL-encoded
  * AWS's way, `s3.configurationId` the binding's id. Where a sender leaves fields out (moto sends no
  * userIdentity, requestParameters, responseElements, ownerIdentity or sequencer; MinIO sends
@@ -63,17 +64,23 @@ export function s3RecordEvent(raw: RawS3Record, index: number, delivery: RecordD
 }
 
 /**
- * The same event gives the same identity on every delivery: S3's sequencer names an event of a key
- * (S3's guide suggests it to drop duplicates); without one, the SNS message and the record's place
- * in it; without either, what the record says.
+ * What names one delivery of one record, so that a re-delivery is recognised and a new PUT is not.
+ * - Through SNS: the MessageId (unique per published message, kept on every retry of it:
+ *   https://docs.aws.amazon.com/sns/latest/dg/http-notification-json.html) and the record's place.
+ * - Posted directly: what S3 writes per request and per object event, all of it: the request id
+ *   (`responseElements.x-amz-request-id`, S3's id of the request that caused the event), versionId,
+ *   eTag, sequencer and eventTime
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html).
+ *   S3 delivers at least once (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventNotifications.html):
+ *   its second copy repeats all of these, so it is still a duplicate.
+ * The sequencer alone is not enough: it orders events of one key on AWS, and LocalStack sends one
+ * fixed value in every notification (its request id and eventTime still differ per PUT).
  */
 function recordIdentity(raw: RawS3Record, eventName: string, key: string, index: number, delivery: RecordDelivery): string {
-  const bucket = raw.s3.bucket.name;
-  const { sequencer, versionId } = raw.s3.object;
-  if (sequencer !== undefined) return ['seq', bucket, key, versionId ?? '', eventName, sequencer].join('\n');
-  if (delivery.snsMessageId !== undefined) return ['sns', delivery.snsMessageId, String(index)].join('\n');
+  if (delivery.snsMessageId !== undefined) return deliveryIdentity('sns', delivery.snsMessageId, index);
   const object = raw.s3.object as Record<string, unknown>;
-  return ['content', bucket, key, eventName, raw.eventTime ?? '', String(object.eTag ?? ''), String(object.size ?? '')].join('\n');
+  const requestId = ((raw as Record<string, unknown>).responseElements as Record<string, unknown> | undefined)?.['x-amz-request-id'];
+  return deliveryIdentity('s3', raw.s3.bucket.name, key, eventName, requestId, object.versionId, object.eTag, object.sequencer, raw.eventTime, object.size);
 }
 
 function normalise(raw: RawS3Record, eventName: string, key: string, identity: string, region: string) {
@@ -121,7 +128,7 @@ function isoTime(value: string | undefined): string {
   return new Date(Number.isNaN(ms) ? Date.now() : ms).toISOString();
 }
 
-/** S3 gives a sequencer to PUT and DELETE events only (aws-facts 2.3). */
+/** S3 gives a sequencer to PUT and DELETE events only (notification-content-structure.html above). */
 function hasSequencer(eventName: string): boolean {
   return eventName.startsWith('ObjectCreated:') || eventName.startsWith('ObjectRemoved:');
 }

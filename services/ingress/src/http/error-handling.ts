@@ -31,12 +31,15 @@ function send(reply: FastifyReply, error: IngressError): FastifyReply {
     .send({ Type: error.status >= 500 ? 'Service' : 'User', Message: error.message });
 }
 
+const PUSH_FORMS = new Set(['s3', 'sns', 'eventbridge']);
+
 /** Every ingress failure leaves in one shape; ours (5xx) are logged with their cause, refusals at info. */
 export function installIngressErrorHandling(app: FastifyInstance, metrics?: Pick<SluiceMetrics, 's3PushesRefused'>): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const ingressError = toIngressError(error);
     const form = request.url.split('?')[0]!.replace(/^\//, '');
-    metrics?.s3PushesRefused.inc({ form, error: ingressError.errorType });
+    // Pushes only: a refused scrape of /metrics is not a refused push.
+    if (PUSH_FORMS.has(form)) metrics?.s3PushesRefused.inc({ form, error: ingressError.errorType });
     if (ingressError.status >= 500) request.log.error({ err: error }, 'push failed');
     else request.log.info({ errorType: ingressError.errorType, message: ingressError.message }, 'push refused');
     return send(reply, ingressError);

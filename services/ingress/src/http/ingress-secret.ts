@@ -9,6 +9,7 @@ export const SECRET_HEADER = 'x-sluice-ingress-secret';
  * Direct S3 and EventBridge pushes prove they know SLUICE_INGRESS_SECRET, when it is set, with
  * `Authorization: Bearer <secret>` (what MinIO's webhook target sends for its auth_token) or
  * `X-Sluice-Ingress-Secret: <secret>`. SNS deliveries are authenticated by their signature instead.
+ * The routes check it in onRequest: a push without the secret is refused before its body is read.
  */
 export function checkIngressSecret(request: FastifyRequest, secret: string | undefined): void {
   if (secret === undefined) return;
@@ -20,7 +21,8 @@ export function checkIngressSecret(request: FastifyRequest, secret: string | und
   }
 }
 
-function sameSecret(given: string, secret: string): boolean {
+/** Compares in constant time, so the answer's timing tells nothing of the secret. */
+export function sameSecret(given: string, secret: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(secret);
   return a.length === b.length && timingSafeEqual(a, b);

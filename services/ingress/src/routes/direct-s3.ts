@@ -15,8 +15,7 @@ export interface DirectS3RouteDeps {
  * `{"Records":[...]}`. Answers 202 once every matching record is queued.
  */
 export function directS3Route(app: FastifyInstance, deps: DirectS3RouteDeps): void {
-  app.post('/s3', async (request, reply) => {
-    checkIngressSecret(request, deps.secret);
+  app.post('/s3', { onRequest: async (request) => checkIngressSecret(request, deps.secret) }, async (request, reply) => {
     const body = s3EventSchema.safeParse(request.body);
     if (!body.success) throw new IngressError('InvalidRequestContentException', 'The body must be an S3 event: {"Records":[...]}.');
     const records = body.data.Records.map((value, index) => {

@@ -14,8 +14,7 @@ export interface EventBridgeRouteDeps {
  * receives the EventBridge event itself, as a Lambda target of an EventBridge rule does.
  */
 export function eventBridgeRoute(app: FastifyInstance, deps: EventBridgeRouteDeps): void {
-  app.post('/eventbridge', async (request, reply) => {
-    checkIngressSecret(request, deps.secret);
+  app.post('/eventbridge', { onRequest: async (request) => checkIngressSecret(request, deps.secret) }, async (request, reply) => {
     const event = eventBridgeS3EventSchema.safeParse(request.body);
     if (!event.success) {
       const where = event.error.issues[0]?.path.join('.') ?? '';

@@ -1,9 +1,11 @@
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ErrorCode, SluiceError, type FunctionDefinition, type InvokeRequest, type InvokeResult, type Invoker } from '@sluice/shared';
 import { functionErrorResult, timedOutResult } from '../invokers/function-error-result.js';
 import { defaultChildEntry, type ChildEntry } from './child-entry.js';
 import type { ExecutionEnvironment, InvocationOutcome } from './execution-environment.js';
 import { FunctionPool } from './function-pool.js';
+import { resolveFunctionModule } from './function-module.js';
 import { invocationLog } from './invocation-log.js';
 import type { InvokeContextFields } from './runtime-protocol.js';
 
@@ -33,7 +35,9 @@ export interface NodeRuntimeOptions {
  * thrown as InvokeTransport (ours: the function did not run), as is a cancelled invocation.
  */
 export class NodeRuntime implements Invoker {
-  private readonly pools = new Map<string, { readonly version: number; readonly pool: FunctionPool }>();
+  /** Per function; `recheck` when its Module was not found, so the next invocation resolves it again. */
+  private readonly pools = new Map<string, { readonly version: number; readonly pool: Promise<FunctionPool>; recheck: boolean }>();
+  private realFunctionsDir: Promise<string> | undefined;
   private readonly entry: ChildEntry;
   private readonly now: () => number;
   private closed = false;
@@ -54,7 +58,7 @@ export class NodeRuntime implements Invoker {
       throw new SluiceError(ErrorCode.InvokeTransport, `function ${fn.name} is throttled: reserved concurrency is 0`, { retryable: true });
     }
     const timeoutMs = fn.timeout * 1000;
-    const pool = this.poolFor(fn);
+    const pool = await this.poolFor(fn);
     const started = this.now();
     const environment = await pool.acquire(timeoutMs, request.signal);
     try {
@@ -78,33 +82,57 @@ export class NodeRuntime implements Invoker {
   /** Kills every environment (the worker is stopping); later invocations throw InvokeTransport. Idempotent. */
   close(): void {
     this.closed = true;
-    for (const { pool } of this.pools.values()) pool.close();
+    for (const { pool } of this.pools.values()) void pool.then((p) => p.close(), () => undefined);
     this.pools.clear();
   }
 
   /**
    * One pool per function and definition version: after an update, new invocations get new
    * environments (as after a Lambda code or configuration change) and the old ones are reaped.
+   * The pool is made once its Module has been resolved to a real path inside SLUICE_FUNCTIONS_DIR,
+   * and its environments import that path. A refused Module is checked again on the next
+   * invocation, and so is one not found yet (it could still appear as a symbolic link out).
+   * Invocations of one pool wait on the same promise, so they reach it in the order they came.
    */
-  private poolFor(fn: FunctionDefinition): FunctionPool {
+  private poolFor(fn: FunctionDefinition): Promise<FunctionPool> {
     const existing = this.pools.get(fn.name);
-    if (existing !== undefined && existing.version === fn.lastModified) return existing.pool;
-    existing?.pool.close();
-    const invoker = fn.invoker as Extract<FunctionDefinition['invoker'], { type: 'node' }>;
-    const pool = new FunctionPool({
-      spec: {
-        entry: this.entry,
-        modulePath: resolve(this.options.functionsDir, invoker.module),
-        handler: invoker.handler,
-        memoryMb: fn.memorySize,
-        cwd: this.options.functionsDir,
-        env: this.environmentFor(fn),
+    if (existing !== undefined && existing.version === fn.lastModified && !existing.recheck) return existing.pool;
+    if (existing !== undefined) void existing.pool.then((p) => p.close(), () => undefined);
+    const made = this.makePool(fn);
+    const entry = { version: fn.lastModified, pool: made.then((m) => m.pool), recheck: false };
+    made.then(
+      ({ found }) => {
+        entry.recheck = !found;
       },
+      () => {
+        if (this.pools.get(fn.name) === entry) this.pools.delete(fn.name);
+      },
+    );
+    this.pools.set(fn.name, entry);
+    return entry.pool;
+  }
+
+  private async makePool(fn: FunctionDefinition): Promise<{ pool: FunctionPool; found: boolean }> {
+    const invoker = fn.invoker as Extract<FunctionDefinition['invoker'], { type: 'node' }>;
+    const { path, found } = await resolveFunctionModule(this.options.functionsDir, await this.functionsRoot(), { name: fn.name, module: invoker.module });
+    const pool = new FunctionPool({
+      spec: { entry: this.entry, modulePath: path, handler: invoker.handler, memoryMb: fn.memorySize, cwd: this.options.functionsDir, env: this.environmentFor(fn) },
       maxEnvironments: fn.reservedConcurrentExecutions,
       idleMs: this.options.idleMs,
     });
-    this.pools.set(fn.name, { version: fn.lastModified, pool });
-    return pool;
+    if (this.closed) pool.close();
+    return { pool, found };
+  }
+
+  /** SLUICE_FUNCTIONS_DIR's real path; while it does not exist, no module in it can either (looked up again next time). */
+  private functionsRoot(): Promise<string> {
+    const dir = this.options.functionsDir;
+    this.realFunctionsDir ??= realpath(dir).catch((error: unknown) => {
+      this.realFunctionsDir = undefined;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return resolve(dir);
+      throw new SluiceError(ErrorCode.InvokerUnavailable, `SLUICE_FUNCTIONS_DIR (${dir}) cannot be resolved`, { retryable: false, cause: error });
+    });
+    return this.realFunctionsDir;
   }
 
   /** Lambda's reserved variables that make sense here (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). */

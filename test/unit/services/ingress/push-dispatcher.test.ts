@@ -92,16 +92,34 @@ describe('PushDispatcher', () => {
     expect(jobs).toHaveLength(1);
   });
 
-  it('recognises a direct re-post of the same record by bucket, key, event and sequencer', async () => {
+  it('queues each PUT of one key although LocalStack sends one fixed sequencer, and recognises a re-post of the same record', async () => {
     const { jobs, dispatcher } = setup([binding('all', ['s3:ObjectCreated:*'])]);
-    const record = { ...motoRecord(), s3: { ...motoRecord().s3, object: { key: 'a.txt', sequencer: '0055AED6DCD90281E5' } } };
+    // What LocalStack 4 sends for two PUTs of a.txt: its own request id and time each, one fixed sequencer.
+    const localstack = (requestId: string, eventTime: string, eTag: string) => ({
+      ...motoRecord('a.txt'),
+      eventTime,
+      responseElements: { 'x-amz-request-id': requestId, 'x-amz-id-2': 'eftixk72aD6Ap51TnqcoF8eFidJG9Z/2' },
+      s3: { ...motoRecord().s3, object: { key: 'a.txt', sequencer: '0055AED6DCD90281E5', size: 1, eTag } },
+    });
+    const first = localstack('a1b2c3d4', '2026-12-07T10:00:00.100Z', 'e1');
+    const second = localstack('e5f6a7b8', '2026-12-07T10:00:00.900Z', 'e1');
 
-    await dispatcher.dispatch('s3', [s3RecordEvent(record, 0, { region: 'us-east-1' })]);
-    await dispatcher.dispatch('s3', [s3RecordEvent(record, 0, { region: 'us-east-1' })]);
-    await dispatcher.dispatch('s3', [s3RecordEvent({ ...record, s3: { ...record.s3, object: { key: 'a.txt', sequencer: '0055AED6DCD90281E6' } } }, 0, { region: 'us-east-1' })]);
+    const results = [];
+    for (const record of [first, second, first]) results.push(await dispatcher.dispatch('s3', [s3RecordEvent(record, 0, { region: 'us-east-1' })]));
 
-    expect(jobs).toHaveLength(2);
+    expect(results.map((r) => [r.queued, r.duplicates])).toEqual([[1, 0], [1, 0], [0, 1]]);
     expect(new Set(jobs.map((j) => j.requestId)).size).toBe(2);
+  });
+
+  it('tells SNS deliveries apart by MessageId, whatever the record says (a retry keeps the MessageId)', async () => {
+    const { jobs, dispatcher } = setup([binding('all', ['s3:ObjectCreated:*'])]);
+    const record = { ...motoRecord('a.txt'), s3: { ...motoRecord().s3, object: { key: 'a.txt', sequencer: '0055AED6DCD90281E5' } } };
+    const via = (messageId: string) => [s3RecordEvent(record, 0, { region: 'us-east-1', snsMessageId: messageId })];
+
+    const results = [await dispatcher.dispatch('sns', via('m-1')), await dispatcher.dispatch('sns', via('m-2')), await dispatcher.dispatch('sns', via('m-1'))];
+
+    expect(results.map((r) => [r.queued, r.duplicates])).toEqual([[1, 0], [1, 0], [0, 1]]);
+    expect(jobs).toHaveLength(2);
   });
 
   it('delivers from an SNS topic only to bindings that name that topic or none', async () => {
@@ -162,5 +180,27 @@ describe('PushDispatcher', () => {
 
     expect(jobs.map((j) => j.functionName)).toEqual(['fn-created', 'fn-deleted']);
     expect(JSON.parse(jobs[0]!.payload)).toMatchObject({ id: 'e1', 'detail-type': 'Object Created', source: 'aws.s3', detail: { object: { key: 'a b.txt' } } });
+  });
+
+  it('queues each of moto\'s EventBridge S3 events although they share one fixed id, and recognises a retry of one', async () => {
+    const { jobs, dispatcher } = setup([binding('all', ['s3:ObjectCreated:*'])]);
+    // moto 5.2: the same id, request-id and sequencer in every S3 event; epoch-second time and eTag differ.
+    const moto = (time: number, etag: string) =>
+      eventBridgePushEvent(
+        eventBridgeS3EventSchema.parse({
+          version: '0',
+          id: '17793124-05d4-b198-2fde-7ededc63b103',
+          'detail-type': 'Object Created',
+          source: 'aws.s3',
+          time,
+          detail: { bucket: { name: 'photos' }, object: { key: 'a.txt', size: 1, eTag: etag, 'version-id': null, sequencer: '617f08299329d189' }, 'request-id': 'N4N7GDK58NMKJ12R', reason: 'PutObject' },
+        }),
+      );
+
+    const results = [];
+    for (const event of [moto(1765101600.12, 'e1'), moto(1765101601.57, 'e2'), moto(1765101600.12, 'e1')]) results.push(await dispatcher.dispatch('eventbridge', [event]));
+
+    expect(results.map((r) => [r.queued, r.duplicates])).toEqual([[1, 0], [1, 0], [0, 1]]);
+    expect(jobs).toHaveLength(2);
   });
 });
