@@ -1,0 +1,19 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Whether Redis answers PING on `redis` within `timeoutMs`: a readiness probe must answer, not wait.
+ * A connection that is not ready says no at once: its commands would wait in ioredis' offline queue
+ * through several reconnects (about 20 s with maxRetriesPerRequest 3) before they failed.
+ */
+export async function redisAnswers(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status !== 'ready') return false;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, false);
+  });
+  try {
+    return await Promise.race([redis.ping().then((reply) => reply === 'PONG', () => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
