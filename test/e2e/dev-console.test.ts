@@ -57,7 +57,7 @@ describe('sluice dev in a terminal', () => {
     // Assert
     for (const line of invocations) {
       expect(line).toMatch(
-        /^\d\d:\d\d:\d\d INFO  demo-function: demo function invoked function=sluice-demo records=\d+ first=\{"sequence":\d+,"message":"hello from the Sluice demo #\d+".*$/,
+        /^\d\d:\d\d:\d\d INFO {2}demo-function: demo function invoked function=sluice-demo records=\d+ first=\{"sequence":\d+,"message":"hello from the Sluice demo #\d+".*$/,
       );
       expect(line.length).toBeLessThan(200);
     }

@@ -45,9 +45,9 @@ describe('RedisOutageLog with createRedis', () => {
     const queue = new Queue('outage', options);
     const events = new QueueEvents('outage', options);
     const worker = new Worker('outage', async () => 'done', options);
-    for (const [emitter, name] of [[queue, 'queue'], [events, 'events'], [worker, 'worker']] as const) {
-      emitter.on('error', outages.errorListener(logger, `${name} error`));
-    }
+    queue.on('error', outages.errorListener(logger, 'queue error'));
+    events.on('error', outages.errorListener(logger, 'queue events error'));
+    worker.on('error', outages.errorListener(logger, 'worker error'));
     cleanups.push(async () => {
       await Promise.all([worker.close(), events.close(), queue.close()]);
       await Promise.all([store, bull].map((redis: Redis) => redis.quit()));
