@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@sluice/shared';
+import { DEMO_NAME } from './demo-names.js';
 import { LocalStackError, LocalStackErrorCode } from './local-stack-error.js';
 
 export interface DemoFunctionOptions {
   readonly logger: Logger;
+  /** The name it is registered under, for its log lines; DEMO_NAME by default. */
+  readonly functionName?: string;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   readonly host?: string;
@@ -21,12 +24,17 @@ export interface DemoFunction {
 // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
 const MAX_EVENT_BYTES = 6 * 1024 * 1024;
 
+/** Enough of the first record to recognise it on one terminal line. */
+const FIRST_RECORD_CHARS = 80;
+
 /**
  * Starts a tiny HTTP server that logs every event POSTed to it and answers 200 `{}`: a function
- * that succeeds on every batch, so the demo shows records flowing end to end.
+ * that succeeds on every batch, so the demo shows records flowing end to end. Each invocation is
+ * one log line: the function, the record count, the first record's data shortened (what a terminal
+ * shows, dev-console.ts) and the whole event (for JSON readers).
  */
 export async function startDemoFunction(options: DemoFunctionOptions): Promise<DemoFunction> {
-  const logger = options.logger.child({ component: 'demo-function' });
+  const logger = options.logger.child({ component: 'demo-function', function: options.functionName ?? DEMO_NAME });
   const server = createServer((request, response) => {
     handle(request, response, logger).catch((error: unknown) => {
       logger.error({ err: error }, 'demo function failed');
@@ -78,7 +86,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, logger
     reply(response, 400, { errorMessage: 'the event is not JSON' });
     return;
   }
-  logger.info({ records: recordCount(event), event }, 'demo function invoked');
+  logger.info({ records: recordCount(event), first: firstRecordData(event), event }, 'demo function invoked');
   reply(response, 200, {});
 }
 
@@ -96,6 +104,17 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 function recordCount(event: unknown): number | undefined {
   if (typeof event !== 'object' || event === null || !('Records' in event)) return undefined;
   return Array.isArray(event.Records) ? event.Records.length : undefined;
+}
+
+/** A Kinesis record's data decoded, or a DynamoDB record's new image (keys), shortened; undefined without records. */
+function firstRecordData(event: unknown): string | undefined {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  const first = Array.isArray(records) ? (records[0] as { kinesis?: { data?: unknown }; dynamodb?: { NewImage?: unknown; Keys?: unknown } }) : undefined;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const data = first.kinesis?.data;
+  const text =
+    typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : JSON.stringify(first.dynamodb?.NewImage ?? first.dynamodb?.Keys ?? first);
+  return text.length <= FIRST_RECORD_CHARS ? text : `${text.slice(0, FIRST_RECORD_CHARS - 1)}…`;
 }
 
 function reply(response: ServerResponse, status: number, body: object): void {

@@ -5,7 +5,14 @@ export { startKinesisLocal, type KinesisLocalOptions, type KinesisLocalHandle } 
 export { startMotoServer, type MotoServerOptions, type MotoServerResult } from './moto-server.js';
 export { startEmbeddedStack, type EmbeddedStackOptions, type EmbeddedStack } from './embedded-stack.js';
 export { DEMO_NAME } from './demo-names.js';
-export { seedDemoResources, type SeedDemoOptions, type DemoResources } from './seed-demo-resources.js';
+export {
+  seedDemoResources,
+  seedAvailableDemoResources,
+  type SeedDemoOptions,
+  type DemoResources,
+  type AvailableDemoResources,
+  type SkippedDemoResource,
+} from './seed-demo-resources.js';
 export { startDemoFunction, type DemoFunctionOptions, type DemoFunction } from './demo-function.js';
 export { runDemoProducer, type DemoProducerOptions } from './demo-producer.js';
 export { registerDemo, type RegisterDemoOptions, type RegisteredDemo } from './register-demo.js';

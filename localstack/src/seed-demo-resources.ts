@@ -53,6 +53,57 @@ export async function seedDemoResources(options: SeedDemoOptions): Promise<DemoR
   return { streamName, streamArn, tableName, tableStreamArn: table.LatestStreamArn! };
 }
 
+/** A demo resource whose service is not there, and what it answered (or that it did not). */
+export interface SkippedDemoResource {
+  readonly service: 'Kinesis' | 'DynamoDB';
+  readonly resource: string;
+  readonly reason: string;
+}
+
+/** What seedAvailableDemoResources made, and what it skipped. */
+export interface AvailableDemoResources {
+  readonly stream?: { readonly name: string; readonly arn: string };
+  readonly table?: { readonly name: string; readonly streamArn: string };
+  readonly skipped: readonly SkippedDemoResource[];
+}
+
+/**
+ * As seedDemoResources, but a resource whose service is not there is skipped rather than failing
+ * the rest: no answer at all (refused, timed out) or a 5xx, as from a LocalStack started without
+ * that service ("Service 'dynamodb' is not enabled") or one that cannot start it offline. An answer
+ * the caller must act on (a 4xx such as AccessDenied, a table with the wrong stream type) throws.
+ */
+export async function seedAvailableDemoResources(options: SeedDemoOptions): Promise<AvailableDemoResources> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const streamName = options.streamName ?? DEMO_NAME;
+  const tableName = options.tableName ?? DEMO_NAME;
+  const [stream, table] = await Promise.all([
+    ensureStream(options.kinesis, streamName, options.shardCount ?? 2, timeoutMs).then(
+      (arn) => ({ name: streamName, arn }),
+      (error: unknown) => skipped(error, 'Kinesis', streamName),
+    ),
+    options.dynamodb === undefined
+      ? undefined
+      : ensureTable(options.dynamodb, tableName, timeoutMs).then(
+          (description) => ({ name: tableName, streamArn: description.LatestStreamArn! }),
+          (error: unknown) => skipped(error, 'DynamoDB', tableName),
+        ),
+  ]);
+  return {
+    ...(stream === undefined || 'reason' in stream ? {} : { stream }),
+    ...(table === undefined || 'reason' in table ? {} : { table }),
+    skipped: [stream, table].filter((part): part is SkippedDemoResource => part !== undefined && 'reason' in part),
+  };
+}
+
+/** The skip of a resource whose service is not there; rethrows any other failure. */
+function skipped(error: unknown, service: SkippedDemoResource['service'], resource: string): SkippedDemoResource {
+  if (error instanceof LocalStackError) throw error;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  if (status !== undefined && status < 500) throw error;
+  return { service, resource, reason: error instanceof Error ? error.message : String(error) };
+}
+
 async function ensureStream(kinesis: KinesisClient, streamName: string, shardCount: number, timeoutMs: number) {
   try {
     await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));

@@ -4,6 +4,7 @@ import { DeleteStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from
 import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { findFreePort } from '@sluice/localstack';
 import { SLUICE_BIN } from '../helpers/sluice-process.js';
 
 // `sluice seed` as docker-compose runs it against LocalStack: one AWS_ENDPOINT_URL for every
@@ -54,6 +55,21 @@ describe('sluice seed', () => {
     // Assert
     expect(result.stdout).toContain('Kinesis stream sluice-demo is ACTIVE: arn:aws:kinesis:us-east-1:000000000000:stream/sluice-demo');
     expect(result.stdout).toContain('DynamoDB table skipped: no DynamoDB endpoint is set');
+  });
+
+  it('creates the stream and skips the table, with one line saying why, and exits 0 when DynamoDB does not answer', async () => {
+    // Arrange: LocalStack without DynamoDB, as far as the seed can tell: nothing listens there.
+    const closed = `http://127.0.0.1:${await findFreePort()}`;
+
+    // Act
+    const result = await seed({ AWS_ENDPOINT_URL: stack.motoEndpoint, AWS_ENDPOINT_URL_DYNAMODB: closed });
+
+    // Assert
+    expect(result.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^Kinesis stream sluice-demo is ACTIVE: arn:aws:kinesis:us-east-1:/),
+      expect.stringMatching(new RegExp(`^DynamoDB table sluice-demo skipped: DynamoDB at ${closed} is not available \\(.*ECONNREFUSED.*\\)$`)),
+    ]);
+    expect(result.stderr).not.toContain('sluice seed:');
   });
 
   it('fails with exit code 1 and one plain line when the endpoint does not answer', async () => {

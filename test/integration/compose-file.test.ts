@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -147,6 +149,35 @@ describe('docker-compose.yml', () => {
     expect(localstack.image).toMatch(/^localstack\/localstack:\d+\.\d+\.\d+$/);
     expect(services.sort()).toEqual(['dynamodb', 'dynamodbstreams', 'kinesis', 's3', 'sns', 'sqs']);
     expect(JSON.stringify(localstack.healthcheck?.test)).toContain('/_localstack/health');
+  });
+
+  it('counts LocalStack healthy once Kinesis is available, whatever DynamoDB and the others report, so nothing waits forever on a service it lacks', async () => {
+    // Arrange: the healthcheck's own shell command, pointed at a stand-in for LocalStack's health endpoint.
+    const test = service(compose, 'localstack').healthcheck?.test;
+    expect(Array.isArray(test) && test[0]).toBe('CMD-SHELL');
+    let health: Record<string, string> = {};
+    const server = createServer((_request, response) => response.end(JSON.stringify({ services: health, edition: 'community' })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    // Compose writes a literal $ as $$; the command asks 127.0.0.1:4566 inside the container.
+    const command = String((test as string[])[1]).replaceAll('$$', '$').replaceAll('127.0.0.1:4566', `127.0.0.1:${port}`);
+    const healthy = async (services: Record<string, string>) => {
+      health = services;
+      return run('sh', ['-c', command]).then(() => true, () => false);
+    };
+    const rest = { dynamodbstreams: 'available', s3: 'running', sns: 'available', sqs: 'available' };
+
+    // Act
+    const verdicts = {
+      allThere: await healthy({ kinesis: 'running', dynamodb: 'available', ...rest }),
+      withoutDynamodb: await healthy({ kinesis: 'available', dynamodb: 'disabled', ...rest }),
+      dynamodbFailing: await healthy({ kinesis: 'available', dynamodb: 'error', ...rest }),
+      withoutKinesis: await healthy({ kinesis: 'disabled', dynamodb: 'available', ...rest }),
+    };
+    await new Promise((resolve) => server.close(resolve));
+
+    // Assert
+    expect(verdicts).toEqual({ allThere: true, withoutDynamodb: true, dynamodbFailing: true, withoutKinesis: false });
   });
 
   it('keeps the example Lambda container image behind the `examples` profile', () => {

@@ -4,6 +4,7 @@ import {
   RedisEventInvokeConfigStore,
   RedisFunctionStore,
   RedisMappingStore,
+  RedisOutageLog,
   RedisS3BindingStore,
   createAsyncInvocationQueue,
   createDeadLetterReplayQueue,
@@ -40,25 +41,37 @@ const TRUSTING_SOURCES: SourceChecker = {
   describe: async (source) => (sourceProfile(source.kind).model === 'stream' ? { model: 'stream' } : { model: 'queue', fifo: isFifoQueueArn(source.arn) }),
 };
 
-/** Starts the registry API role: HTTP server plus the state settler. */
-export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger: Logger, metrics: SluiceMetrics): Promise<RunningApi> {
-  const redis = createRedis(config.REDIS_URL);
+/**
+ * Starts the registry API role: HTTP server plus the state settler. `outages` logs Redis faults
+ * once per outage; one per process (run-roles.ts), else the role's own.
+ */
+export async function startApiRole(
+  config: SluiceConfig,
+  aws: AwsClients,
+  logger: Logger,
+  metrics: SluiceMetrics,
+  outages = new RedisOutageLog(logger),
+): Promise<RunningApi> {
+  const log = logger.child({ role: 'api' });
+  const redis = createRedis(config.REDIS_URL, { outages });
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
   const mappings = new RedisMappingStore(redis, keys);
   // BullMQ's own connection: it must not share the stores' (scripts and auto-pipelining, redis/ioredis#1931).
-  const queueRedis = createRedis(config.REDIS_URL, { forBullmq: true });
+  const queueRedis = createRedis(config.REDIS_URL, { forBullmq: true, outages });
   const replays = createDeadLetterReplayQueue(queueRedis, keys);
+  replays.on('error', outages.errorListener(log, 'dead-letter replay queue error'));
   const asyncInvocations = createAsyncInvocationQueue(queueRedis, keys);
+  asyncInvocations.on('error', outages.errorListener(log, 'async invocation queue error'));
   // RequestResponse invocations run here, through the same invokers the worker role uses.
   const invokers = createInvokers(config);
   // The Event path reads functions through the worker's cache, dropped on the registry's change
   // notices (its own subscriber connection): one Redis round trip per event, the enqueue.
   const functions = new RedisFunctionStore(redis, keys);
   const cachedFunctions = new CachedFunctionStore(functions);
-  const changes = new FunctionChangeListener(createRedis(config.REDIS_URL), functionChangesChannel(keys), cachedFunctions, logger.child({ role: 'api' }));
+  const changes = new FunctionChangeListener(createRedis(config.REDIS_URL, { outages }), functionChangesChannel(keys), cachedFunctions, log);
   await changes.start();
   const app = buildApp({
-    logger: logger.child({ role: 'api' }),
+    logger: log,
     redis,
     mappings,
     functions,
@@ -85,7 +98,7 @@ export async function startApiRole(config: SluiceConfig, aws: AwsClients, logger
   });
   const settler = new StateSettler({
     store: mappings,
-    logger: logger.child({ role: 'api', component: 'state-settler' }),
+    logger: log.child({ component: 'state-settler' }),
     intervalMs: Math.max(20, Math.min(250, config.SLUICE_STATE_SETTLE_MS)),
   });
   const address = await app.listen({ host: config.SLUICE_HOST, port: config.SLUICE_PORT });

@@ -2,7 +2,16 @@ import { startApiRole } from '@sluice/api';
 import { startIngressRole } from '@sluice/ingress';
 import { startPollerRole } from '@sluice/poller';
 import { startWorkerRole } from '@sluice/worker';
-import { LocalBatchOutcomes, createAwsClients, createSluiceMetrics, type Logger, type SluiceConfig } from '@sluice/shared';
+import {
+  LocalBatchOutcomes,
+  RedisOutageLog,
+  checkRedisPersistence,
+  createAwsClients,
+  createRedis,
+  createSluiceMetrics,
+  type Logger,
+  type SluiceConfig,
+} from '@sluice/shared';
 import type { Role } from './roles.js';
 
 export interface RunningRoles {
@@ -11,32 +20,46 @@ export interface RunningRoles {
   stop(): Promise<void>;
 }
 
-/** Starts the given roles in this process, sharing one set of AWS clients; stop() stops them in reverse. */
+/**
+ * Starts the given roles in this process, sharing one set of AWS clients and one Redis outage log
+ * (a Redis fault is logged once per process, not per role or connection); stop() stops them in
+ * reverse. Whether the Redis persists is checked once, beside the roles, as soon as Redis answers.
+ */
 export async function runRoles(config: SluiceConfig, roles: readonly Role[], logger: Logger): Promise<RunningRoles> {
   const aws = createAwsClients(config);
   const metrics = createSluiceMetrics();
+  const outages = new RedisOutageLog(logger);
   // A poller hears of the batches a worker beside it finishes without waiting for the event stream.
   const localOutcomes = roles.includes('worker') && roles.includes('poller') ? new LocalBatchOutcomes() : undefined;
-  const stops: (() => Promise<void>)[] = [async () => aws.destroy()];
+  // No retry limit: the check waits out an outage at boot instead of failing on it.
+  const checkRedis = createRedis(config.REDIS_URL, { forBullmq: true, outages });
+  const persistenceChecked = checkRedisPersistence(checkRedis, logger).finally(() => checkRedis.disconnect());
+  const stops: (() => Promise<void>)[] = [
+    async () => aws.destroy(),
+    async () => {
+      checkRedis.disconnect();
+      await persistenceChecked;
+    },
+  ];
   let apiUrl: string | undefined;
   let ingressUrl: string | undefined;
   try {
     // Workers first and the API last, so nothing is accepted before it can be handled; stop() reverses.
     if (roles.includes('worker')) {
-      const worker = await startWorkerRole(config, { logger, metrics, ...(localOutcomes ? { localOutcomes } : {}) });
+      const worker = await startWorkerRole(config, { logger, metrics, redisOutages: outages, ...(localOutcomes ? { localOutcomes } : {}) });
       stops.push(() => worker.stop());
     }
     if (roles.includes('poller')) {
-      const poller = await startPollerRole(config, aws, logger, metrics, localOutcomes);
+      const poller = await startPollerRole(config, aws, logger, metrics, localOutcomes, outages);
       stops.push(() => poller.stop());
     }
     if (roles.includes('ingress')) {
-      const ingress = await startIngressRole(config, aws, logger, metrics);
+      const ingress = await startIngressRole(config, aws, logger, metrics, outages);
       ingressUrl = ingress.url;
       stops.push(() => ingress.stop());
     }
     if (roles.includes('api')) {
-      const api = await startApiRole(config, aws, logger, metrics);
+      const api = await startApiRole(config, aws, logger, metrics, outages);
       apiUrl = api.url;
       stops.push(() => api.stop());
     }

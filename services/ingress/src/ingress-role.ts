@@ -1,4 +1,5 @@
 import {
+  RedisOutageLog,
   RedisS3BindingStore,
   createAsyncInvocationQueue,
   createRedis,
@@ -23,14 +24,24 @@ export interface RunningIngress {
   stop(): Promise<void>;
 }
 
-/** Starts the ingress role: its own HTTP server (SLUICE_INGRESS_HOST:SLUICE_INGRESS_PORT) queueing pushes as async invocations. */
-export async function startIngressRole(config: SluiceConfig, aws: AwsClients, logger: Logger, metrics?: SluiceMetrics): Promise<RunningIngress> {
+/**
+ * Starts the ingress role: its own HTTP server (SLUICE_INGRESS_HOST:SLUICE_INGRESS_PORT) queueing
+ * pushes as async invocations. `outages` logs Redis faults once per outage (one per process).
+ */
+export async function startIngressRole(
+  config: SluiceConfig,
+  aws: AwsClients,
+  logger: Logger,
+  metrics?: SluiceMetrics,
+  outages = new RedisOutageLog(logger),
+): Promise<RunningIngress> {
   const log = logger.child({ role: 'ingress' });
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, { outages });
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
   // BullMQ's own connection: it must not share the stores' (scripts and auto-pipelining, redis/ioredis#1931).
-  const queueRedis = createRedis(config.REDIS_URL, { forBullmq: true });
+  const queueRedis = createRedis(config.REDIS_URL, { forBullmq: true, outages });
   const queue = createAsyncInvocationQueue(queueRedis, keys);
+  queue.on('error', outages.errorListener(log, 'async invocation queue error'));
   const bindings = new RedisS3BindingStore(redis, keys);
   const policy = new SnsUrlPolicy({
     extraHosts: config.SLUICE_SNS_CERT_HOSTS,

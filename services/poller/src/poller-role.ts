@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   RedisMappingStore,
+  RedisOutageLog,
   RedisWindowStateStore,
   createRedis,
   createRedisKeys,
@@ -48,13 +49,15 @@ export async function startPollerRole(
   metrics: SluiceMetrics,
   /** What a worker role in this process announces of the batches it finishes (local-batch-outcomes.ts). */
   localOutcomes?: LocalBatchOutcomes,
+  /** Logs Redis faults once per outage; one per process (run-roles.ts). */
+  outages = new RedisOutageLog(logger),
 ): Promise<RunningPoller> {
   const log = logger.child({ role: 'poller' });
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRedis(config.REDIS_URL, { outages });
   // No auto-pipelining for BullMQ: each lane adds its job, checks it and waits, one command at a
   // time, and auto-pipelining would hold every one of them until setImmediate (as on the worker).
-  const bullRedis = createRedis(config.REDIS_URL, { forBullmq: true, autoPipelining: false });
+  const bullRedis = createRedis(config.REDIS_URL, { forBullmq: true, autoPipelining: false, outages });
   const workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const leases = new RedisLeaseStore(redis, keys);
   const mappings = new RedisMappingStore(redis, keys);
@@ -67,9 +70,13 @@ export async function startPollerRole(
     logger: log,
   });
   const queue = createStreamBatchQueue(bullRedis, keys);
+  queue.on('error', outages.errorListener(log, 'stream batch queue error'));
   const events = createStreamBatchQueueEvents(bullRedis, keys);
+  events.on('error', outages.errorListener(log, 'stream batch queue events error'));
   const queueBatches = createQueueBatchQueue(bullRedis, keys);
+  queueBatches.on('error', outages.errorListener(log, 'queue batch queue error'));
   const queueBatchEvents = createQueueBatchQueueEvents(bullRedis, keys);
+  queueBatchEvents.on('error', outages.errorListener(log, 'queue batch queue events error'));
   await Promise.all([events.waitUntilReady(), queueBatchEvents.waitUntilReady()]);
   const reporter = new ProcessingResultReporter(mappings, log);
   const held = new Map<string, number>();

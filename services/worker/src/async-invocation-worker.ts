@@ -14,6 +14,7 @@ import {
   type Invoker,
   type Logger,
   type RedisKeys,
+  type RedisOutageLog,
   type SluiceConfig,
   type SluiceMetrics,
 } from '@sluice/shared';
@@ -34,6 +35,8 @@ export interface AsyncInvocationWorkerDeps {
   readonly connection: Redis;
   readonly keys: RedisKeys;
   readonly logger: Logger;
+  /** Logs the Redis outages behind most of the worker's 'error' events, once each. */
+  readonly outages: RedisOutageLog;
   readonly metrics: SluiceMetrics;
   readonly functions: Pick<FunctionStore, 'get'>;
   readonly eventInvokeConfigs: Pick<EventInvokeConfigStore, 'get'>;
@@ -103,7 +106,7 @@ export async function startAsyncInvocationWorker(config: SluiceConfig, deps: Asy
     removeOnComplete: KEEP_FINISHED,
     removeOnFail: KEEP_FINISHED,
   });
-  worker.on('error', (error) => deps.logger.error({ err: error }, 'async invocation worker error'));
+  worker.on('error', deps.outages.errorListener(deps.logger, 'async invocation worker error'));
   // Only a malformed job fails (requeues are DelayedError, which BullMQ does not count as failures).
   worker.on('failed', (job, error) => deps.logger.error({ err: error, jobId: job?.id }, 'async invocation job failed'));
   await worker.waitUntilReady();

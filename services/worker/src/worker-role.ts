@@ -7,6 +7,7 @@ import {
   RedisDeadLetterStore,
   RedisEventInvokeConfigStore,
   RedisFunctionStore,
+  RedisOutageLog,
   RedisWindowStateStore,
   QUEUE_BATCH_QUEUE,
   STREAM_BATCH_QUEUE,
@@ -54,8 +55,10 @@ const MAX_STALLED_COUNT = 1_000_000;
 export interface WorkerRoleDeps {
   readonly logger: Logger;
   readonly metrics: SluiceMetrics;
-  /** Opens a Redis connection (`forBullmq`: one BullMQ can block on); defaults to createRedis. */
+  /** Opens a Redis connection (`forBullmq`: one BullMQ can block on); defaults to createRedis, logging to redisOutages. */
   readonly createRedis?: (url: string, options: { forBullmq: boolean; autoPipelining?: boolean }) => Redis;
+  /** Logs Redis faults once per outage; one per process (run-roles.ts), else the role's own. */
+  readonly redisOutages?: RedisOutageLog;
   /** Where function names resolve; defaults to the registry in Redis. */
   readonly functionStore?: Pick<FunctionStore, 'get'>;
   /** Defaults to the invokers of this build (http, lambda, node). */
@@ -91,7 +94,8 @@ export interface RunningWorker {
 export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps): Promise<RunningWorker> {
   const logger = deps.logger.child({ role: 'worker' });
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
-  const connect = deps.createRedis ?? createRedis;
+  const outages = deps.redisOutages ?? new RedisOutageLog(deps.logger);
+  const connect = deps.createRedis ?? ((url, options) => createRedis(url, { ...options, outages }));
   // BullMQ only duplicates this one (for its worker and blocking connections). No auto-pipelining:
   // a worker sends its job commands one at a time (take, finish, renew), and holding each until
   // setImmediate added ~0.3 ms to every invocation (p50; more at p99) in bench/invoke-overhead.ts.
@@ -110,6 +114,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   const eventInvokeConfigs = deps.eventInvokeConfigs ?? new RedisEventInvokeConfigStore(storeRedis!, keys);
   // Function destinations of asynchronous invocations queue one more asynchronous invocation.
   const asyncQueue = openAsyncInvocationQueue(bullRedis, keys);
+  asyncQueue.on('error', outages.errorListener(logger, 'async invocation queue error'));
   const invokers = deps.invoker === undefined ? createInvokers(config) : undefined;
   const invoker = deps.invoker ?? new InvokerRegistry(invokers!);
   const awsClients = deps.destinations === undefined ? createAwsClients(config) : undefined;
@@ -139,7 +144,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     // attemptsMade is 1 for the first retry; every job uses the one 'sluice' strategy.
     settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff, deps.random) },
   });
-  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  worker.on('error', outages.errorListener(logger, 'worker error'));
   // Emitted once BullMQ stored the job as completed: the outcome is final.
   if (deps.localOutcomes !== undefined) worker.on('completed', (job, outcome) => deps.localOutcomes!.announce(job.id!, outcome));
   worker.on('failed', (job, error) => {
@@ -151,7 +156,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     createDeadLetterReplayer({ deadLetters, functions, invoker, logger, metrics: deps.metrics, ...(deps.now ? { now: deps.now } : {}) }),
     { connection: bullRedis, prefix: keys.prefix, concurrency: REPLAY_CONCURRENCY, lockDuration: config.SLUICE_WORKER_LOCK_MS },
   );
-  replayer.on('error', (error) => logger.error({ err: error }, 'dead-letter replay worker error'));
+  replayer.on('error', outages.errorListener(logger, 'dead-letter replay worker error'));
   const queueBatchWorker = new Worker<QueueBatchJob, QueueBatchOutcome>(
     QUEUE_BATCH_QUEUE,
     createQueueBatchProcessor({
@@ -172,7 +177,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
       settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff, deps.random) },
     },
   );
-  queueBatchWorker.on('error', (error) => logger.error({ err: error }, 'queue batch worker error'));
+  queueBatchWorker.on('error', outages.errorListener(logger, 'queue batch worker error'));
   if (deps.localOutcomes !== undefined) queueBatchWorker.on('completed', (job, outcome) => deps.localOutcomes!.announce(job.id!, outcome));
   queueBatchWorker.on('failed', (job, error) => {
     if (!(error instanceof SluiceError)) logger.error({ err: error, jobId: job?.id }, 'queue batch job failed');
@@ -182,6 +187,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     connection: bullRedis,
     keys,
     logger,
+    outages,
     metrics: deps.metrics,
     functions,
     eventInvokeConfigs,

@@ -21,12 +21,13 @@ function capturingLogger() {
 }
 
 describe('startDemoFunction', () => {
-  it('answers 200 {} to a POSTed event and logs the event with its record count', async () => {
+  it('answers 200 {} to a POSTed event and logs it on one line: function, record count, first record shortened, event', async () => {
     // Arrange
     const { logger, lines } = capturingLogger();
     const fn = await startDemoFunction({ logger });
     running.push(fn);
-    const event = { Records: [{ eventSource: 'aws:kinesis', kinesis: { data: 'aGVsbG8=' } }, { eventSource: 'aws:kinesis' }] };
+    const data = JSON.stringify({ sequence: 7, message: 'x'.repeat(200) });
+    const event = { Records: [{ eventSource: 'aws:kinesis', kinesis: { data: Buffer.from(data).toString('base64') } }, { eventSource: 'aws:kinesis' }] };
 
     // Act
     const response = await fetch(fn.url, { method: 'POST', body: JSON.stringify(event), headers: { 'content-type': 'application/json' } });
@@ -34,7 +35,9 @@ describe('startDemoFunction', () => {
     // Assert
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({});
-    expect(lines).toContainEqual(expect.objectContaining({ msg: 'demo function invoked', records: 2, event }));
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'demo function invoked', function: 'sluice-demo', records: 2, first: `${data.slice(0, 79)}…`, event }),
+    ]);
   });
 
   it('answers 400 to a body that is not JSON and 405 to anything but POST', async () => {

@@ -1,15 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import { redisAnswers } from '@sluice/shared';
 
 /** Liveness (the process answers) and readiness (Redis answers); both open without a token. */
 export function healthRoutes(app: FastifyInstance, deps: { redis: Redis }): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await deps.redis.ping();
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'redis unavailable' });
-    }
+    if (await redisAnswers(deps.redis)) return { status: 'ready' };
+    return reply.code(503).send({ status: 'redis unavailable' });
   });
 }

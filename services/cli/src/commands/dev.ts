@@ -23,6 +23,7 @@ import {
 import { runRoles } from '../run-roles.js';
 import { ROLES } from '../roles.js';
 import { devBanner } from './dev-banner.js';
+import { devConsole } from './dev-console.js';
 import { reportCommandFailure } from './command-failure.js';
 
 const PORT_SETTINGS =
@@ -94,7 +95,12 @@ async function start(started: Started[], signal: AbortSignal): Promise<void> {
 
   applyDevStackEnv(stack);
   const config = loadConfig();
-  const logger = createLogger({ level: config.SLUICE_LOG_LEVEL, name: 'sluice-dev' });
+  // A person at a terminal reads lines (one per demo invocation); anything else gets JSON lines.
+  const logger = createLogger({
+    level: config.SLUICE_LOG_LEVEL,
+    name: 'sluice-dev',
+    ...(process.stdout.isTTY ? { destination: devConsole(process.stdout) } : {}),
+  });
   const aws = createAwsClients(config);
   started.push({ name: 'AWS clients', stop: () => aws.destroy() });
   await startDemo({ devEnv, stack, config, logger, aws, started }, signal);
