@@ -57,7 +57,7 @@ let lambda: LambdaClient;
 let sqs: SQSClient;
 let kinesis: KinesisClient;
 const queues: SourceQueue[] = [];
-const streams: string[] = [];
+const streamName = uniqueName('sqs-api-stream');
 /** A queue no test maps (refusals map nothing), its FIFO twin, and a stream. */
 let shared: SourceQueue;
 let fifo: SourceQueue;
@@ -79,9 +79,9 @@ async function register(name: string, timeout?: number): Promise<void> {
   expect(status, text).toBe(201);
 }
 
-/** A fresh queue: standard, or FIFO when `fifoQueue`. */
-async function newQueue(label: string, attributes: Record<string, string> = {}, fifoQueue = false): Promise<SourceQueue> {
-  const queue = await createSourceQueue(sqs, `${uniqueName(label)}${fifoQueue ? '.fifo' : ''}`, attributes);
+/** A fresh queue (visibility timeout 30 s, SQS's default): standard, or FIFO when `fifoQueue`. */
+async function newQueue(label: string, fifoQueue = false): Promise<SourceQueue> {
+  const queue = await createSourceQueue(sqs, `${uniqueName(label)}${fifoQueue ? '.fifo' : ''}`);
   queues.push(queue);
   return queue;
 }
@@ -121,11 +121,9 @@ async function deleteAndWait(uuid: string): Promise<void> {
 beforeAll(async () => {
   sqs = sqsClient(stack.motoEndpoint);
   kinesis = kinesisClient(stack.kinesisEndpoint);
-  const streamName = uniqueName('sqs-api-stream');
-  streams.push(streamName);
   [shared, fifo, streamArn, sluice] = await Promise.all([
     newQueue('sqs-api'),
-    newQueue('sqs-api', {}, true),
+    newQueue('sqs-api', true),
     createTestStream(kinesis, streamName, 1),
     startSluice({ env: stackEnv(stack, prefix, { SLUICE_STATE_SETTLE_MS: '100' }) }),
   ]);
@@ -140,7 +138,7 @@ afterAll(async () => {
   await deleteRedisPrefix(stack.redisUrl, prefix);
   await Promise.allSettled([
     ...queues.map((q) => q.delete()),
-    ...streams.map((name) => kinesis.send(new DeleteStreamCommand({ StreamName: name }))),
+    kinesis.send(new DeleteStreamCommand({ StreamName: streamName })),
   ]);
   sqs?.destroy();
   kinesis?.destroy();
