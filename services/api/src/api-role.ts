@@ -13,7 +13,6 @@ import {
   enqueueAsyncInvocation,
   enqueueDeadLetterReplay,
   functionChangesChannel,
-  isFifoQueueArn,
   sourceProfile,
   type AwsClients,
   type Logger,
@@ -34,11 +33,11 @@ export interface RunningApi {
 }
 
 /**
- * A source checker that trusts every well-formed ARN (SLUICE_VALIDATE_SOURCES=false): a queue is
- * FIFO when its name says so, and its visibility timeout is not checked.
+ * A source checker that trusts every well-formed ARN (SLUICE_VALIDATE_SOURCES=false): a queue's
+ * visibility timeout is not checked.
  */
 const TRUSTING_SOURCES: SourceChecker = {
-  describe: async (source) => (sourceProfile(source.kind).model === 'stream' ? { model: 'stream' } : { model: 'queue', fifo: isFifoQueueArn(source.arn) }),
+  describe: async (source) => (sourceProfile(source.kind).model === 'stream' ? { model: 'stream' } : { model: 'queue' }),
 };
 
 /**

@@ -31,7 +31,10 @@ export const sqsProfile = {
     return m === null ? undefined : { region: m[1]!, account: m[2]!, name: m[3]! };
   },
   members: SQS_MEMBERS,
-  // Recorded on AWS for both members (LocalStack's AWS-validated event_source_mapping/test_api snapshot).
+  // Recorded on AWS for StartingPosition LATEST with a timestamp and for AT_TIMESTAMP with one
+  // (test_create_starting_position_validation_exceptions[sqs] in LocalStack's
+  // tests/aws/services/lambda_/event_source_mapping/test_api.snapshot.json); that a timestamp
+  // alone gets the same sentence is inferred.
   refusedMemberMessage: (member) =>
     member === 'StartingPosition' || member === 'StartingPositionTimestamp' ? 'StartingPosition is not valid for SQS event sources.' : undefined,
   // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html (BatchSize: default 10)

@@ -11,7 +11,7 @@ const NOT_FOUND = new Set(['ResourceNotFoundException', 'QueueDoesNotExist', 'AW
 
 /**
  * Checks a mapping's source with its service, as Lambda does on create ("Stream not found: <arn>"
- * when a stream is missing), and reads what the rules need of a queue (FIFO, visibility timeout).
+ * when a stream is missing), and reads what the rules need of a queue (its visibility timeout).
  * A service we cannot reach is our fault (500).
  */
 export class AwsSourceChecker implements SourceChecker {
@@ -42,12 +42,8 @@ export class AwsSourceChecker implements SourceChecker {
 
   private async describeQueue(source: SourceArn): Promise<SourceFacts> {
     const { QueueUrl } = await this.clients.sqs.send(new GetQueueUrlCommand({ QueueName: source.name, QueueOwnerAWSAccountId: source.account }));
-    const { Attributes } = await this.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout', 'FifoQueue'] }));
+    const { Attributes } = await this.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout'] }));
     const visibility = Number(Attributes?.VisibilityTimeout);
-    return {
-      model: 'queue',
-      fifo: Attributes?.FifoQueue === 'true',
-      ...(Number.isFinite(visibility) ? { visibilityTimeoutSeconds: visibility } : {}),
-    };
+    return { model: 'queue', ...(Number.isFinite(visibility) ? { visibilityTimeoutSeconds: visibility } : {}) };
   }
 }

@@ -50,7 +50,9 @@ export const createMappingRequest = z.strictObject({
   ...mutableFields,
   FunctionName: functionName,
   EventSourceArn: z.string().regex(/^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:([a-z]{2}(-gov)?-[a-z]+-\d)?:(\d{12})?:(.*)$/),
-  StartingPosition: z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']).optional(),
+  // In the order AWS's validation sentence lists them (recorded: test_create_starting_position_validation_exceptions
+  // in LocalStack's tests/aws/services/lambda_/event_source_mapping/test_api.snapshot.json).
+  StartingPosition: z.enum(['LATEST', 'AT_TIMESTAMP', 'TRIM_HORIZON']).optional(),
   // The SDK and CLI send timestamps as epoch seconds.
   StartingPositionTimestamp: z.number().optional(),
   Tags: z.record(z.string().min(1).max(128), z.string().max(256)).optional(),

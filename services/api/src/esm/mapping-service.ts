@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   MappingState,
+  isFifoQueueArn,
   isStableState,
+  parseFunctionRef,
   parseSourceArn,
   sourceProfile,
   updateState,
@@ -13,7 +15,7 @@ import {
   type StreamMapping,
 } from '@sluice/shared';
 import { conflict, inUse, invalidParameter, notFound } from '../errors/lambda-api-error.js';
-import type { FunctionResolver, ResolvedFunction } from '../functions/function-resolver.js';
+import { invalidFunctionName, type FunctionResolver, type ResolvedFunction } from '../functions/function-resolver.js';
 import type { CreateMappingRequest, UpdateMappingRequest } from './mapping-request-schemas.js';
 import { CLEARABLE_SETTINGS, type MappingLimits } from './rules/common-rules.js';
 import { checkVisibilityTimeout, queueDefaults, resolveQueueSettings, type QueueFacts } from './rules/queue-rules.js';
@@ -54,6 +56,7 @@ export class MappingService {
   }
 
   async create(req: CreateMappingRequest): Promise<EventSourceMapping> {
+    checkFunctionName(req.FunctionName);
     const source = parseSourceArn(req.EventSourceArn);
     if (source === undefined) {
       throw invalidParameter(
@@ -78,12 +81,17 @@ export class MappingService {
   }
 
   async update(uuid: string, req: UpdateMappingRequest): Promise<EventSourceMapping> {
+    checkUuid(uuid);
+    if (req.FunctionName !== undefined) checkFunctionName(req.FunctionName);
     const current = await this.get(uuid);
     if (!isStableState(current.state)) throw busy(current);
     const profile = sourceProfile(current.sourceKind);
     refuseUnsupportedMembers(req, profile);
+    const settings = this.updatedSettings(current, req);
     const fn = req.FunctionName === undefined ? undefined : await this.deps.functions.resolve(req.FunctionName);
-    const settings = await this.updatedSettings(current, req, fn);
+    if (current.sourceModel === 'queue') {
+      await this.checkQueue(current.eventSourceArn, fn ?? (await this.deps.functions.resolve(current.functionName)));
+    }
     const now = this.now();
     const next = withoutCleared(
       {
@@ -130,14 +138,30 @@ export class MappingService {
     return { ...this.identity(req, source, fn, now), sourceModel: 'stream', sourceKind: source.kind as StreamMapping['sourceKind'], ...start, ...settings };
   }
 
+  /**
+   * The rules between the request's fields come first, then the function, then the queue itself
+   * (LocalStack's validate_event_source_mapping order; AWS's own is not recorded), so a queue is
+   * FIFO by its name here: SQS requires the .fifo suffix of FIFO queues and allows no dot in others.
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html#API_CreateQueue_RequestParameters
+   */
   private async newQueueMapping(req: CreateMappingRequest, source: SourceArn, profile: QueueSourceProfile, now: number): Promise<QueueMapping> {
+    const settings = resolveQueueSettings(queueDefaults(profile), req, this.deps.limits, { fifo: isFifoQueueArn(source.arn) });
     const fn = await this.deps.functions.resolve(req.FunctionName);
-    const queue = queueFactsOf(await this.deps.sources.describe(source));
-    const settings = resolveQueueSettings(queueDefaults(profile), req, this.deps.limits, queue);
-    checkVisibilityTimeout(queue, fn.definition.timeout);
+    await this.checkQueue(source.arn, fn);
     const mapping: QueueMapping = { ...this.identity(req, source, fn, now), sourceModel: 'queue', sourceKind: source.kind as QueueMapping['sourceKind'], ...settings };
-    // An SQS mapping created disabled answers Disabled at once, not Creating (recorded on AWS).
+    // An SQS mapping created disabled answers Disabled at once, not Creating (recorded on AWS:
+    // test_fifo_message_group_parallelism in LocalStack's tests/aws/services/lambda_/
+    // event_source_mapping/test_lambda_integration_sqs.snapshot.json).
     return settings.enabled ? mapping : { ...mapping, state: MappingState.Disabled };
+  }
+
+  /**
+   * The queue must exist, and its visibility timeout must not be shorter than the timeout of the
+   * function the mapping will have; Lambda checks both on Create and on every Update.
+   */
+  private async checkQueue(queueArn: string, fn: ResolvedFunction): Promise<void> {
+    const queue = queueFactsOf(await this.deps.sources.describe(parseSourceArn(queueArn)!));
+    checkVisibilityTimeout(queue, fn.definition.timeout);
   }
 
   private identity(req: CreateMappingRequest, source: SourceArn, fn: ResolvedFunction, now: number): MappingIdentity {
@@ -155,19 +179,13 @@ export class MappingService {
     };
   }
 
-  /** The update's settings by the mapping's model; a queue's rules read the queue again. */
-  private async updatedSettings(current: EventSourceMapping, req: UpdateMappingRequest, fn: ResolvedFunction | undefined) {
+  /** The update's settings by the mapping's model, with the rules between fields. */
+  private updatedSettings(current: EventSourceMapping, req: UpdateMappingRequest) {
     switch (current.sourceModel) {
       case 'stream':
         return resolveSettings(current, req, this.deps.limits);
-      case 'queue': {
-        // Lambda checks the visibility timeout on every update, against the function the mapping will have.
-        const source = parseSourceArn(current.eventSourceArn)!;
-        const queue = queueFactsOf(await this.deps.sources.describe(source));
-        const settings = resolveQueueSettings(current, req, this.deps.limits, queue);
-        checkVisibilityTimeout(queue, (fn ?? (await this.deps.functions.resolve(current.functionName))).definition.timeout);
-        return settings;
-      }
+      case 'queue':
+        return resolveQueueSettings(current, req, this.deps.limits, { fifo: isFifoQueueArn(current.eventSourceArn) });
     }
   }
 }
@@ -175,7 +193,8 @@ export class MappingService {
 /** A queue's facts, or Lambda's refusal of a queue that does not exist. */
 function queueFactsOf(facts: SourceFacts | undefined): QueueFacts {
   if (facts === undefined || facts.model !== 'queue') {
-    // LocalStack's rendering of AWS's answer (no AWS recording was found), with SQS's own message.
+    // No AWS recording: the sentence LocalStack's check_service_resource_exists writes
+    // (localstack-core/localstack/services/lambda_/provider.py), with SQS's own NonExistentQueue message.
     throw invalidParameter(
       'Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist or you do not have access to it.',
     );
@@ -190,6 +209,11 @@ function withoutCleared(next: EventSourceMapping, settings: object): EventSource
     if (!(key in settings)) delete copy[key];
   }
   return copy as unknown as EventSourceMapping;
+}
+
+/** FunctionName's pattern is the API model's: the framework checks it before Lambda's own rules. */
+function checkFunctionName(functionName: string): void {
+  if (parseFunctionRef(functionName) === undefined) throw invalidFunctionName(functionName);
 }
 
 function checkUuid(uuid: string): void {

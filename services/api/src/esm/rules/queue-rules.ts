@@ -8,9 +8,13 @@ export type QueueSettings = CommonSettings & Pick<QueueMapping, 'maximumConcurre
 
 /** What the API learnt of the queue itself (GetQueueAttributes), for the rules that depend on it. */
 export interface QueueFacts {
-  readonly fifo: boolean;
   /** The queue's VisibilityTimeout in seconds; undefined when it was not read (SLUICE_VALIDATE_SOURCES=false). */
   readonly visibilityTimeoutSeconds?: number;
+}
+
+/** What the rules between fields need of the queue: its type, which its name tells. */
+export interface QueueType {
+  readonly fifo: boolean;
 }
 
 /**
@@ -25,12 +29,10 @@ export function queueDefaults(profile: QueueSourceProfile): QueueSettings {
 const UNWINDOWED_MAX_BATCH_SIZE = 10;
 
 /**
- * Applies a Create or Update request over a queue mapping's settings, then checks the rules
- * between fields and against the queue (both sentences as recorded on AWS):
- * - FIFO queues take no batching window;
- * - above BatchSize 10 a batching window of at least 1 s is needed (an explicit 0 does not count),
- *   on Update too; so a FIFO queue's batches are at most 10;
- * - ScalingConfig.MaximumConcurrency 2-1000 (the schema's range); `ScalingConfig: {}` clears it.
+ * Applies a Create or Update request over a queue mapping's settings. The batching rules are
+ * checked on the merged settings first, before the filters (LocalStack's order; AWS's is not
+ * recorded); ScalingConfig.MaximumConcurrency's range (2-1000) is the schema's, and
+ * `ScalingConfig: {}` clears it.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
  */
@@ -38,25 +40,43 @@ export function resolveQueueSettings(
   current: QueueSettings,
   req: CreateMappingRequest | UpdateMappingRequest,
   limits: MappingLimits,
-  queue: QueueFacts,
+  queue: QueueType,
 ): QueueSettings {
-  const next: QueueSettings = {
+  checkBatching(req.BatchSize ?? current.batchSize, req.MaximumBatchingWindowInSeconds ?? current.maximumBatchingWindowInSeconds, queue);
+  return {
     ...resolveCommonSettings(current, req, limits),
     ...optional('maximumConcurrency', req.ScalingConfig === undefined ? current.maximumConcurrency : req.ScalingConfig.MaximumConcurrency),
   };
-  if (queue.fifo && next.maximumBatchingWindowInSeconds > 0) {
+}
+
+/**
+ * - FIFO queues take no batching window: the sentence of AWS's parameter table
+ *   (services-sqs-parameters.html), also reported from AWS through CloudFormation
+ *   (aws/aws-lambda-dotnet#1758); no recording of the API's answer was found.
+ * - Above BatchSize 10 a window of at least 1 s is needed, on Create and on Update: recorded on
+ *   AWS for both (test_event_source_mapping_default_batch_size in LocalStack's
+ *   tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_sqs.snapshot.json).
+ *   That an explicit window of 0 counts as none follows the API reference ("you must set
+ *   MaximumBatchingWindowInSeconds to at least 1"), not a recording.
+ * So a FIFO queue's batches are at most 10 (services-sqs-parameters.html); AWS's sentence for a
+ * larger one is not known, and it gets the window sentence (with a window, the FIFO one).
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html#lambda-CreateEventSourceMapping-request-MaximumBatchingWindowInSeconds
+ */
+function checkBatching(batchSize: number, windowSeconds: number, queue: QueueType): void {
+  if (queue.fifo && windowSeconds > 0) {
     throw invalidParameter('Batching window is not supported for FIFO queues');
   }
-  if (next.batchSize > UNWINDOWED_MAX_BATCH_SIZE && next.maximumBatchingWindowInSeconds < 1) {
+  if (batchSize > UNWINDOWED_MAX_BATCH_SIZE && windowSeconds < 1) {
     throw invalidParameter('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
   }
-  return next;
 }
 
 /**
  * Lambda refuses a queue whose visibility timeout is shorter than the function's timeout (equal is
- * fine), on Create and on every Update: a message would come back while its batch still runs.
- * AWS recommends six times the function timeout plus the batching window.
+ * fine: "Your function's timeout must be less than or equal to the queue's visibility timeout"), on
+ * Create and on every Update: a message would come back while its batch still runs. AWS recommends
+ * six times the function timeout plus the batching window. The sentence is AWS's as users quote it
+ * (hashicorp/terraform-provider-aws#18099, winglang/wing#1507); LocalStack has no recording of it.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
  */
 export function checkVisibilityTimeout(queue: QueueFacts, functionTimeoutSeconds: number): void {

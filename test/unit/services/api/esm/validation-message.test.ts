@@ -32,7 +32,7 @@ describe('Lambda-style validation messages', () => {
     expect(message(createMappingRequest, { EventSourceArn: valid.EventSourceArn })).toMatch(/Value null at 'functionName' failed to satisfy constraint: Member must not be null/);
     expect(message(createMappingRequest, { ...valid, BatchSize: 'ten' })).toMatch(/Value 'ten' at 'batchSize' failed to satisfy constraint: Member must be of type/);
     expect(message(createMappingRequest, { ...valid, BatchSize: 1.5 })).toMatch(/at 'batchSize'/);
-    expect(message(createMappingRequest, { ...valid, StartingPosition: 'EARLIEST' })).toMatch(/Member must satisfy enum value set: \[TRIM_HORIZON, LATEST, AT_TIMESTAMP\]/);
+    expect(message(createMappingRequest, { ...valid, StartingPosition: 'EARLIEST' })).toMatch(/Member must satisfy enum value set: \[LATEST, AT_TIMESTAMP, TRIM_HORIZON\]/);
     expect(message(createMappingRequest, { ...valid, DestinationConfig: { OnFailure: { Destination: 'x'.repeat(351) } } })).toMatch(/at 'destinationConfig.onFailure.destination'.*length less than or equal to 350/);
   });
 
