@@ -27,7 +27,7 @@ import { pinningLine, pinningWanted } from './lib/pin.js';
 import { createStream, kinesisClient, prefill, rawDrain, type BenchStream } from './lib/kinesis.js';
 import { recordsOf, startRecordingFunction, type ReceivedInvocation } from './lib/function.js';
 import { settingsLine, sluiceTopology, startSluice } from './lib/sluice.js';
-import { diffCounts, startKinesisProxy, type CallCounts, type KinesisProxy } from './lib/kinesis-proxy.js';
+import { diffCounts, startAwsCallProxy, type CallCounts, type AwsCallProxy } from './lib/aws-call-proxy.js';
 import { waitUntilQuiet } from './lib/quiet.js';
 import { diffStats, redisCpuSeconds, redisStats } from './lib/redis-stats.js';
 import { jobTimings, readFinishedJobs, type JobTimings } from './lib/jobs.js';
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     round.wake();
   });
   const prefix = `bench-drain-${run}`;
-  const proxy: KinesisProxy | undefined = process.env.BENCH_KINESIS_PROXY === '1' ? await startKinesisProxy(stack.kinesisEndpoint) : undefined;
+  const proxy: AwsCallProxy | undefined = process.env.BENCH_KINESIS_PROXY === '1' ? await startAwsCallProxy(stack.kinesisEndpoint) : undefined;
   const stats = new Redis(stack.redisUrl);
   const sluice = await startSluice({ redisUrl: stack.redisUrl, kinesisEndpoint: proxy?.endpoint ?? stack.kinesisEndpoint, prefix });
   const functionName = `bench-noop-${run}`;

@@ -15,7 +15,7 @@ import { pinningLine, pinningWanted } from './lib/pin.js';
 import { createStream, kinesisClient } from './lib/kinesis.js';
 import { startNoopFunction } from './lib/function.js';
 import { settingsLine, startSluice } from './lib/sluice.js';
-import { diffCounts, startKinesisProxy, type CallCounts, type KinesisProxy } from './lib/kinesis-proxy.js';
+import { diffCounts, startAwsCallProxy, type CallCounts, type AwsCallProxy } from './lib/aws-call-proxy.js';
 import { diffStats, redisStats, type RedisStats } from './lib/redis-stats.js';
 import { fixed, loadLine, printTable, processCpuSeconds, sleep, stamp } from './lib/report.js';
 
@@ -33,7 +33,7 @@ interface Window {
   readonly kinesis: CallCounts;
 }
 
-async function measure(sluiceCpu: () => number, kinesisPid: number, redis: Redis, proxy: KinesisProxy): Promise<Window> {
+async function measure(sluiceCpu: () => number, kinesisPid: number, redis: Redis, proxy: AwsCallProxy): Promise<Window> {
   const started = performance.now();
   const before = { cpu: sluiceCpu(), kinesisCpu: processCpuSeconds(kinesisPid), redis: await redisStats(redis), calls: proxy.counts() };
   await sleep(SECONDS * 1000);
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const redis = new Redis(stack.redisUrl);
   redis.on('error', () => undefined); // INFO calls fail loudly enough; no reconnect noise at shutdown
   const kinesis = kinesisClient(stack.kinesisEndpoint);
-  const proxy = await startKinesisProxy(stack.kinesisEndpoint);
+  const proxy = await startAwsCallProxy(stack.kinesisEndpoint);
   const fn = await startNoopFunction(() => undefined);
   const sluice = await startSluice({ redisUrl: stack.redisUrl, kinesisEndpoint: proxy.endpoint, prefix: `bench-idle-${run}` });
   try {

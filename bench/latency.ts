@@ -20,7 +20,7 @@ import { pinningLine, pinningWanted } from './lib/pin.js';
 import { createStream, encodePayload, kinesisClient, type BenchStream } from './lib/kinesis.js';
 import { startNoopFunction } from './lib/function.js';
 import { settingsLine, startSluice } from './lib/sluice.js';
-import { diffCounts, startKinesisProxy, type KinesisProxy } from './lib/kinesis-proxy.js';
+import { diffCounts, startAwsCallProxy, type AwsCallProxy } from './lib/aws-call-proxy.js';
 import { readFinishedJobs, summarize, type Summary } from './lib/jobs.js';
 import { fixed, loadLine, printTable, sleep, stamp } from './lib/report.js';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     }
   });
   const prefix = `bench-latency-${run}`;
-  const proxy: KinesisProxy | undefined = process.env.BENCH_KINESIS_PROXY === '1' ? await startKinesisProxy(stack.kinesisEndpoint) : undefined;
+  const proxy: AwsCallProxy | undefined = process.env.BENCH_KINESIS_PROXY === '1' ? await startAwsCallProxy(stack.kinesisEndpoint) : undefined;
   const sluice = await startSluice({ redisUrl: stack.redisUrl, kinesisEndpoint: proxy?.endpoint ?? stack.kinesisEndpoint, prefix });
   try {
     const functionName = `bench-noop-${run}`;

@@ -23,7 +23,7 @@ export interface ReceivedInvocation {
   /** performance.now() of the bench when the request arrived. */
   readonly receivedAt: number;
   readonly body: Buffer;
-  /** Records in the event, counted without parsing it (Lambda's Kinesis records have one `"eventID"` each). */
+  /** Records in the event, counted without parsing it (one `"eventID"` per Kinesis record, one `"messageId"` per SQS message). */
   readonly records: number;
 }
 
@@ -38,11 +38,13 @@ export function recordsOf({ body, receivedAt }: Pick<ReceivedInvocation, 'body' 
   }));
 }
 
+/** A member every record of an event has once: Kinesis's `eventID`, SQS's `messageId`. */
 const EVENT_ID = Buffer.from('"eventID"');
+export const MESSAGE_ID = Buffer.from('"messageId"');
 
-function countRecords(body: Buffer): number {
+function countRecords(body: Buffer, marker: Buffer): number {
   let count = 0;
-  for (let at = body.indexOf(EVENT_ID); at !== -1; at = body.indexOf(EVENT_ID, at + EVENT_ID.length)) count += 1;
+  for (let at = body.indexOf(marker); at !== -1; at = body.indexOf(marker, at + marker.length)) count += 1;
   return count;
 }
 
@@ -52,8 +54,8 @@ function countRecords(body: Buffer): number {
  * throughput bench can look at what arrived after its timed run and the function costs the shared
  * cores next to nothing meanwhile.
  */
-export async function startRecordingFunction(onInvocation: (invocation: ReceivedInvocation) => void): Promise<NoopFunction> {
-  return serve((receivedAt, body) => onInvocation({ receivedAt, body, records: countRecords(body) }));
+export async function startRecordingFunction(onInvocation: (invocation: ReceivedInvocation) => void, marker: Buffer = EVENT_ID): Promise<NoopFunction> {
+  return serve((receivedAt, body) => onInvocation({ receivedAt, body, records: countRecords(body, marker) }));
 }
 
 /**

@@ -139,7 +139,7 @@ async function stopRole(role: RoleProcess, graceMs: number): Promise<void> {
  * Every SLUICE_* variable of the bench's own environment is dropped, so Sluice runs on its defaults
  * plus `env` exactly (and BENCH_SLUICE_ENV, when given, for what-if runs).
  */
-export async function startSluice(options: { redisUrl: string; kinesisEndpoint: string; prefix: string; env?: Record<string, string> }): Promise<BenchSluice> {
+export async function startSluice(options: { redisUrl: string; kinesisEndpoint?: string; prefix: string; env?: Record<string, string> }): Promise<BenchSluice> {
   const topology = sluiceTopology();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SLUICE_') && !name.startsWith('AWS_')));
   const env: NodeJS.ProcessEnv = {
@@ -147,7 +147,7 @@ export async function startSluice(options: { redisUrl: string; kinesisEndpoint: 
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     AWS_REGION: REGION,
-    AWS_ENDPOINT_URL_KINESIS: options.kinesisEndpoint,
+    ...(options.kinesisEndpoint === undefined ? {} : { AWS_ENDPOINT_URL_KINESIS: options.kinesisEndpoint }),
     REDIS_URL: options.redisUrl,
     SLUICE_REDIS_PREFIX: options.prefix,
     SLUICE_PORT: '0',

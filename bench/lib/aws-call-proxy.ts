@@ -2,32 +2,44 @@ import { Agent, createServer, request, type IncomingMessage, type ServerResponse
 import type { AddressInfo } from 'node:net';
 
 export interface CallCounts {
-  /** Calls per Kinesis operation (GetRecords, GetShardIterator, ListShards, ...). */
+  /** Calls per operation (Kinesis: GetRecords, GetShardIterator, ...; SQS: ReceiveMessage, DeleteMessageBatch, ...). */
   readonly byOperation: Record<string, number>;
   /** GetRecords calls that returned no records. */
   readonly emptyGetRecords: number;
+  /** Entries sent in batch calls (DeleteMessageBatch, SendMessageBatch, ...) per operation. */
+  readonly batchEntries: Record<string, number>;
 }
 
-export interface KinesisProxy {
-  /** Point Sluice's AWS_ENDPOINT_URL_KINESIS here. */
+export interface AwsCallProxy {
+  /** Point Sluice's AWS_ENDPOINT_URL_KINESIS (or _SQS) here. */
   readonly endpoint: string;
   counts(): CallCounts;
   close(): Promise<void>;
 }
 
 /**
- * A pass-through HTTP proxy in front of kinesis-local that counts the calls going through it by
- * operation (the X-Amz-Target header), so a bench can say how many GetRecords an idle shard costs.
+ * A pass-through HTTP proxy in front of an AWS JSON-protocol emulator (kinesis-local, an SQS
+ * emulator) that counts the calls going through it by operation (the X-Amz-Target header), so a
+ * bench can say how many GetRecords an idle shard, or ReceiveMessage an idle queue, costs.
  * It runs in the bench process: its CPU is not charged to Sluice.
  */
-export async function startKinesisProxy(target: string): Promise<KinesisProxy> {
+export async function startAwsCallProxy(target: string): Promise<AwsCallProxy> {
   const upstream = new URL(target);
   const agent = new Agent({ keepAlive: true });
   const byOperation: Record<string, number> = {};
   let emptyGetRecords = 0;
+  const batchEntries: Record<string, number> = {};
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const operation = String(incoming.headers['x-amz-target'] ?? 'unknown').split('.').pop()!;
     byOperation[operation] = (byOperation[operation] ?? 0) + 1;
+    if (operation.endsWith('Batch')) {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => {
+        const entries = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Entries?: unknown[] }).Entries?.length ?? 0;
+        batchEntries[operation] = (batchEntries[operation] ?? 0) + entries;
+      });
+    }
     const forward = request(
       { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers, agent },
       (answer) => {
@@ -52,7 +64,7 @@ export async function startKinesisProxy(target: string): Promise<KinesisProxy> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    counts: () => ({ byOperation: { ...byOperation }, emptyGetRecords }),
+    counts: () => ({ byOperation: { ...byOperation }, emptyGetRecords, batchEntries: { ...batchEntries } }),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -69,5 +81,10 @@ export function diffCounts(after: CallCounts, before: CallCounts): CallCounts {
     const d = n - (before.byOperation[op] ?? 0);
     if (d > 0) byOperation[op] = d;
   }
-  return { byOperation, emptyGetRecords: after.emptyGetRecords - before.emptyGetRecords };
+  const batchEntries: Record<string, number> = {};
+  for (const [op, n] of Object.entries(after.batchEntries)) {
+    const d = n - (before.batchEntries[op] ?? 0);
+    if (d > 0) batchEntries[op] = d;
+  }
+  return { byOperation, emptyGetRecords: after.emptyGetRecords - before.emptyGetRecords, batchEntries };
 }
