@@ -258,6 +258,8 @@ async function idleWindow(setup: Setup): Promise<IdleWindow> {
 }
 
 async function idle(setup: Setup): Promise<void> {
+  // What came before (start-up, a drain, a mapping deleted) settles first.
+  await sleep(15_000);
   const baseline = await idleWindow(setup);
   const uuids: string[] = [];
   for (let q = 0; q < IDLE_QUEUES; q += 1) {

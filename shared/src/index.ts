@@ -1,5 +1,6 @@
 export { loadConfig, envSchema, type SluiceConfig, type Env } from './config/env.js';
 export { SluiceError } from './errors/sluice-error.js';
+export { unreachable } from './errors/unreachable.js';
 export { ConfigError } from './errors/config-error.js';
 export { createLogger, type Logger } from './log/logger.js';
 export { createAwsClients, type AwsClients } from './aws/clients.js';
@@ -37,6 +38,8 @@ export {
   isStreamKind,
   parseSourceArn,
   type SourceArn,
+  type StreamSourceArn,
+  type QueueSourceArn,
   type SourceKind,
   type StreamSourceKind,
   type QueueSourceKind,

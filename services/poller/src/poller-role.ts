@@ -14,6 +14,8 @@ import {
   parseSourceArn,
   type AwsClients,
   type QueueMapping,
+  type QueueSourceArn,
+  type StreamSourceArn,
   type StreamMapping,
   type LocalBatchOutcomes,
   type Logger,
@@ -29,7 +31,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { ProcessingResultReporter } from './scheduler/processing-result-reporter.js';
 import { createStreamSource } from './sources/create-stream-source.js';
 import { BullmqQueueBatchDispatcher } from './queue/queue-batch-dispatcher.js';
-import { SqsQueueSource } from './queue/sqs-queue-source.js';
+import { createQueueSource } from './sources/create-queue-source.js';
 import { createSourceRunners } from './scheduler/source-runners.js';
 
 /** How often a queue's visibility timeout and backlog are read again (one GetQueueAttributes). */
@@ -101,7 +103,7 @@ export async function startPollerRole(
           coordinator.drop(lease);
         },
       },
-      sourceFor: (mapping: StreamMapping) => createStreamSource(parseSourceArn(mapping.eventSourceArn)!, aws),
+      sourceFor: (mapping: StreamMapping) => createStreamSource(parseSourceArn(mapping.eventSourceArn) as StreamSourceArn, aws),
       shardSyncIntervalMs: config.SLUICE_SHARD_SYNC_INTERVAL_MS,
       pollerDeps: {
         dispatcher: new BullmqDispatcher(queue, events, localOutcomes),
@@ -111,7 +113,7 @@ export async function startPollerRole(
       },
     },
     queue: {
-      sourceFor: (mapping: QueueMapping) => new SqsQueueSource(aws.sqs, mapping.eventSourceArn),
+      sourceFor: (mapping: QueueMapping) => createQueueSource(parseSourceArn(mapping.eventSourceArn) as QueueSourceArn, aws),
       dispatcher: new BullmqQueueBatchDispatcher(queueBatches, queueBatchEvents, localOutcomes),
       slots: new RedisConcurrencyLimiter(redis, keys, 'esm-concurrency'),
       maxLoops: config.SLUICE_QUEUE_POLLERS_MAX,

@@ -51,6 +51,11 @@ export interface SourceArn extends SourceArnParts {
   readonly kind: SourceKind;
 }
 
+/** A source ARN of a stream kind. */
+export type StreamSourceArn = SourceArn & { readonly kind: StreamSourceKind };
+/** A source ARN of a queue kind. */
+export type QueueSourceArn = SourceArn & { readonly kind: QueueSourceKind };
+
 /** Parses an event source ARN, or returns undefined when it is not one Sluice can read. */
 export function parseSourceArn(arn: string): SourceArn | undefined {
   for (const kind of SOURCE_KINDS) {

@@ -1,7 +1,7 @@
 import { DescribeStreamConsumerCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { type AwsClients, type SourceArn } from '@sluice/shared';
+import { unreachable, type AwsClients, type SourceArn } from '@sluice/shared';
 import { LambdaApiError } from '../errors/lambda-api-error.js';
 import type { SourceChecker, SourceFacts } from './source-checker.js';
 
@@ -31,6 +31,8 @@ export class AwsSourceChecker implements SourceChecker {
           return { model: 'stream' };
         case 'sqs':
           return await this.describeQueue(source);
+        default:
+          return unreachable(source.kind);
       }
     } catch (error) {
       if (NOT_FOUND.has((error as Error).name)) return undefined;

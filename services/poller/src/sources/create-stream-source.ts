@@ -1,16 +1,16 @@
-import { ErrorCode, SluiceError, type AwsClients, type SourceArn } from '@sluice/shared';
+import type { AwsClients, StreamSourceArn } from '@sluice/shared';
 import { DynamoDbStreamsSource } from './dynamodb-streams-source.js';
 import { KinesisConsumerSource } from './kinesis-consumer-source.js';
 import { KinesisSource } from './kinesis-source.js';
 import type { StreamSource } from './stream-source.js';
 
 /**
- * The StreamSource for a mapping's event source ARN (parsed with parseSourceArn).
+ * The StreamSource for a stream mapping's event source ARN (parsed with parseSourceArn): one case per stream kind.
  *
  * @example
- * const source = createStreamSource(parseSourceArn(mapping.eventSourceArn)!, clients);
+ * const source = createStreamSource(parseSourceArn(mapping.eventSourceArn) as StreamSourceArn, clients);
  */
-export function createStreamSource(sourceArn: SourceArn, clients: AwsClients): StreamSource {
+export function createStreamSource(sourceArn: StreamSourceArn, clients: AwsClients): StreamSource {
   switch (sourceArn.kind) {
     case 'kinesis':
       return new KinesisSource(clients.kinesis, sourceArn.arn);
@@ -18,8 +18,5 @@ export function createStreamSource(sourceArn: SourceArn, clients: AwsClients): S
       return new KinesisConsumerSource(clients.kinesis, sourceArn.arn);
     case 'dynamodb':
       return new DynamoDbStreamsSource(clients.dynamodbStreams, sourceArn.arn);
-    case 'sqs':
-      // A queue is received from (queue/), never read as a stream: a bug if it gets here.
-      throw new SluiceError(ErrorCode.SourceInvalid, `${sourceArn.arn} is a queue, not a stream`);
   }
 }
