@@ -106,14 +106,18 @@ function recordCount(event: unknown): number | undefined {
   return Array.isArray(event.Records) ? event.Records.length : undefined;
 }
 
-/** A Kinesis record's data decoded, or a DynamoDB record's new image (keys), shortened; undefined without records. */
+/** A Kinesis record's data decoded, an SQS message's body, or a DynamoDB record's new image (keys), shortened; undefined without records. */
 function firstRecordData(event: unknown): string | undefined {
   const records = (event as { Records?: unknown } | null)?.Records;
-  const first = Array.isArray(records) ? (records[0] as { kinesis?: { data?: unknown }; dynamodb?: { NewImage?: unknown; Keys?: unknown } }) : undefined;
+  const first = Array.isArray(records) ? (records[0] as { kinesis?: { data?: unknown }; body?: unknown; dynamodb?: { NewImage?: unknown; Keys?: unknown } }) : undefined;
   if (typeof first !== 'object' || first === null) return undefined;
   const data = first.kinesis?.data;
   const text =
-    typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : JSON.stringify(first.dynamodb?.NewImage ?? first.dynamodb?.Keys ?? first);
+    typeof data === 'string'
+      ? Buffer.from(data, 'base64').toString('utf8')
+      : typeof first.body === 'string'
+        ? first.body
+        : JSON.stringify(first.dynamodb?.NewImage ?? first.dynamodb?.Keys ?? first);
   return text.length <= FIRST_RECORD_CHARS ? text : `${text.slice(0, FIRST_RECORD_CHARS - 1)}…`;
 }
 

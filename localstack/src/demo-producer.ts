@@ -1,11 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '@sluice/shared';
 
 export interface DemoProducerOptions {
   readonly kinesis: KinesisClient;
   readonly streamName: string;
+  /** When given, each tick also sends a message to the demo queue. */
+  readonly sqs?: SQSClient | undefined;
+  readonly queueUrl?: string | undefined;
   /** When given, each tick also writes an item, so the table's stream has records too. */
   readonly dynamodb?: DynamoDBClient | undefined;
   readonly tableName?: string | undefined;
@@ -19,7 +23,7 @@ export interface DemoProducerOptions {
 const DEMO_ITEM_IDS = 5;
 
 /**
- * Puts one small JSON record per tick to the demo stream until `signal` aborts. A failed put is
+ * Puts one small JSON record per tick to the demo stream (and the queue, and the table, when given) until `signal` aborts. A failed put is
  * logged and the next tick tries again: the demo must survive an emulator hiccup.
  */
 export async function runDemoProducer(options: DemoProducerOptions): Promise<void> {
@@ -50,6 +54,9 @@ async function produce(options: DemoProducerOptions, record: { sequence: number;
     }),
     { abortSignal: options.signal },
   );
+  if (options.sqs !== undefined && options.queueUrl !== undefined) {
+    await options.sqs.send(new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: JSON.stringify(record) }), { abortSignal: options.signal });
+  }
   if (options.dynamodb === undefined || options.tableName === undefined) return;
   await options.dynamodb.send(
     new PutItemCommand({

@@ -17,3 +17,4 @@ export { startDemoFunction, type DemoFunctionOptions, type DemoFunction } from '
 export { runDemoProducer, type DemoProducerOptions } from './demo-producer.js';
 export { registerDemo, type RegisterDemoOptions, type RegisteredDemo } from './register-demo.js';
 export { pollUntil, type PollOptions } from './poll-until.js';
+export { ensureDemoQueue, type DemoQueue } from './demo-queue.js';

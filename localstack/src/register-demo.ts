@@ -3,6 +3,7 @@ import {
   LambdaClient,
   ListEventSourceMappingsCommand,
   ResourceConflictException,
+  type CreateEventSourceMappingCommandInput,
 } from '@aws-sdk/client-lambda';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DEMO_NAME } from './demo-names.js';
@@ -15,6 +16,8 @@ export interface RegisterDemoOptions {
   readonly functionUrl: string;
   /** The stream the mapping reads. */
   readonly streamArn: string;
+  /** The demo SQS queue, mapped to the same function when given. */
+  readonly queueArn?: string | undefined;
   readonly region: string;
   /** SLUICE_API_TOKEN, when the API requires one. */
   readonly apiToken?: string | undefined;
@@ -32,10 +35,12 @@ export interface RegisteredDemo {
   readonly registeredFunctionUrl: string;
   readonly mappingUuid: string;
   readonly mappingCreated: boolean;
+  /** The queue's mapping, when a queue was given. */
+  readonly queueMappingUuid?: string;
 }
 
 /**
- * Registers the demo function and its mapping through Sluice's public API, exactly as a user
+ * Registers the demo function and its mappings (the stream, and the queue when given) through Sluice's public API, exactly as a user
  * would: the function registry over REST, the mapping with the real AWS SDK Lambda client.
  * Both steps treat "already exists" as done, so the demo can be registered on every start.
  */
@@ -52,24 +57,30 @@ export async function registerDemo(options: RegisterDemoOptions): Promise<Regist
     requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 30_000 }),
   });
   try {
-    const created = await lambda
-      .send(
-        new CreateEventSourceMappingCommand({
-          FunctionName: functionName,
-          EventSourceArn: options.streamArn,
-          StartingPosition: 'LATEST',
-        }),
-      )
-      .catch((error: unknown) => {
-        if (error instanceof ResourceConflictException) return undefined;
-        throw error;
-      });
-    const fn = { functionName, functionCreated, registeredFunctionUrl };
-    if (created?.UUID !== undefined) return { ...fn, mappingUuid: created.UUID, mappingCreated: true };
-    return { ...fn, mappingUuid: await existingMapping(lambda, functionName, options.streamArn), mappingCreated: false };
+    const stream = await ensureMapping(lambda, { FunctionName: functionName, EventSourceArn: options.streamArn, StartingPosition: 'LATEST' });
+    // An SQS mapping takes no StartingPosition: it receives what is in the queue.
+    const queue = options.queueArn === undefined ? undefined : await ensureMapping(lambda, { FunctionName: functionName, EventSourceArn: options.queueArn });
+    return {
+      functionName,
+      functionCreated,
+      registeredFunctionUrl,
+      mappingUuid: stream.uuid,
+      mappingCreated: stream.created,
+      ...(queue === undefined ? {} : { queueMappingUuid: queue.uuid }),
+    };
   } finally {
     lambda.destroy();
   }
+}
+
+/** Creates the mapping, or finds the one an earlier run made. */
+async function ensureMapping(lambda: LambdaClient, input: CreateEventSourceMappingCommandInput & { FunctionName: string; EventSourceArn: string }) {
+  const created = await lambda.send(new CreateEventSourceMappingCommand(input)).catch((error: unknown) => {
+    if (error instanceof ResourceConflictException) return undefined;
+    throw error;
+  });
+  if (created?.UUID !== undefined) return { uuid: created.UUID, created: true };
+  return { uuid: await existingMapping(lambda, input.FunctionName, input.EventSourceArn), created: false };
 }
 
 async function registerFunction(options: RegisterDemoOptions, functionName: string): Promise<boolean> {

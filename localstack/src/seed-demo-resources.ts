@@ -14,6 +14,8 @@ import {
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { ensureDemoQueue, type DemoQueue } from './demo-queue.js';
 import { pollUntil } from './poll-until.js';
 import { DEMO_NAME } from './demo-names.js';
 import { LocalStackError, LocalStackErrorCode } from './local-stack-error.js';
@@ -23,6 +25,9 @@ export interface SeedDemoOptions {
   readonly kinesis: KinesisClient;
   /** Only when a DynamoDB endpoint is available; without it no table is made. */
   readonly dynamodb?: DynamoDBClient | undefined;
+  /** Only when an SQS endpoint is available; without it no queue is made. */
+  readonly sqs?: SQSClient | undefined;
+  readonly queueName?: string;
   readonly streamName?: string;
   readonly tableName?: string;
   /** Two shards show per-shard ordering in the demo and still start in milliseconds. */
@@ -36,6 +41,8 @@ export interface DemoResources {
   readonly tableName?: string;
   /** The table's DynamoDB stream, for a second mapping. */
   readonly tableStreamArn?: string;
+  /** The demo SQS queue, for the queue mapping. */
+  readonly queue?: DemoQueue;
 }
 
 /**
@@ -46,11 +53,13 @@ export async function seedDemoResources(options: SeedDemoOptions): Promise<DemoR
   const timeoutMs = options.timeoutMs ?? 60_000;
   const streamName = options.streamName ?? DEMO_NAME;
   const streamArn = await ensureStream(options.kinesis, streamName, options.shardCount ?? 2, timeoutMs);
-  if (options.dynamodb === undefined) return { streamName, streamArn };
+  const queue = options.sqs === undefined ? undefined : await ensureDemoQueue(options.sqs, options.queueName ?? DEMO_NAME);
+  const withQueue = queue === undefined ? {} : { queue };
+  if (options.dynamodb === undefined) return { streamName, streamArn, ...withQueue };
 
   const tableName = options.tableName ?? DEMO_NAME;
   const table = await ensureTable(options.dynamodb, tableName, timeoutMs);
-  return { streamName, streamArn, tableName, tableStreamArn: table.LatestStreamArn! };
+  return { streamName, streamArn, tableName, tableStreamArn: table.LatestStreamArn!, ...withQueue };
 }
 
 /** A demo resource whose service is not there, and what it answered (or that it did not). */

@@ -67,12 +67,17 @@ describe('quick start (npm run dev)', () => {
     const lambda = new LambdaClient({ endpoint: apiUrl, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const { EventSourceMappings: mappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'sluice-demo' }));
     lambda.destroy();
-    expect(mappings).toHaveLength(1);
-    expect(mappings[0]).toMatchObject({
+    // The stream's mapping, and (moto runs) the demo queue's.
+    expect(mappings).toHaveLength(2);
+    const streamMapping = mappings.find((m) => m.EventSourceArn?.startsWith('arn:aws:kinesis:'));
+    expect(streamMapping).toMatchObject({
       EventSourceArn: `arn:aws:kinesis:${REGION}:000000000000:stream/sluice-demo`,
       FunctionArn: `arn:aws:lambda:${REGION}:000000000000:function:sluice-demo`,
       StartingPosition: 'LATEST',
     });
+    const queueMapping = mappings.find((m) => m.EventSourceArn?.startsWith('arn:aws:sqs:'));
+    expect(queueMapping).toMatchObject({ EventSourceArn: expect.stringMatching(/^arn:aws:sqs:us-east-1:\d{12}:sluice-demo$/), FunctionArn: streamMapping!.FunctionArn, BatchSize: 10 });
+    expect(output).toContain(`Demo: SQS queue sluice-demo -> mapping ${queueMapping!.UUID} -> function sluice-demo`);
     const registered = await fetch(`${apiUrl}/sluice/v1/functions/sluice-demo`);
     expect(registered.status).toBe(200);
     const demoFunctionUrl = `http://127.0.0.1:${demoFunctionPort}/invoke`;
@@ -92,14 +97,19 @@ describe('quick start (npm run dev)', () => {
     expect(await isPortInUse(motoPort)).toBe(true);
 
     // ...and the producer's records reach the demo function within seconds, as the log shows.
-    await waitFor(() => /"msg":"demo function invoked"/.test(output), {
+    await waitFor(() => /"msg":"demo function invoked"[^\n]*"eventSource":"aws:kinesis"|"eventSource":"aws:kinesis"[^\n]*"msg":"demo function invoked"/.test(output), {
       timeoutMs: 15_000,
       message: () => `the demo function never logged an invocation; output so far:\n${output.slice(-3000)}`,
     });
-    const invoked = /\{[^\n]*"msg":"demo function invoked"[^\n]*\}/.exec(output)![0];
+    const invoked = output.split('\n').find((line) => line.includes('"msg":"demo function invoked"') && line.includes('"eventSource":"aws:kinesis"'))!;
     const logged = JSON.parse(invoked) as { records: number; event: { Records: { eventSource: string; eventSourceARN: string }[] } };
     expect(logged.records).toBeGreaterThan(0);
     expect(logged.event.Records[0]).toMatchObject({ eventSource: 'aws:kinesis', eventSourceARN: `arn:aws:kinesis:${REGION}:000000000000:stream/sluice-demo` });
+    // ...and so do the queue's messages, as Lambda's SQS events.
+    await waitFor(() => /"msg":"demo function invoked"[^\n]*"eventSource":"aws:sqs"|"eventSource":"aws:sqs"[^\n]*"msg":"demo function invoked"/.test(output), {
+      timeoutMs: 15_000,
+      message: () => `the demo function never logged an SQS invocation; output so far:\n${output.slice(-3000)}`,
+    });
 
     // Act: Ctrl+C.
     child.kill('SIGINT');

@@ -9,6 +9,8 @@ export interface DevBannerFacts {
   readonly demo: RegisteredDemo;
   readonly streamName: string;
   readonly tableName?: string | undefined;
+  /** The demo SQS queue, mapped to the same function (with moto). */
+  readonly queueName?: string | undefined;
   readonly region: string;
   /** Whether SLUICE_API_TOKEN is set: then the CLI must sign with the token as its secret key. */
   readonly apiTokenSet: boolean;
@@ -29,6 +31,9 @@ export function devBanner(facts: DevBannerFacts): string {
       : [`  DynamoDB, DynamoDB Streams, S3, SNS, SQS (moto): ${stack.motoEndpoint}`]),
     `  Redis:                     ${stack.redisUrl}${stack.redisStarted ? ' (started for this session)' : ' (already running)'}`,
     `  Demo: Kinesis stream ${facts.streamName} -> mapping ${facts.demo.mappingUuid} -> function ${facts.demo.functionName} (${facts.demoFunctionUrl})`,
+    ...(facts.queueName === undefined || facts.demo.queueMappingUuid === undefined
+      ? []
+      : [`  Demo: SQS queue ${facts.queueName} -> mapping ${facts.demo.queueMappingUuid} -> function ${facts.demo.functionName}`]),
     ...(facts.tableName === undefined ? [] : [`  Demo: DynamoDB table ${facts.tableName} gets an item written every tick too`]),
     `  Try: ${credentials(facts)} aws --endpoint-url ${facts.apiUrl} lambda list-event-source-mappings`,
     ...staleFunctionWarning(facts),

@@ -47,7 +47,7 @@ interface DevContext {
 /**
  * `sluice dev`: the whole of Sluice on one machine with no setup. Starts the embedded stack
  * (Redis if none runs, kinesis-local, moto when Python allows), the API role pointed at it, and a
- * demo (stream, function, mapping, producer) registered through the public API, then runs until
+ * demo (stream and, with moto, a queue; a function; their mappings; a producer) registered through the public API, then runs until
  * SIGINT/SIGTERM and stops everything it started. Resolves with the process exit code.
  */
 export async function runDev(): Promise<number> {
@@ -111,6 +111,7 @@ async function startDemo(context: DevContext, signal: AbortSignal): Promise<void
   const resources = await seedDemoResources({
     kinesis: aws.kinesis,
     dynamodb: stack.motoEndpoint === undefined ? undefined : aws.dynamodb,
+    sqs: stack.motoEndpoint === undefined ? undefined : aws.sqs,
   });
   const demoFunction = await startDemoFunction({ logger, port: devEnv.SLUICE_DEV_DEMO_FUNCTION_PORT });
   started.push({ name: 'demo function', stop: demoFunction.stop });
@@ -125,6 +126,7 @@ async function startDemo(context: DevContext, signal: AbortSignal): Promise<void
     apiUrl: roles.apiUrl,
     functionUrl: demoFunction.url,
     streamArn: resources.streamArn,
+    queueArn: resources.queue?.arn,
     region: config.AWS_REGION,
     apiToken: config.SLUICE_API_TOKEN,
   });
@@ -134,6 +136,8 @@ async function startDemo(context: DevContext, signal: AbortSignal): Promise<void
     streamName: resources.streamName,
     dynamodb: resources.tableName === undefined ? undefined : aws.dynamodb,
     tableName: resources.tableName,
+    sqs: resources.queue === undefined ? undefined : aws.sqs,
+    queueUrl: resources.queue?.url,
     intervalMs: devEnv.SLUICE_DEV_PRODUCER_INTERVAL_MS,
     logger,
     signal: producer.signal,
@@ -149,6 +153,7 @@ async function startDemo(context: DevContext, signal: AbortSignal): Promise<void
       demo,
       streamName: resources.streamName,
       tableName: resources.tableName,
+      queueName: resources.queue?.name,
       region: config.AWS_REGION,
       apiTokenSet: config.SLUICE_API_TOKEN !== undefined,
     }),

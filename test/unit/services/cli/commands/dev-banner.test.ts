@@ -26,6 +26,15 @@ const facts: DevBannerFacts = {
 };
 
 describe('devBanner', () => {
+  it('names the queue mapping when the demo maps a queue, and says nothing of one otherwise', () => {
+    // Arrange
+    const withQueue = { ...facts, queueName: 'sluice-demo', demo: { ...facts.demo, queueMappingUuid: '66666666-7777-8888-9999-000000000000' } };
+
+    // Act / Assert
+    expect(devBanner(withQueue)).toContain('  Demo: SQS queue sluice-demo -> mapping 66666666-7777-8888-9999-000000000000 -> function sluice-demo\n');
+    expect(devBanner(facts)).not.toContain('SQS queue');
+  });
+
   it('starts with the line scripts wait for and ends with how to stop', () => {
     // Act
     const lines = devBanner(facts).trimEnd().split('\n');
