@@ -31,6 +31,9 @@ interface PayloadView {
   readonly key: string;
   /** A payload that is not JSON is matched as the string it is (SQS), instead of failing every pattern on it (Kinesis). */
   readonly plainTextMatches: boolean;
+  /** For the test endpoint's reasons: a record without the payload, and one whose payload is not JSON. */
+  readonly missing: string;
+  readonly notJson: string;
   fields(record: unknown): Record<string, unknown>;
   text(fields: Record<string, unknown>): string | undefined;
 }
@@ -39,6 +42,8 @@ const PAYLOAD_VIEWS: Readonly<Record<FilterSource, PayloadView | undefined>> = {
   kinesis: {
     key: 'data',
     plainTextMatches: false,
+    missing: 'no base64 data',
+    notJson: 'the base64-decoded data does not parse as JSON',
     // The `kinesis` object (or the record, if given bare).
     fields: (record) => (!isObject(record) ? {} : isObject(record.kinesis) ? record.kinesis : record),
     text: (fields) => (typeof fields.data === 'string' ? Buffer.from(fields.data, 'base64').toString('utf8') : undefined),
@@ -48,6 +53,8 @@ const PAYLOAD_VIEWS: Readonly<Record<FilterSource, PayloadView | undefined>> = {
     // A plain-string body is filtered by a plain-string pattern; a JSON pattern never matches it.
     // https://docs.aws.amazon.com/lambda/latest/dg/with-sqs-filtering.html
     plainTextMatches: true,
+    missing: 'no body',
+    notJson: 'the body does not parse as JSON',
     fields: (record) => (isObject(record) ? record : {}),
     text: (fields) => (typeof fields.body === 'string' ? fields.body : undefined),
   },
@@ -150,12 +157,12 @@ export class RecordFilter {
     const fields = payload.fields(record);
     if (!this.namesData) return { value: fields };
     const text = payload.text(fields);
-    if (text === undefined) return { value: fields, dataInvalid: this.source === 'kinesis' ? 'no base64 data' : `no ${payload.key}` };
+    if (text === undefined) return { value: fields, dataInvalid: payload.missing };
     try {
       return { value: { ...fields, [payload.key]: parseRawJson(text) } };
     } catch {
       if (payload.plainTextMatches) return { value: { ...fields, [payload.key]: text } };
-      return { value: fields, dataInvalid: this.source === 'kinesis' ? 'the base64-decoded data does not parse as JSON' : `the ${payload.key} does not parse as JSON` };
+      return { value: fields, dataInvalid: payload.notJson };
     }
   }
 }
