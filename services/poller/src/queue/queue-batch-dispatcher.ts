@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueEvents } from 'bullmq';
 import { QUEUE_BATCH_QUEUE, type LocalBatchOutcomes, type QueueBatchJob, type QueueBatchOutcome, type QueueBatchQueue } from '@sluice/shared';
-import { addAndAwait } from '../dispatch/add-and-await.js';
+import { addNewAndAwait } from '../dispatch/add-and-await.js';
 
 /** Hands a queue batch to the workers and waits for its outcome (the seam to BullMQ). */
 export interface QueueBatchDispatcher {
@@ -22,6 +22,6 @@ export class BullmqQueueBatchDispatcher implements QueueBatchDispatcher {
 
   dispatch(job: QueueBatchJob, signal: AbortSignal): Promise<QueueBatchOutcome> {
     const jobId = `${job.mappingId}.${randomUUID()}`;
-    return addAndAwait<QueueBatchOutcome>(() => this.queue.add(QUEUE_BATCH_QUEUE, job, { jobId }), jobId, this.events, this.local, signal);
+    return addNewAndAwait<QueueBatchOutcome>(() => this.queue.add(QUEUE_BATCH_QUEUE, job, { jobId }), jobId, this.events, this.local, signal);
   }
 }
