@@ -47,6 +47,7 @@ export {
 export {
   MAPPING_MEMBERS,
   type MappingMember,
+  type MappingMetric,
   type SourceModel,
   type SourceProfile,
   type StreamSourceProfile,

@@ -1,5 +1,6 @@
 import type { MappingState } from './mapping-state.js';
 import type { QueueSourceKind, StreamSourceKind } from '../sources/source-kinds.js';
+import type { MappingMetric } from '../sources/source-profile.js';
 
 export type StartingPosition = 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
 
@@ -23,8 +24,8 @@ interface MappingCommon {
   readonly functionResponseTypes: readonly 'ReportBatchItemFailures'[];
   readonly filterPatterns?: readonly string[];
   readonly kmsKeyArn?: string;
-  readonly metrics?: readonly string[];
-  readonly tags?: Readonly<Record<string, string>>;
+  /** MetricsConfig.Metrics: with EventCount, the mapping's event counts are exported on /metrics. */
+  readonly metrics?: readonly MappingMetric[];
   /** Optimistic-lock counter: every write is conditional on it. */
   readonly version: number;
 }
@@ -54,6 +55,11 @@ export interface QueueMapping extends MappingCommon {
   readonly sourceKind: QueueSourceKind;
   /** ScalingConfig.MaximumConcurrency: concurrent invocations across every poller, 2-1000; unset = Lambda's own limit. */
   readonly maximumConcurrency?: number;
+  /**
+   * ProvisionedPollerConfig (provisioned mode): MaximumPollers caps the receive loops each process
+   * runs for the mapping; MinimumPollers is kept and echoed. Exclusive with maximumConcurrency.
+   */
+  readonly provisionedPollers?: { readonly minimum: number; readonly maximum: number };
 }
 
 /**

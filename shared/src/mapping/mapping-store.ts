@@ -31,8 +31,11 @@ export interface MappingPage {
  * version read (optimistic locking), so concurrent API processes cannot lose each other's updates.
  */
 export interface MappingStore {
-  /** Stores a new mapping (version 1) and schedules its state to settle at `settleAt` (epoch ms). */
-  create(mapping: EventSourceMapping, settleAt: number): Promise<CreateMappingResult>;
+  /**
+   * Stores a new mapping (version 1) with the Create request's Tags (kept beside the record, where
+   * TagResource changes them: shared/src/tags) and schedules its state to settle at `settleAt` (epoch ms).
+   */
+  create(mapping: EventSourceMapping, settleAt: number, tags?: Readonly<Record<string, string>>): Promise<CreateMappingResult>;
   get(uuid: string): Promise<EventSourceMapping | undefined>;
   list(query: ListMappingsQuery): Promise<MappingPage>;
   /**

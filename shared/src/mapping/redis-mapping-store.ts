@@ -41,7 +41,7 @@ export class RedisMappingStore implements MappingStore {
     for (const file of ['createMapping-7.lua', 'replaceMapping-7.lua', 'removeMapping-6.lua', 'setProcessingResult-1.lua']) defineLuaScript(redis, file);
   }
 
-  async create(mapping: EventSourceMapping, settleAt: number): Promise<CreateMappingResult> {
+  async create(mapping: EventSourceMapping, settleAt: number, tags: Readonly<Record<string, string>> = {}): Promise<CreateMappingResult> {
     const k = this.k;
     const [code, value] = await runLuaScript<[number, string?]>(
       this.redis,
@@ -55,7 +55,7 @@ export class RedisMappingStore implements MappingStore {
         k.functionRecord(mapping.functionName),
         k.settle,
       ],
-      [mapping.uuid, JSON.stringify({ ...mapping, version: 1 }), settleAt, k.seq, k.changes],
+      [mapping.uuid, JSON.stringify({ ...mapping, version: 1 }), settleAt, k.seq, k.changes, JSON.stringify(tags)],
     );
     if (code === 1) return { outcome: 'duplicate', existingUuid: String(value) };
     if (code === 2) return { outcome: 'function-missing' };

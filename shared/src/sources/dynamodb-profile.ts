@@ -19,6 +19,7 @@ export const dynamodbProfile = {
     return m === null ? undefined : { region: m[1]!, account: m[2]!, name: m[3]!, qualifier: m[4]! };
   },
   members: STREAM_MEMBERS,
+  metrics: ['EventCount'],
   // https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html#services-ddb-params (BatchSize: default 100)
   defaultBatchSize: 100,
   userStateTransitionReason: STREAM_USER_ACTION,

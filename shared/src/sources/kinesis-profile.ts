@@ -40,6 +40,7 @@ export const kinesisProfile = {
     return m === null ? undefined : { region: m[1]!, account: m[2]!, name: m[3]! };
   },
   members: STREAM_MEMBERS,
+  metrics: ['EventCount'],
   // https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#services-kinesis-params (BatchSize: default 100)
   defaultBatchSize: 100,
   userStateTransitionReason: STREAM_USER_ACTION,

@@ -34,9 +34,22 @@ export const MAPPING_MEMBERS = [
   'MaximumRetryAttempts',
   'TumblingWindowInSeconds',
   'ScalingConfig',
+  'ProvisionedPollerConfig',
+  // Members of sources Sluice does not map (Kafka, Amazon MQ, DocumentDB); no profile takes them yet.
+  'LoggingConfig',
+  'Topics',
+  'Queues',
+  'SourceAccessConfigurations',
+  'SelfManagedEventSource',
+  'SelfManagedKafkaEventSourceConfig',
+  'AmazonManagedKafkaEventSourceConfig',
+  'DocumentDBEventSourceConfig',
 ] as const;
 
 export type MappingMember = (typeof MAPPING_MEMBERS)[number];
+
+/** MetricsConfig.Metrics values (EventSourceMappingMetric). */
+export type MappingMetric = 'EventCount' | 'ErrorCount' | 'KafkaMetrics';
 
 /** The parts of a source ARN Sluice reads. */
 export interface SourceArnParts {
@@ -64,6 +77,11 @@ interface SourceProfileBase<K extends string> {
    * ("StartingPosition is not valid for SQS event sources."); otherwise the API's generic one.
    */
   refusedMemberMessage?(member: MappingMember): string | undefined;
+  /**
+   * MetricsConfig.Metrics values this kind takes: EventCount for every kind Sluice maps; ErrorCount
+   * and KafkaMetrics are Kafka's (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingMetricsConfig.html).
+   */
+  readonly metrics: readonly MappingMetric[];
   /** BatchSize when the request names none. */
   readonly defaultBatchSize: number;
   /** StateTransitionReason of a mapping a user created or changed ("User action", "USER_INITIATED"). */

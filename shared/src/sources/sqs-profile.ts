@@ -18,6 +18,8 @@ const SQS_MEMBERS: ReadonlySet<MappingMember> = new Set<MappingMember>([
   'KMSKeyArn',
   'MetricsConfig',
   'ScalingConfig',
+  // SQS provisioned mode (2025-11): https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+  'ProvisionedPollerConfig',
 ]);
 
 /** Amazon SQS queues, standard and FIFO (arn:aws:sqs:<region>:<account>:<queue name>). */
@@ -31,6 +33,7 @@ export const sqsProfile = {
     return m === null ? undefined : { region: m[1]!, account: m[2]!, name: m[3]! };
   },
   members: SQS_MEMBERS,
+  metrics: ['EventCount'],
   // Recorded on AWS for StartingPosition LATEST with a timestamp and for AT_TIMESTAMP with one
   // (test_create_starting_position_validation_exceptions[sqs] in LocalStack's
   // tests/aws/services/lambda_/event_source_mapping/test_api.snapshot.json); that a timestamp

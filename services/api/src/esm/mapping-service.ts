@@ -14,12 +14,12 @@ import {
   type SourceArn,
   type StreamMapping,
 } from '@sluice/shared';
-import { conflict, inUse, invalidParameter, notFound } from '../errors/lambda-api-error.js';
+import { LambdaApiError, conflict, inUse, invalidParameter, notFound, validationException } from '../errors/lambda-api-error.js';
 import { invalidFunctionName, type FunctionResolver, type ResolvedFunction } from '../functions/function-resolver.js';
 import type { CreateMappingRequest, UpdateMappingRequest } from './mapping-request-schemas.js';
 import { CLEARABLE_SETTINGS, type MappingLimits } from './rules/common-rules.js';
 import { checkVisibilityTimeout, queueDefaults, resolveQueueSettings, type QueueFacts } from './rules/queue-rules.js';
-import { refuseUnsupportedMembers } from './rules/source-members.js';
+import { refuseUnsupportedMembers, unsupportedMemberMessage } from './rules/source-members.js';
 import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint } from './rules/stream-rules.js';
 import type { SourceChecker, SourceFacts } from './source-checker.js';
 
@@ -39,7 +39,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What every new mapping starts with, whatever its source. */
 type MappingIdentity = Pick<
   EventSourceMapping,
-  'uuid' | 'eventSourceArn' | 'functionArn' | 'functionName' | 'state' | 'stateTransitionReason' | 'lastProcessingResult' | 'lastModified' | 'tags' | 'version'
+  'uuid' | 'eventSourceArn' | 'functionArn' | 'functionName' | 'state' | 'stateTransitionReason' | 'lastProcessingResult' | 'lastModified' | 'version'
 >;
 
 /**
@@ -57,19 +57,14 @@ export class MappingService {
 
   async create(req: CreateMappingRequest): Promise<EventSourceMapping> {
     checkFunctionName(req.FunctionName);
-    const source = parseSourceArn(req.EventSourceArn);
-    if (source === undefined) {
-      throw invalidParameter(
-        `Unsupported event source: ${req.EventSourceArn}. Sluice maps Kinesis streams, Kinesis stream consumers, DynamoDB streams and SQS queues.`,
-      );
-    }
+    const source = sourceOf(req);
     const profile = sourceProfile(source.kind);
     refuseUnsupportedMembers(req, profile);
     const now = this.now();
     const mapping = profile.model === 'stream' ? await this.newStreamMapping(req, source, now) : await this.newQueueMapping(req, source, profile, now);
-    const result = await this.deps.store.create(mapping, now + this.deps.settleMs);
+    const result = await this.deps.store.create(mapping, now + this.deps.settleMs, req.Tags);
     if (result.outcome === 'duplicate') throw duplicate(mapping, result.existingUuid);
-    if (result.outcome === 'function-missing') throw notFound(`Function not found: ${mapping.functionArn}`);
+    if (result.outcome === 'function-missing') throw functionMissing(mapping.functionArn);
     return mapping;
   }
 
@@ -88,9 +83,9 @@ export class MappingService {
     const profile = sourceProfile(current.sourceKind);
     refuseUnsupportedMembers(req, profile);
     const settings = this.updatedSettings(current, req);
-    const fn = req.FunctionName === undefined ? undefined : await this.deps.functions.resolve(req.FunctionName);
+    const fn = req.FunctionName === undefined ? undefined : await this.resolveFunction(req.FunctionName);
     if (current.sourceModel === 'queue') {
-      await this.checkQueue(current.eventSourceArn, fn ?? (await this.deps.functions.resolve(current.functionName)));
+      await this.checkQueue(current.eventSourceArn, fn ?? (await this.resolveFunction(current.functionName)));
     }
     const now = this.now();
     const next = withoutCleared(
@@ -107,9 +102,9 @@ export class MappingService {
     );
     const result = await this.deps.store.replace(current, next, now + this.deps.settleMs);
     if (result.outcome === 'duplicate') throw duplicate(next, result.existingUuid);
-    if (result.outcome === 'function-missing') throw notFound(`Function not found: ${next.functionArn}`);
+    if (result.outcome === 'function-missing') throw functionMissing(next.functionArn);
     if (result.outcome === 'missing') throw missing(uuid);
-    if (result.outcome === 'stale') throw conflict('The event source mapping was changed by another request; retry.');
+    if (result.outcome === 'stale') throw changedMeanwhile();
     return next;
   }
 
@@ -126,14 +121,14 @@ export class MappingService {
     };
     const result = await this.deps.store.replace(current, next, now + this.deps.settleMs);
     if (result.outcome === 'missing') throw missing(uuid);
-    if (result.outcome !== 'written') throw conflict('The event source mapping was changed by another request; retry.');
+    if (result.outcome !== 'written') throw changedMeanwhile();
     return next;
   }
 
   private async newStreamMapping(req: CreateMappingRequest, source: SourceArn, now: number): Promise<StreamMapping> {
     const start = resolveStartingPoint(req, source.kind, now);
-    const settings = resolveSettings(STREAM_DEFAULTS, req, this.deps.limits);
-    const fn = await this.deps.functions.resolve(req.FunctionName);
+    const settings = resolveSettings(STREAM_DEFAULTS, req, this.deps.limits, sourceProfile(source.kind));
+    const fn = await this.resolveFunction(req.FunctionName);
     if ((await this.deps.sources.describe(source)) === undefined) throw invalidParameter(`Stream not found: ${source.arn}`);
     return { ...this.identity(req, source, fn, now), sourceModel: 'stream', sourceKind: source.kind as StreamMapping['sourceKind'], ...start, ...settings };
   }
@@ -145,8 +140,8 @@ export class MappingService {
    * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html#API_CreateQueue_RequestParameters
    */
   private async newQueueMapping(req: CreateMappingRequest, source: SourceArn, profile: QueueSourceProfile, now: number): Promise<QueueMapping> {
-    const settings = resolveQueueSettings(queueDefaults(profile), req, this.deps.limits, { fifo: isFifoQueueArn(source.arn) });
-    const fn = await this.deps.functions.resolve(req.FunctionName);
+    const settings = resolveQueueSettings(queueDefaults(profile), req, this.deps.limits, { fifo: isFifoQueueArn(source.arn) }, profile);
+    const fn = await this.resolveFunction(req.FunctionName);
     await this.checkQueue(source.arn, fn);
     const mapping: QueueMapping = { ...this.identity(req, source, fn, now), sourceModel: 'queue', sourceKind: source.kind as QueueMapping['sourceKind'], ...settings };
     // An SQS mapping created disabled answers Disabled at once, not Creating (recorded on AWS:
@@ -174,20 +169,69 @@ export class MappingService {
       stateTransitionReason: sourceProfile(source.kind).userStateTransitionReason,
       lastProcessingResult: 'No records processed',
       lastModified: now,
-      ...(req.Tags === undefined ? {} : { tags: req.Tags }),
       version: 1,
     };
   }
 
-  /** The update's settings by the mapping's model, with the rules between fields. */
-  private updatedSettings(current: EventSourceMapping, req: UpdateMappingRequest) {
-    switch (current.sourceModel) {
-      case 'stream':
-        return resolveSettings(current, req, this.deps.limits);
-      case 'queue':
-        return resolveQueueSettings(current, req, this.deps.limits, { fifo: isFifoQueueArn(current.eventSourceArn) });
+  /**
+   * The function a mapping names. Lambda answers a function that does not exist with 400
+   * InvalidParameterValueException "Function does not exist" (as AWS answered it for an SQS source:
+   * hashicorp/terraform-provider-aws#22373; LocalStack's validation gives every source the same),
+   * not the 404 its function operations give; that Update answers the same is inferred.
+   */
+  private async resolveFunction(functionName: string): Promise<ResolvedFunction> {
+    try {
+      return await this.deps.functions.resolve(functionName);
+    } catch (error) {
+      if (error instanceof LambdaApiError && error.errorType === 'ResourceNotFoundException') throw functionMissing(error.message);
+      throw error;
     }
   }
+
+  /** The update's settings by the mapping's model, with the rules between fields. */
+  private updatedSettings(current: EventSourceMapping, req: UpdateMappingRequest) {
+    const profile = sourceProfile(current.sourceKind);
+    switch (current.sourceModel) {
+      case 'stream':
+        return resolveSettings(current, req, this.deps.limits, profile);
+      case 'queue':
+        return resolveQueueSettings(current, req, this.deps.limits, { fifo: isFifoQueueArn(current.eventSourceArn) }, profile);
+    }
+  }
+}
+
+/** The kinds Sluice maps, for the detail of a refused source. */
+const SLUICE_SOURCES = 'Sluice maps Kinesis streams, Kinesis stream consumers, DynamoDB streams and SQS queues';
+
+/**
+ * The request's source. Without EventSourceArn and SelfManagedEventSource Lambda answers
+ * "Unrecognized event source." (LocalStack's validation); a self-managed Kafka source is not one
+ * Sluice maps. An ARN of a service Lambda does not read gets Lambda's sentence as users quote it
+ * (serverless/serverless reports; no recording found), which also fits the services Lambda reads
+ * and Sluice does not (Amazon MQ, MSK, DocumentDB): Sluice's list is the detail.
+ */
+function sourceOf(req: CreateMappingRequest): SourceArn {
+  if (req.EventSourceArn === undefined) {
+    if (req.SelfManagedEventSource !== undefined) throw invalidParameter(unsupportedMemberMessage('SelfManagedEventSource'), `${SLUICE_SOURCES}; self-managed Apache Kafka is not one of them`);
+    throw invalidParameter('Unrecognized event source.', `no EventSourceArn: ${SLUICE_SOURCES}`);
+  }
+  const source = parseSourceArn(req.EventSourceArn);
+  if (source === undefined) {
+    throw invalidParameter(
+      `Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source arn : ${req.EventSourceArn}`,
+      `${SLUICE_SOURCES}, by these ARNs: arn:aws:kinesis:<region>:<account>:stream/<name>[/consumer/<name>:<epoch>], arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>, arn:aws:sqs:<region>:<account>:<queue>`,
+    );
+  }
+  return source;
+}
+
+function functionMissing(detail: string) {
+  return invalidParameter('Function does not exist', detail);
+}
+
+/** Another request wrote the mapping between our read and our write (Sluice's optimistic lock); Lambda's sentence for it is inferred. */
+function changedMeanwhile() {
+  return conflict('The operation cannot be performed at this time. An update is in progress for the event source mapping.', 'another request changed the mapping meanwhile; retry');
 }
 
 /** A queue's facts, or Lambda's refusal of a queue that does not exist. */
@@ -216,16 +260,22 @@ function checkFunctionName(functionName: string): void {
   if (parseFunctionRef(functionName) === undefined) throw invalidFunctionName(functionName);
 }
 
+/**
+ * The model's UUIDString is 36 characters and nothing more: another length is the framework's
+ * ValidationException (at 'uUID': the framework lowercases the first letter only), anything else
+ * of that length is simply no mapping.
+ */
 function checkUuid(uuid: string): void {
-  if (!UUID.test(uuid)) {
-    throw invalidParameter(
-      `1 validation error detected: Value '${uuid}' at 'UUID' failed to satisfy constraint: Member must be a UUID such as 14e0db71-5d35-4eb5-b481-8945cf9493dd`,
-    );
+  if (uuid.length !== 36) {
+    const bound = uuid.length < 36 ? 'greater' : 'less';
+    throw validationException(`1 validation error detected: Value '${uuid}' at 'uUID' failed to satisfy constraint: Member must have length ${bound} than or equal to 36`);
   }
+  if (!UUID.test(uuid)) throw missing(uuid);
 }
 
+/** Recorded on AWS for an unknown mapping UUID (aws-sdk-ruby's lambda feature test; LocalStack's test_lambda_api snapshot for other resources). */
 function missing(uuid: string) {
-  return notFound(`The resource you requested does not exist. (Event source mapping ${uuid})`);
+  return notFound('The resource you requested does not exist.', `no event source mapping ${uuid}`);
 }
 
 /** Lambda refuses to change a mapping that is still moving between states. */

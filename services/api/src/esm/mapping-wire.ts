@@ -53,7 +53,8 @@ function streamConfiguration(m: StreamMapping, ctx: ArnContext, options: WireOpt
 
 /**
  * As AWS returns an SQS mapping: no stream member (StartingPosition, ParallelizationFactor,
- * DestinationConfig, retries, windows) and no LastProcessingResult; ScalingConfig when set.
+ * DestinationConfig, retries, windows) and no LastProcessingResult; ScalingConfig or
+ * ProvisionedPollerConfig (with its defaults filled in: inferred) when set.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
  */
 function queueConfiguration(m: QueueMapping, ctx: ArnContext, options: WireOptions) {
@@ -69,12 +70,21 @@ function queueConfiguration(m: QueueMapping, ctx: ArnContext, options: WireOptio
     StateTransitionReason: m.stateTransitionReason,
     FunctionResponseTypes: [...m.functionResponseTypes],
     ...(m.maximumConcurrency === undefined ? {} : { ScalingConfig: { MaximumConcurrency: m.maximumConcurrency } }),
+    ...(m.provisionedPollers === undefined
+      ? {}
+      : { ProvisionedPollerConfig: { MinimumPollers: m.provisionedPollers.minimum, MaximumPollers: m.provisionedPollers.maximum } }),
     ...optionalConfigs(m),
     EventSourceMappingArn: eventSourceMappingArn(ctx.region, ctx.account, m.uuid),
   };
 }
 
-/** With a customer KMS key, List leaves the filter criteria out (they are encrypted at rest on AWS). */
+/**
+ * With a customer KMS key, List leaves the filter criteria out (they are encrypted at rest on AWS);
+ * Get and the writes show them decrypted. AWS reports a key it cannot use for that in
+ * FilterCriteriaError: Sluice keeps the criteria in Redis as they came and decrypts nothing, so it
+ * never has such an error to report.
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filter-criteria-encryption
+ */
 function filterCriteria(m: EventSourceMapping, options: WireOptions) {
   const show = m.filterPatterns !== undefined && !(options.listing && m.kmsKeyArn !== undefined);
   return show ? { FilterCriteria: { Filters: m.filterPatterns!.map((Pattern) => ({ Pattern })) } } : {};

@@ -1,5 +1,5 @@
 import { parseFunctionRef, type FunctionStore } from '@sluice/shared';
-import { invalidParameter, type LambdaApiError } from '../errors/lambda-api-error.js';
+import { invalidParameter, validationException, type LambdaApiError } from '../errors/lambda-api-error.js';
 import type { ArnContext } from '../esm/mapping-wire.js';
 
 /** Lambda's pattern for DestinationConfig ARNs (an empty string means none). */
@@ -31,7 +31,7 @@ export async function checkDestinations(
   ] as const) {
     if (arn === undefined) continue;
     if (!ARN.test(arn)) {
-      throw invalidParameter(
+      throw validationException(
         `1 validation error detected: Value '${arn}' at 'destinationConfig.${member}.destination' failed to satisfy constraint: Member must satisfy regular expression pattern: ${ARN_PATTERN}`,
       );
     }
@@ -56,10 +56,11 @@ async function checkFunctionDestination(
   if (ref.name === ctx.functionName) throw invalidParameter("You can't specify the function as a destination for itself.");
 }
 
-/** Lambda's sentence for a destination it does not take, with Sluice's reason after it. */
+/** Lambda's sentence for a destination it does not take; Sluice's reason is the detail. */
 function invalidConfig(destinations: Destinations, reason: string): LambdaApiError {
   const part = (name: string, arn: string | undefined) => (arn === undefined ? 'null' : `${name}(destination=${arn})`);
   return invalidParameter(
-    `The provided destination config DestinationConfig(onSuccess=${part('OnSuccess', destinations.onSuccess)}, onFailure=${part('OnFailure', destinations.onFailure)}) is invalid. ${reason}`,
+    `The provided destination config DestinationConfig(onSuccess=${part('OnSuccess', destinations.onSuccess)}, onFailure=${part('OnFailure', destinations.onFailure)}) is invalid.`,
+    reason,
   );
 }

@@ -1,5 +1,5 @@
 import { functionArn, parseFunctionRef, type FunctionDefinition, type FunctionStore } from '@sluice/shared';
-import { invalidParameter, notFound } from '../errors/lambda-api-error.js';
+import { notFound, validationException } from '../errors/lambda-api-error.js';
 import type { ArnContext } from '../esm/mapping-wire.js';
 
 export interface ResolvedFunction {
@@ -33,9 +33,9 @@ export class FunctionResolver {
   }
 }
 
-/** AWS's validation sentence for a FunctionName that is no name, partial ARN or ARN. */
+/** AWS's validation sentence for a FunctionName that is no name, partial ARN or ARN: a model constraint, so the framework's ValidationException. */
 export function invalidFunctionName(functionName: string) {
-  return invalidParameter(
+  return validationException(
     `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
   );
 }

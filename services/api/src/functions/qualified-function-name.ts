@@ -1,5 +1,5 @@
 import { parseFunctionRef } from '@sluice/shared';
-import { invalidParameter } from '../errors/lambda-api-error.js';
+import { invalidParameter, validationException } from '../errors/lambda-api-error.js';
 
 const QUALIFIER = /^[a-zA-Z0-9$_-]{1,128}$/;
 
@@ -11,8 +11,10 @@ const QUALIFIER = /^[a-zA-Z0-9$_-]{1,128}$/;
  */
 export function qualifiedFunctionName(functionName: string, qualifier: string | undefined): string {
   if (qualifier === undefined) return functionName;
+  // The model's pattern, so the framework's ValidationException (recorded on AWS: add_permission_fn_qualifier_invalid
+  // in LocalStack's tests/aws/services/lambda_/test_lambda_api.snapshot.json).
   if (!QUALIFIER.test(qualifier)) {
-    throw invalidParameter(
+    throw validationException(
       `1 validation error detected: Value '${qualifier}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)`,
     );
   }

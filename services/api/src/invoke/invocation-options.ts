@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { invalidParameter } from '../errors/lambda-api-error.js';
+import { invalidParameter, validationException } from '../errors/lambda-api-error.js';
 
 /** https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_RequestSyntax */
 export const INVOCATION_TYPES = ['Event', 'RequestResponse', 'DryRun'] as const;
@@ -34,7 +34,8 @@ export function invocationOptions(headers: IncomingHttpHeaders): InvocationOptio
 function oneOf<T extends string>(value: string | string[] | undefined, allowed: readonly T[], member: string): T | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw invalidParameter(
+  // The headers' enums are the model's (InvocationType, LogType): the framework's ValidationException.
+  throw validationException(
     `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
   );
 }

@@ -16,20 +16,27 @@ const UPSTREAM_STATUS = 502;
 export function invokeFault(error: unknown, functionName: string): LambdaApiError {
   if (error instanceof LambdaApiError) return error;
   if (error instanceof SluiceError) {
+    const upstream = (detail: string) => new LambdaApiError('ServiceException', SERVICE_FAULT, { cause: error, status: UPSTREAM_STATUS, detail });
     switch (error.code) {
       case ErrorCode.InvokeTransport:
-        return new LambdaApiError('ServiceException', `Function ${functionName} could not be invoked: ${error.message}`, { cause: error, status: UPSTREAM_STATUS });
+        return upstream(`function ${functionName} could not be invoked: ${error.message}`);
       case ErrorCode.InvokerUnavailable:
-        return new LambdaApiError('ServiceException', `Function ${functionName} cannot be invoked by this Sluice: ${error.message}`, {
-          cause: error,
-          status: UPSTREAM_STATUS,
-        });
+        return upstream(`function ${functionName} cannot be invoked by this Sluice: ${error.message}`);
       case ErrorCode.FunctionNotFound:
-        return new LambdaApiError('ServiceException', `The code behind function ${functionName} was not found: ${error.message}`, {
-          cause: error,
-          status: UPSTREAM_STATUS,
-        });
+        return upstream(`the code behind function ${functionName} was not found: ${error.message}`);
     }
   }
-  return new LambdaApiError('ServiceException', 'An internal error occurred; see the Sluice logs for the request id.', { cause: error });
+  return internalServiceError(error);
+}
+
+/**
+ * Lambda's ServiceException sentence ("The service encountered an internal error", as LocalStack
+ * words it; AWS's own for these faults was not found recorded, so inferred). What failed is
+ * Sluice's detail and log line.
+ */
+export const SERVICE_FAULT = 'The Lambda service encountered an internal error.';
+
+/** A fault of ours with nothing to tell the caller: the request id on the log line says the rest. */
+export function internalServiceError(cause: unknown): LambdaApiError {
+  return new LambdaApiError('ServiceException', SERVICE_FAULT, { cause, detail: 'see the Sluice logs for this request id' });
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseFunctionRef, type MappingStore } from '@sluice/shared';
 import { invalidParameter } from '../errors/lambda-api-error.js';
-import { createMappingRequest, updateMappingRequest } from '../esm/mapping-request-schemas.js';
+import { invalidFunctionName } from '../functions/function-resolver.js';
+import { createMappingRequest, sourceArn, updateMappingRequest } from '../esm/mapping-request-schemas.js';
 import type { MappingService } from '../esm/mapping-service.js';
 import { toMappingConfiguration, type ArnContext } from '../esm/mapping-wire.js';
 import { parseRequest } from '../esm/validation-message.js';
@@ -18,11 +19,16 @@ const PATH = '/2015-03-31/event-source-mappings';
 const MAX_PAGE = 100;
 
 const listQuery = z.object({
-  EventSourceArn: createMappingRequest.shape.EventSourceArn.optional(),
-  FunctionName: z.string().min(1).max(140).optional(),
-  Marker: z.string().regex(/^\d+$/, 'Marker must come from a previous page').optional(),
+  EventSourceArn: sourceArn.optional(),
+  FunctionName: z.string().min(1).max(256).optional(),
+  Marker: z.string().optional(),
   MaxItems: z.coerce.number().int().min(1).max(10000).optional(),
 });
+
+/** Our markers are the last mapping's sequence number; Lambda's sentence for one it did not give is inferred. */
+function checkMarker(marker: string | undefined): void {
+  if (marker !== undefined && !/^\d+$/.test(marker)) throw invalidParameter('Invalid marker.', `the marker ${marker} did not come from a previous page`);
+}
 
 /**
  * Lambda's event-source-mapping API at its own paths, so the AWS SDK and CLI work unchanged.
@@ -40,9 +46,8 @@ export function eventSourceMappingRoutes(app: FastifyInstance, deps: EventSource
   app.get(PATH, async (request) => {
     const query = parseRequest(listQuery, request.query);
     const functionName = query.FunctionName === undefined ? undefined : parseFunctionRef(query.FunctionName)?.name;
-    if (query.FunctionName !== undefined && functionName === undefined) {
-      throw invalidParameter(`Invalid FunctionName: ${query.FunctionName}`);
-    }
+    if (query.FunctionName !== undefined && functionName === undefined) throw invalidFunctionName(query.FunctionName);
+    checkMarker(query.Marker);
     const page = await store.list({
       ...(query.EventSourceArn === undefined ? {} : { eventSourceArn: query.EventSourceArn }),
       ...(functionName === undefined ? {} : { functionName }),

@@ -1,5 +1,6 @@
-import { compileRecordFilter, FilterPatternError, type EventSourceMapping } from '@sluice/shared';
+import { compileRecordFilter, FilterPatternError, type EventSourceMapping, type SourceProfile } from '@sluice/shared';
 import { invalidParameter } from '../../errors/lambda-api-error.js';
+import { unsupportedMemberMessage } from './source-members.js';
 import type { CreateMappingRequest, FilterCriteriaInput, MetricsConfigInput, UpdateMappingRequest } from '../mapping-request-schemas.js';
 
 /** The settings every mapping has, whatever its source, resolved (defaults applied). */
@@ -14,10 +15,15 @@ export interface MappingLimits {
 }
 
 /** The members a user may clear with an empty value; what an update leaves out it keeps. */
-export const CLEARABLE_SETTINGS = ['onFailureDestination', 'filterPatterns', 'kmsKeyArn', 'metrics', 'maximumConcurrency'] as const;
+export const CLEARABLE_SETTINGS = ['onFailureDestination', 'filterPatterns', 'kmsKeyArn', 'metrics', 'maximumConcurrency', 'provisionedPollers'] as const;
 
 /** Applies a Create or Update request's common members over current settings. */
-export function resolveCommonSettings(current: CommonSettings, req: CreateMappingRequest | UpdateMappingRequest, limits: MappingLimits): CommonSettings {
+export function resolveCommonSettings(
+  current: CommonSettings,
+  req: CreateMappingRequest | UpdateMappingRequest,
+  limits: MappingLimits,
+  profile: Pick<SourceProfile, 'metrics' | 'title'>,
+): CommonSettings {
   return {
     enabled: req.Enabled ?? current.enabled,
     batchSize: req.BatchSize ?? current.batchSize,
@@ -25,9 +31,17 @@ export function resolveCommonSettings(current: CommonSettings, req: CreateMappin
     functionResponseTypes: req.FunctionResponseTypes ?? current.functionResponseTypes,
     ...optional('filterPatterns', req.FilterCriteria === undefined ? current.filterPatterns : filterPatterns(req.FilterCriteria, limits)),
     ...optional('kmsKeyArn', req.KMSKeyArn === undefined ? current.kmsKeyArn : req.KMSKeyArn || undefined),
-    ...optional('metrics', req.MetricsConfig === undefined ? current.metrics : metrics(req.MetricsConfig)),
+    ...optional('metrics', req.MetricsConfig === undefined ? current.metrics : metrics(req.MetricsConfig, profile)),
   };
 }
+
+/**
+ * Lambda's sentence for a FilterCriteria pattern it cannot read, whatever is wrong with it (recorded
+ * on AWS for a null, a plain-string and a malformed pattern: test_sqs_invalid_event_filter in
+ * LocalStack's tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_sqs.snapshot.json).
+ * Which filter and what is wrong with it is Sluice's detail.
+ */
+export const INVALID_FILTER = 'Invalid filter pattern definition.';
 
 /**
  * Filters are stored as their JSON pattern strings, at most `maxFilters` of them. Each must compile
@@ -37,27 +51,40 @@ export function resolveCommonSettings(current: CommonSettings, req: CreateMappin
 function filterPatterns(criteria: FilterCriteriaInput, limits: MappingLimits): string[] | undefined {
   const filters = criteria.Filters ?? [];
   if (filters.length > limits.maxFilters) {
+    // Lambda's own sentence for too many filters was not found recorded: inferred.
     throw invalidParameter(
-      `FilterCriteria has ${filters.length} filters; at most ${limits.maxFilters} are allowed per event source mapping.`,
+      'The number of filters in FilterCriteria exceeds the limit.',
+      `FilterCriteria has ${filters.length} filters; at most ${limits.maxFilters} are allowed per event source mapping (5 by default, up to 10 with a quota increase; SLUICE_MAX_FILTERS).`,
     );
   }
   const patterns = filters.map((filter, i) => {
-    if (filter.Pattern === undefined) throw invalidParameter(`Invalid filter pattern definition: Filters[${i}] has no Pattern.`);
+    if (filter.Pattern === undefined) throw invalidParameter(INVALID_FILTER, `Filters[${i}] has no Pattern.`);
     return filter.Pattern;
   });
   try {
     compileRecordFilter(patterns, 'json');
   } catch (error) {
-    if (error instanceof FilterPatternError) throw invalidParameter(`Invalid filter pattern definition: ${error.message}`);
+    if (error instanceof FilterPatternError) throw invalidParameter(INVALID_FILTER, error.message);
     throw error;
   }
   return patterns.length === 0 ? undefined : patterns;
 }
 
-/** EventCount and ErrorCount apply to streams and queues; KafkaMetrics to Kafka sources only. */
-function metrics(config: MetricsConfigInput): string[] | undefined {
+/**
+ * The metrics the kind takes: EventCount for every kind Sluice maps; ErrorCount and KafkaMetrics
+ * are Kafka's (https://docs.aws.amazon.com/lambda/latest/api/API_EventSourceMappingMetricsConfig.html).
+ * Lambda's sentence for one a kind does not take was not found: its generic one for a member the
+ * mapping's type has no use for is inferred.
+ */
+function metrics(config: MetricsConfigInput, profile: Pick<SourceProfile, 'metrics' | 'title'>): EventSourceMapping['metrics'] {
   const list = config.Metrics ?? [];
-  if (list.includes('KafkaMetrics')) throw invalidParameter('MetricsConfig KafkaMetrics is only supported for Kafka event sources.');
+  const refused = list.filter((metric) => !profile.metrics.includes(metric));
+  if (refused.length > 0) {
+    throw invalidParameter(
+      unsupportedMemberMessage('MetricsConfig'),
+      `a ${profile.title} mapping takes MetricsConfig ${profile.metrics.join(', ')}; ${refused.join(', ')} are for Kafka sources (Amazon MSK, self-managed Apache Kafka)`,
+    );
+  }
   return list.length === 0 ? undefined : [...new Set(list)];
 }
 

@@ -12,7 +12,9 @@ import type { CreateMappingRequest, UpdateMappingRequest } from '../mapping-requ
 export function refuseUnsupportedMembers(req: CreateMappingRequest | UpdateMappingRequest, profile: SourceProfile): void {
   const given = req as Readonly<Record<string, unknown>>;
   const refused = MAPPING_MEMBERS.find((member) => given[member] !== undefined && !profile.members.has(member));
-  if (refused !== undefined) throw invalidParameter(profile.refusedMemberMessage?.(refused) ?? unsupportedMemberMessage(refused));
+  if (refused !== undefined) {
+    throw invalidParameter(profile.refusedMemberMessage?.(refused) ?? unsupportedMemberMessage(refused), `a ${profile.title} mapping does not take ${refused}`);
+  }
 }
 
 /**

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { queueProfile } from '@sluice/shared';
-import { checkVisibilityTimeout, queueDefaults, resolveQueueSettings, type QueueSettings } from '../../../../../services/api/src/esm/rules/queue-rules.js';
+import { checkVisibilityTimeout, queueDefaults, resolveQueueSettings as resolve, type QueueSettings } from '../../../../../services/api/src/esm/rules/queue-rules.js';
 import { refusal } from '../lambda-api-refusal.js';
+
+const resolveQueueSettings = (current: QueueSettings, req: Parameters<typeof resolve>[1], l: { maxFilters: number }, queue: { fifo: boolean }) =>
+  resolve(current, req, l, queue, queueProfile('sqs'));
 
 const limits = { maxFilters: 5 };
 const standard = { fifo: false };
@@ -52,7 +55,7 @@ describe('resolveQueueSettings', () => {
 
   it('checks the batching rules before the filters', () => {
     expect(refused({ BatchSize: 11, FilterCriteria: { Filters: [{ Pattern: '{"body":' }] } }).message).toBe(WINDOW_NEEDED);
-    expect(refused({ FilterCriteria: { Filters: [{ Pattern: '{"body":' }] } }).message).toMatch(/^Invalid filter pattern definition/);
+    expect(refused({ FilterCriteria: { Filters: [{ Pattern: '{"body":' }] } }).message).toBe('Invalid filter pattern definition.');
   });
 
   it('sets ScalingConfig.MaximumConcurrency, keeps it when an update leaves it out, and clears it given an empty one', () => {
@@ -60,6 +63,23 @@ describe('resolveQueueSettings', () => {
     expect(scaled.maximumConcurrency).toBe(5);
     expect(resolveQueueSettings(scaled, { BatchSize: 3 }, limits, standard)).toMatchObject({ batchSize: 3, maximumConcurrency: 5 });
     expect(resolveQueueSettings(scaled, { ScalingConfig: {} }, limits, standard)).not.toHaveProperty('maximumConcurrency');
+  });
+
+  it('takes ProvisionedPollerConfig with SQS defaults (2 to 200), clears it given an empty one, and refuses it beside ScalingConfig', () => {
+    const provisioned = resolveQueueSettings(defaults, { ProvisionedPollerConfig: { MaximumPollers: 4 } }, limits, standard);
+    expect(provisioned.provisionedPollers).toEqual({ minimum: 2, maximum: 4 });
+    expect(resolveQueueSettings(defaults, { ProvisionedPollerConfig: { MinimumPollers: 5 } }, limits, standard).provisionedPollers).toEqual({ minimum: 5, maximum: 200 });
+    expect(resolveQueueSettings(provisioned, { BatchSize: 3 }, limits, standard).provisionedPollers).toEqual({ minimum: 2, maximum: 4 });
+    expect(resolveQueueSettings(provisioned, { ProvisionedPollerConfig: {} }, limits, standard)).not.toHaveProperty('provisionedPollers');
+    expect(refused({ ProvisionedPollerConfig: { MinimumPollers: 1 } }).message).toBe('MinimumPollers must be at least 2 for Amazon SQS event sources.');
+    expect(refused({ ProvisionedPollerConfig: { MinimumPollers: 6, MaximumPollers: 5 } }).message).toBe('MaximumPollers must be greater than or equal to MinimumPollers.');
+    expect(refused({ ProvisionedPollerConfig: { PollerGroupName: 'g' } }).message).toBe("Unsupported 'pollerGroupName' parameter for given event source mapping type.");
+    const both = refused({ ProvisionedPollerConfig: { MaximumPollers: 4 }, ScalingConfig: { MaximumConcurrency: 5 } });
+    expect([both.errorType, both.message]).toEqual(['InvalidParameterValueException', 'ScalingConfig and ProvisionedPollerConfig cannot be specified together.']);
+    // Merged: a mapping with a maximum concurrency cannot turn provisioned without clearing it.
+    const scaled = resolveQueueSettings(defaults, { ScalingConfig: { MaximumConcurrency: 5 } }, limits, standard);
+    expect(refused({ ProvisionedPollerConfig: { MaximumPollers: 4 } }, standard, scaled).message).toMatch(/cannot be specified together/);
+    expect(resolveQueueSettings(scaled, { ScalingConfig: {}, ProvisionedPollerConfig: { MaximumPollers: 4 } }, limits, standard)).toMatchObject({ provisionedPollers: { minimum: 2, maximum: 4 } });
   });
 
   it('takes ReportBatchItemFailures and filters, and keeps them across updates that leave them out', () => {

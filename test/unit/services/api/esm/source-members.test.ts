@@ -73,6 +73,22 @@ describe('refuseUnsupportedMembers on a stream', () => {
   });
 });
 
+describe('refuseUnsupportedMembers: the 2024+ members and those of sources Sluice does not map', () => {
+  it('takes ProvisionedPollerConfig on SQS only, and refuses LoggingConfig (Kafka\'s) and Kafka, MQ and DocumentDB members everywhere', () => {
+    expect(() => refuseUnsupportedMembers({ ProvisionedPollerConfig: { MaximumPollers: 3 } }, sqsProfile)).not.toThrow();
+    for (const profile of [sourceProfile('kinesis'), sourceProfile('dynamodb'), sourceProfile('kinesis-consumer')]) {
+      const error = refusal(() => refuseUnsupportedMembers({ ProvisionedPollerConfig: { MaximumPollers: 3 } }, profile));
+      expect([error.message, error.detail]).toEqual([unsupported('provisionedPollerConfig'), `a ${profile.title} mapping does not take ProvisionedPollerConfig`]);
+    }
+    for (const profile of [sqsProfile, sourceProfile('kinesis')]) {
+      expect(refusal(() => refuseUnsupportedMembers({ LoggingConfig: { SystemLogLevel: 'INFO' } }, profile)).message).toBe(unsupported('loggingConfig'));
+      expect(refusal(() => refuseUnsupportedMembers({ ...create, Topics: ['t'] }, profile)).message).toBe(unsupported('topics'));
+      expect(refusal(() => refuseUnsupportedMembers({ SourceAccessConfigurations: [] }, profile)).message).toBe(unsupported('sourceAccessConfigurations'));
+      expect(refusal(() => refuseUnsupportedMembers({ DocumentDBEventSourceConfig: {} }, profile)).message).toBe(unsupported('documentDBEventSourceConfig'));
+    }
+  });
+});
+
 describe('unsupportedMemberMessage', () => {
   it('writes the member in lower camel case, as AWS does', () => {
     expect(unsupportedMemberMessage('MaximumBatchingWindowInSeconds')).toBe(unsupported('maximumBatchingWindowInSeconds'));

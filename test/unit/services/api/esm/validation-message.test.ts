@@ -3,15 +3,21 @@ import { createMappingRequest, updateMappingRequest } from '../../../../../servi
 import { dropNulls, parseRequest } from '../../../../../services/api/src/esm/validation-message.js';
 import { LambdaApiError } from '../../../../../services/api/src/errors/lambda-api-error.js';
 
-function message(schema: Parameters<typeof parseRequest>[0], body: unknown): string {
+function refused(schema: Parameters<typeof parseRequest>[0], body: unknown): LambdaApiError {
   try {
     parseRequest(schema, body);
   } catch (error) {
     expect(error).toBeInstanceOf(LambdaApiError);
-    expect((error as LambdaApiError).errorType).toBe('InvalidParameterValueException');
-    return (error as Error).message;
+    return error as LambdaApiError;
   }
   throw new Error('expected the body to be refused');
+}
+
+/** A model constraint broken: AWS's framework ValidationException, 400. */
+function message(schema: Parameters<typeof parseRequest>[0], body: unknown): string {
+  const error = refused(schema, body);
+  expect([error.errorType, error.status]).toEqual(['ValidationException', 400]);
+  return error.message;
 }
 
 const valid = { FunctionName: 'f', EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s', StartingPosition: 'LATEST' };
@@ -33,12 +39,45 @@ describe('Lambda-style validation messages', () => {
     expect(message(createMappingRequest, { ...valid, BatchSize: 'ten' })).toMatch(/Value 'ten' at 'batchSize' failed to satisfy constraint: Member must be of type/);
     expect(message(createMappingRequest, { ...valid, BatchSize: 1.5 })).toMatch(/at 'batchSize'/);
     expect(message(createMappingRequest, { ...valid, StartingPosition: 'EARLIEST' })).toMatch(/Member must satisfy enum value set: \[LATEST, AT_TIMESTAMP, TRIM_HORIZON\]/);
-    expect(message(createMappingRequest, { ...valid, DestinationConfig: { OnFailure: { Destination: 'x'.repeat(351) } } })).toMatch(/at 'destinationConfig.onFailure.destination'.*length less than or equal to 350/);
+    expect(message(createMappingRequest, { ...valid, DestinationConfig: { OnFailure: { Destination: `arn:aws:sqs:us-east-1:000000000000:${'x'.repeat(351)}` } } })).toMatch(/at 'destinationConfig.onFailure.destination'.*length less than or equal to 350/);
+    expect(message(createMappingRequest, { ...valid, ScalingConfig: { MaximumConcurrency: 1 } })).toBe(
+      "1 validation error detected: Value '1' at 'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 2",
+    );
   });
 
-  it('refuses members Sluice does not support for streams, and the ones Update cannot change', () => {
-    expect(message(createMappingRequest, { ...valid, Queues: ['q'] })).toMatch(/Unsupported parameter: Queues/);
-    expect(message(updateMappingRequest, { EventSourceArn: valid.EventSourceArn, StartingPosition: 'LATEST' })).toMatch(/Unsupported parameters: EventSourceArn, StartingPosition/);
+  it('reports a list\'s faults once, at the list, with its value as Java prints it (the forms recorded on AWS)', () => {
+    expect(message(createMappingRequest, { ...valid, FunctionResponseTypes: ['Everything'] })).toBe(
+      "1 validation error detected: Value '[Everything]' at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures], Member must not be null]",
+    );
+    expect(message(createMappingRequest, { ...valid, FunctionResponseTypes: ['ReportBatchItemFailures', 'ReportBatchItemFailures'] })).toBe(
+      "1 validation error detected: Value '[ReportBatchItemFailures, ReportBatchItemFailures]' at 'functionResponseTypes' failed to satisfy constraint: Member must have length less than or equal to 1",
+    );
+  });
+
+  it('reports a map\'s keys and values at the map (Tags), with the model\'s patterns quoted', () => {
+    expect(message(createMappingRequest, { ...valid, Tags: { ['k'.repeat(129)]: 'v' } })).toBe(
+      `1 validation error detected: Value '{${'k'.repeat(129)}=v}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128]`,
+    );
+    expect(message(createMappingRequest, { ...valid, Tags: { team: 'a#b' } })).toBe(
+      "1 validation error detected: Value '{team=a#b}' at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must satisfy regular expression pattern: ([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)]",
+    );
+    expect(parseRequest(createMappingRequest, { ...valid, Tags: { 'team:é': 'data platform/2' } }).Tags).toEqual({ 'team:é': 'data platform/2' });
+  });
+
+  it('quotes the model\'s pattern for a pattern broken, and counts several members', () => {
+    expect(message(createMappingRequest, { ...valid, EventSourceArn: 'not-an-arn', BatchSize: 0 })).toBe(
+      "2 validation errors detected: Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1; Value 'not-an-arn' at 'eventSourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)",
+    );
+  });
+
+  it('refuses members the model does not have as Sluice\'s own InvalidParameterValueException, and the ones Update cannot change', () => {
+    const unknown = refused(createMappingRequest, { ...valid, Colour: 'red' });
+    expect([unknown.errorType, unknown.message]).toEqual(['InvalidParameterValueException', 'Unsupported parameter: Colour']);
+    expect(refused(updateMappingRequest, { EventSourceArn: valid.EventSourceArn, StartingPosition: 'LATEST' }).message).toMatch(/Unsupported parameters: EventSourceArn, StartingPosition/);
+  });
+
+  it('takes the model\'s members of sources Sluice does not map, for the profiles to refuse in Lambda\'s words', () => {
+    expect(parseRequest(createMappingRequest, { ...valid, Queues: ['q'], Topics: ['t'] })).toMatchObject({ Queues: ['q'], Topics: ['t'] });
   });
 
   it('treats explicit nulls as absent members, as AWS JSON readers do', () => {
@@ -57,6 +96,6 @@ describe('Lambda-style validation messages', () => {
   });
 
   it('refuses a body that is not an object', () => {
-    for (const body of [[], 'x', 3]) expect(message(createMappingRequest, body)).toMatch(/must be a JSON object/);
+    for (const body of [[], 'x', 3]) expect(refused(createMappingRequest, body).message).toMatch(/must be a JSON object/);
   });
 });

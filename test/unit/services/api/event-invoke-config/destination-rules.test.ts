@@ -22,11 +22,13 @@ describe('checkDestinations', () => {
 
   it('refuses S3 on success and EventBridge buses with Lambda\'s sentence and the reason', async () => {
     const s3 = await refusal(check({ onSuccess: 'arn:aws:s3:::results' }));
-    expect(s3.message).toBe(
-      'The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=arn:aws:s3:::results), onFailure=null) is invalid. S3 buckets are supported only for on-failure destinations.',
-    );
+    expect([s3.message, s3.detail]).toEqual([
+      'The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=arn:aws:s3:::results), onFailure=null) is invalid.',
+      'S3 buckets are supported only for on-failure destinations.',
+    ]);
     const bus = await refusal(check({ onFailure: 'arn:aws:events:us-east-1:000000000000:event-bus/default' }));
-    expect(bus.message).toContain('Sluice does not deliver to EventBridge event buses.');
+    expect(bus.message).toBe('The provided destination config DestinationConfig(onSuccess=null, onFailure=OnFailure(destination=arn:aws:events:us-east-1:000000000000:event-bus/default)) is invalid.');
+    expect(bus.detail).toBe('Sluice does not deliver to EventBridge event buses.');
     expect((await refusal(check({ onFailure: 'arn:aws:kinesis:us-east-1:000000000000:stream/s' }))).errorType).toBe('InvalidParameterValueException');
   });
 
@@ -46,6 +48,7 @@ describe('checkDestinations', () => {
 
   it('refuses what is no ARN with AWS\'s validation sentence', async () => {
     const error = await refusal(check({ onSuccess: 'queue' }));
+    expect(error.errorType).toBe('ValidationException');
     expect(error.message).toMatch(/^1 validation error detected: Value 'queue' at 'destinationConfig.onSuccess.destination' failed to satisfy constraint/);
   });
 });

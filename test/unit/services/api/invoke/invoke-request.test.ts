@@ -18,7 +18,7 @@ describe('invocationOptions', () => {
 
   it('refuses values outside Lambda\'s enums with AWS\'s validation sentence', () => {
     const error = refusal(() => invocationOptions({ 'x-amz-invocation-type': 'event' }));
-    expect(error.errorType).toBe('InvalidParameterValueException');
+    expect(error.errorType).toBe('ValidationException');
     expect(error.message).toBe(
       "1 validation error detected: Value 'event' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
     );

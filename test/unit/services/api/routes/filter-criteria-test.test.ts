@@ -48,19 +48,19 @@ describe('POST /sluice/v1/filter-criteria/test', () => {
     });
   });
 
-  it('refuses bad input with InvalidParameterValueException', async () => {
-    const cases: [unknown, RegExp][] = [
+  it('refuses bad input with InvalidParameterValueException (ValidationException for the model\'s constraints)', async () => {
+    const cases: [unknown, RegExp, string?][] = [
       [{ Pattern: '{"a":[]}', Event: {} }, /^Invalid filter pattern definition: Pattern: "a": Empty arrays are not allowed$/],
       [{ FilterCriteria: { Filters: [{ Pattern: '{"a":"x"}' }] }, Event: {} }, /^Invalid filter pattern definition: Filters\[0\]\.Pattern: "a" must be an object/],
       [{ FilterCriteria: { Filters: [{ Pattern: '{}' }, { Pattern: '{}' }, { Pattern: '{}' }] }, Event: {} }, /3 filters; at most 2/],
       [{ Event: {} }, /exactly one of FilterCriteria and Pattern/],
       [{ Pattern: '{"a":["x"]}', Event: {}, EventSourceArn: 'arn:aws:sns:us-east-1:000000000000:t' }, /EventSourceArn is not a Kinesis stream/],
-      [{ Pattern: '{"a":["x"]}', Event: 'not an object' }, /'event'/],
+      [{ Pattern: '{"a":["x"]}', Event: 'not an object' }, /'event'/, 'ValidationException'],
     ];
-    for (const [body, message] of cases) {
+    for (const [body, message, type = 'InvalidParameterValueException'] of cases) {
       const answer = await post(body);
       expect(answer.status).toBe(400);
-      expect(answer.type).toBe('InvalidParameterValueException');
+      expect(answer.type).toBe(type);
       expect(String(answer.json.Message)).toMatch(message);
     }
   });
