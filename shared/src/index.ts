@@ -23,6 +23,8 @@ export type {
   MappingPage,
 } from './mapping/mapping-store.js';
 export { RedisMappingStore } from './mapping/redis-mapping-store.js';
+export type { TagStore, TaggedResource, Tags, TagWriteResult } from './tags/tag-store.js';
+export { RedisTagStore } from './tags/redis-tag-store.js';
 export type { FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
 export { moduleLeavesFunctionsDir } from './functions/function-module-path.js';
 export type { FunctionStore, FunctionPage, FunctionUsers, RemoveFunctionResult } from './functions/function-store.js';

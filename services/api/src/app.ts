@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { DeadLetterStore, EventInvokeConfigStore, FunctionStore, Logger, MappingStore, S3BindingStore, SluiceMetrics } from '@sluice/shared';
+import type { DeadLetterStore, EventInvokeConfigStore, FunctionStore, Logger, MappingStore, S3BindingStore, SluiceMetrics, TagStore } from '@sluice/shared';
 import { installApiTokenAuth } from './auth/api-token-auth.js';
 import { MappingService } from './esm/mapping-service.js';
 import type { MappingLimits } from './esm/rules/common-rules.js';
@@ -21,6 +21,8 @@ import { InvokeService, type InvokeServiceDeps } from './invoke/invoke-service.j
 import { eventInvokeConfigRoutes } from './routes/event-invoke-configs.js';
 import { invocationRoutes } from './routes/invocations.js';
 import { s3BindingRoutes } from './routes/s3-bindings.js';
+import { tagRoutes } from './routes/tags.js';
+import { TagService } from './tags/tag-service.js';
 import { S3BindingService } from './s3-bindings/s3-binding-service.js';
 import type { S3NotificationWiring } from './s3-bindings/s3-notification-wiring.js';
 
@@ -29,6 +31,8 @@ export interface ApiDeps {
   readonly redis: Redis;
   readonly mappings: MappingStore;
   readonly functions: FunctionStore;
+  /** Tags of functions and mappings (TagResource, UntagResource, ListTags). */
+  readonly tags: TagStore;
   readonly sources: SourceChecker;
   readonly arns: ArnContext;
   readonly limits: MappingLimits;
@@ -82,6 +86,7 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   healthRoutes(app, { redis: deps.redis });
   metricsRoutes(app, { registry: deps.metrics.registry });
   eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
+  tagRoutes(app, { service: new TagService(deps.tags, deps.arns) });
   filterCriteriaTestRoutes(app, { limits: deps.limits });
   functionRoutes(app, { store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
   if (deps.deadLetters !== undefined) deadLetterRoutes(app, deps.deadLetters);

@@ -18,6 +18,11 @@ export function functionChangesChannel(keys: RedisKeys): string {
   return keys.key('fn-changes');
 }
 
+/** The zset of function names scored by creation ms (also the tag store's mark of a function's creation). */
+export function functionOrderKey(keys: RedisKeys): string {
+  return keys.key('fn-order');
+}
+
 /**
  * FunctionStore on Redis: one string per function and a zset ordering them by registration. Every
  * write publishes the name on functionChangesChannel (an update in the same MULTI as its SET).
@@ -33,7 +38,7 @@ export class RedisFunctionStore implements FunctionStore {
     private readonly keys: RedisKeys,
   ) {
     this.k = mappingKeys(keys);
-    this.order = keys.key('fn-order');
+    this.order = functionOrderKey(keys);
     this.changes = functionChangesChannel(keys);
     for (const file of ['createFunction-2.lua', 'removeFunction-5.lua']) defineLuaScript(redis, file);
   }
