@@ -73,7 +73,7 @@ function expectedFailureRecord(arn: string, records: KinesisRecord[]) {
       condition: 'RetryAttemptsExhausted',
       approximateInvokeCount: 1,
     },
-    responseContext: { statusCode: 500, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     version: '1.0',
     timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     KinesisBatchInfo: {

@@ -177,7 +177,7 @@ describe('a worker process killed with SIGKILL mid-invocation', () => {
           condition: 'RetryAttemptsExhausted',
           approximateInvokeCount: 4,
         },
-        responseContext: { statusCode: 500, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
         version: '1.0',
         timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         KinesisBatchInfo: {

@@ -3,6 +3,7 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import {
   DEFAULT_ASYNC_MAX_EVENT_AGE_SECONDS,
   DEFAULT_ASYNC_RETRY_ATTEMPTS,
+  INVOKED_STATUS_CODE,
   backoffDelay,
   buildAsyncInvocationRecord,
   functionArn,
@@ -229,7 +230,8 @@ export function createAsyncInvocationProcessor(deps: AsyncInvocationProcessorDep
       const failed = result.functionError !== undefined;
       deps.metrics?.invocations.inc({ function: fn.name, outcome: failed ? 'function_error' : 'success' });
       deps.metrics?.invokeDuration.observe({ function: fn.name }, result.durationMs / 1000);
-      const response = { statusCode: result.statusCode, ...(failed ? { functionError: result.functionError } : {}), payload: result.payload };
+      // Invoke's status for a function that ran (200), not the http function's own.
+      const response = { statusCode: INVOKED_STATUS_CODE, ...(failed ? { functionError: result.functionError } : {}), payload: result.payload };
       const outcome: AsyncAttemptOutcome = failed ? 'function_error' : 'success';
       return { outcome, response, detail: failed ? result.payload.slice(0, MAX_LOGGED_ERROR_CHARS) : undefined };
     } catch (error) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import {
   ErrorCode,
+  INVOKED_STATUS_CODE,
   SluiceError,
   lambdaRecordPosition,
   streamProfile,
@@ -212,10 +213,13 @@ function outcomeOf(progress: BatchProgress, batch: StreamBatchJob): BatchOutcome
   return { status: 'discarded', condition, invocations: progress.invocations, ...(lastError === undefined ? {} : { lastError }), lastSequenceNumber };
 }
 
-/** The failed invocation's status for the failure record's responseContext. */
+/**
+ * The failed invocation for the failure record's responseContext: what Lambda's Invoke would have
+ * answered, 200 for a function that ran (whatever status an http function sent), 404 for one gone.
+ */
 function failedResponse(result: AttemptResult | undefined): FailedResponse | undefined {
   if (result?.kind !== 'invoked') return result?.kind === 'function-missing' ? { statusCode: 404, functionError: 'Unhandled' } : undefined;
-  return { statusCode: result.result.statusCode, ...(result.result.functionError === undefined ? {} : { functionError: result.result.functionError }) };
+  return { statusCode: INVOKED_STATUS_CODE, ...(result.result.functionError === undefined ? {} : { functionError: result.result.functionError }) };
 }
 
 /** The job payload is an edge: a malformed one is a bug upstream, and retrying cannot fix it. */

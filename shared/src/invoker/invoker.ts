@@ -29,6 +29,14 @@ export interface InvokeResult {
   readonly logTail?: string;
 }
 
+/**
+ * What Lambda's Invoke answers for a function that ran, whatever became of it: 200, a function
+ * error being named by X-Amz-Function-Error, not by the status. The destination records'
+ * `responseContext.statusCode` is this, also for an http function that answered 500.
+ * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_ResponseSyntax
+ */
+export const INVOKED_STATUS_CODE = 200;
+
 /** Calls a function wherever it runs; one implementation per invoker type (http, lambda, node). */
 export interface Invoker {
   invoke(request: InvokeRequest): Promise<InvokeResult>;

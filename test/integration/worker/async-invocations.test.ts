@@ -174,7 +174,7 @@ describe('asynchronous invocations', () => {
       [event, requestId],
       [event, requestId],
     ]);
-    expect(await receiveOne(dlq.url)).toEqual(expectedRecord(requestId, 'RetriesExhausted', 3, event, { statusCode: 500, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
+    expect(await receiveOne(dlq.url)).toEqual(expectedRecord(requestId, 'RetriesExhausted', 3, event, { statusCode: 200, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
     const retries = (await metrics.asyncRetries.get()).values.map((v) => ({ ...v.labels, value: v.value }));
     expect(retries).toEqual([{ function: 'orders', reason: 'function_error', value: 2 }]);
   });
@@ -216,7 +216,7 @@ describe('asynchronous invocations', () => {
     const requestId = await invokeAsync({ young: true });
 
     expect(await outcome(requestId)).toEqual({ condition: 'EventAgeExceeded', invocations: 1, deliveredTo: dlq.arn });
-    expect(await receiveOne(dlq.url)).toEqual(expectedRecord(requestId, 'EventAgeExceeded', 1, { young: true }, { statusCode: 500, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
+    expect(await receiveOne(dlq.url)).toEqual(expectedRecord(requestId, 'EventAgeExceeded', 1, { young: true }, { statusCode: 200, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
   });
 
   it('sends a Success record to OnSuccess (an SNS topic, delivered raw to an SQS subscriber)', async () => {
@@ -248,7 +248,7 @@ describe('asynchronous invocations', () => {
     expect(Contents![0]!.Key).toMatch(/^aws\/lambda\/async\/orders\/\d{4}\/\d\d\/\d\d\/\d{4}-\d\d-\d\dT\d\d\.\d\d\.\d\d-[0-9a-f-]{36}$/);
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: Contents![0]!.Key }));
     expect(JSON.parse(await object.Body!.transformToString())).toEqual(
-      expectedRecord(requestId, 'RetriesExhausted', 1, { orderId: 's3' }, { statusCode: 500, functionError: 'Unhandled', payload: JSON.parse(BOOM) }),
+      expectedRecord(requestId, 'RetriesExhausted', 1, { orderId: 's3' }, { statusCode: 200, functionError: 'Unhandled', payload: JSON.parse(BOOM) }),
     );
   });
 
@@ -264,7 +264,7 @@ describe('asynchronous invocations', () => {
     const late = await sqsQueue(name);
 
     expect(await outcome(requestId)).toEqual({ condition: 'RetriesExhausted', invocations: 1, deliveredTo: arn });
-    expect(await receiveOne(late.url)).toEqual(expectedRecord(requestId, 'RetriesExhausted', 1, { late: true }, { statusCode: 500, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
+    expect(await receiveOne(late.url)).toEqual(expectedRecord(requestId, 'RetriesExhausted', 1, { late: true }, { statusCode: 200, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
     expect(fn.calls).toHaveLength(1);
   });
 
@@ -328,7 +328,7 @@ describe('asynchronous invocations', () => {
 
     expect(await outcome(requestId)).toEqual({ condition: 'RetriesExhausted', invocations: 2, deliveredTo: ARN('audit') });
     await waitFor(() => audit.calls.length === 1, { message: 'the destination function was never invoked' });
-    expect(JSON.parse(audit.calls[0]!.body)).toEqual(expectedRecord(requestId, 'RetriesExhausted', 2, { orderId: 'fn' }, { statusCode: 500, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
+    expect(JSON.parse(audit.calls[0]!.body)).toEqual(expectedRecord(requestId, 'RetriesExhausted', 2, { orderId: 'fn' }, { statusCode: 200, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
   });
 
   it('sends events of a function with reserved concurrency 0 straight to OnFailure without invoking it', async () => {
@@ -356,7 +356,7 @@ describe('asynchronous invocations', () => {
     expect(summary).toMatchObject({ kind: 'async-event', functionName: 'orders', recordCount: 1, payloadOmitted: false });
     const entry = await deadLetters.get(summary!.id);
     expect(entry?.payload).toEqual(event);
-    expect(entry?.failureRecord).toEqual(expectedRecord(requestId, 'RetriesExhausted', 1, event, { statusCode: 500, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
+    expect(entry?.failureRecord).toEqual(expectedRecord(requestId, 'RetriesExhausted', 1, event, { statusCode: 200, functionError: 'Unhandled', payload: JSON.parse(BOOM) }));
 
     respond = () => ({ status: 200, body: 'null' });
     await enqueueDeadLetterReplay(replays, summary!.id);

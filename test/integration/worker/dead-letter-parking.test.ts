@@ -96,7 +96,7 @@ describe('dead-letter parking and replay', () => {
       createdAt: Date.parse(entry!.failureRecord.timestamp),
       failureRecord: {
         requestContext: { requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), functionArn: job.functionArn, condition: 'RetryAttemptsExhausted', approximateInvokeCount: 1 },
-        responseContext: { statusCode: 500, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
         version: '1.0',
         timestamp: expect.stringMatching(/Z$/),
         KinesisBatchInfo: {
