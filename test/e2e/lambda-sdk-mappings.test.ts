@@ -3,8 +3,10 @@ import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
-  InvalidParameterValueException,
   ListEventSourceMappingsCommand,
+  ListTagsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   ResourceConflictException,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -17,7 +19,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableWithStream } from '../helpers/dynamodb-test-table.js';
 import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
 import { registerHttpFunction, stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
-import { TEST_CREDENTIALS, sluiceLambdaClient, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
+import { TEST_CREDENTIALS, invalidParameter, sdkRefusal, sluiceLambdaClient, validation, waitForMappingGone, waitForMappingState } from '../helpers/sluice-lambda.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
@@ -147,6 +149,7 @@ describe('CreateEventSourceMapping through the AWS SDK', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       FilterCriteria: { Filters: filters },
       MetricsConfig: { Metrics: ['EventCount'] },
+      KMSKeyArn: `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
       Tags: { team: 'data' },
     });
     const got = await settled(created.UUID!, 'Enabled');
@@ -163,7 +166,13 @@ describe('CreateEventSourceMapping through the AWS SDK', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       FilterCriteria: { Filters: filters },
       MetricsConfig: { Metrics: ['EventCount'] },
+      KMSKeyArn: `arn:aws:kms:${region}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
     });
+    // With a customer KMS key, List leaves the (encrypted) filter criteria out; Get shows them.
+    const listed = await lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: streamArn, FunctionName: otherFn }));
+    expect(listed.EventSourceMappings?.map((m) => [m.UUID, m.FilterCriteria, m.KMSKeyArn])).toEqual([[created.UUID, undefined, got.KMSKeyArn]]);
+    expect(got.FilterCriteriaError).toBeUndefined();
+    expect(await lambda.send(new ListTagsCommand({ Resource: created.EventSourceMappingArn }))).toMatchObject({ Tags: { team: 'data' } });
     await deleteAndWait(created.UUID!);
   });
 
@@ -176,51 +185,74 @@ describe('CreateEventSourceMapping through the AWS SDK', () => {
     await deleteAndWait(created.UUID!);
   });
 
-  const invalid: [string, Partial<CreateEventSourceMappingCommandInput>, RegExp][] = [
-    ['BatchSize 0', { BatchSize: 0 }, /Value '0' at 'batchSize'.*greater than or equal to 1/],
-    ['BatchSize 10001', { BatchSize: 10001 }, /less than or equal to 10000/],
-    ['MaximumBatchingWindowInSeconds 301', { MaximumBatchingWindowInSeconds: 301 }, /maximumBatchingWindowInSeconds/],
-    ['ParallelizationFactor 11', { ParallelizationFactor: 11 }, /parallelizationFactor/],
-    ['MaximumRecordAgeInSeconds 59 (only -1 or 60..604800)', { MaximumRecordAgeInSeconds: 59 }, /MaximumRecordAgeInSeconds must be -1/],
-    ['MaximumRecordAgeInSeconds 604801', { MaximumRecordAgeInSeconds: 604801 }, /maximumRecordAgeInSeconds/],
-    ['MaximumRetryAttempts -2', { MaximumRetryAttempts: -2 }, /maximumRetryAttempts/],
-    ['TumblingWindowInSeconds 901', { TumblingWindowInSeconds: 901 }, /tumblingWindowInSeconds/],
-    ['an unknown FunctionResponseTypes value', { FunctionResponseTypes: ['Everything' as 'ReportBatchItemFailures'] }, /enum value set: \[ReportBatchItemFailures\]/],
-    ['six filters (five allowed)', { FilterCriteria: { Filters: Array.from({ length: 6 }, () => ({ Pattern: '{}' })) } }, /at most 5/],
-    ['a filter that is not JSON', { FilterCriteria: { Filters: [{ Pattern: '{"data":' }] } }, /Invalid filter pattern definition/],
-    ['a filter pattern over 4096 characters', { FilterCriteria: { Filters: [{ Pattern: `{"a":["${'x'.repeat(4100)}"]}` }] } }, /length less than or equal to 4096/],
-    ['an on-failure destination that is not SQS, SNS or S3', { DestinationConfig: { OnFailure: { Destination: `arn:aws:lambda:${region}:${account}:function:x` } } }, /SQS queue, an SNS topic or an S3 bucket/],
-    ['an on-success destination (streams have none)', { DestinationConfig: { OnSuccess: { Destination: `arn:aws:sqs:${region}:${account}:ok` } } }, /OnSuccess/],
-    ['no StartingPosition', { StartingPosition: undefined }, /startingPosition/],
-    ['AT_TIMESTAMP without a timestamp', { StartingPosition: 'AT_TIMESTAMP' }, /StartingPositionTimestamp is required/],
-    ['AT_TIMESTAMP in the future', { StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: new Date(Date.now() + 3_600_000) }, /future/],
-    ['a timestamp without AT_TIMESTAMP', { StartingPositionTimestamp: new Date(Date.now() - 1000) }, /only be given when StartingPosition is AT_TIMESTAMP/],
-    ['an SNS topic as source (not an event source kind)', { EventSourceArn: `arn:aws:sns:${region}:${account}:t` }, /Unsupported event source/],
-    ['a malformed source ARN', { EventSourceArn: 'not-an-arn' }, /eventSourceArn/],
-    ['a stream that does not exist', { EventSourceArn: `arn:aws:kinesis:${region}:${account}:stream/${uniqueName('missing')}` }, /^Stream not found: arn:aws:kinesis:/],
+  // The API model's own constraints: AWS's framework answers them, before Lambda's rules, with a
+  // ValidationException (the SDK's generic service exception of that name).
+  const modelConstraints: [string, () => Partial<CreateEventSourceMappingCommandInput>, string][] = [
+    ['BatchSize 0', () => ({ BatchSize: 0 }), "Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1"],
+    ['BatchSize 10001', () => ({ BatchSize: 10001 }), "Value '10001' at 'batchSize' failed to satisfy constraint: Member must have value less than or equal to 10000"],
+    ['ParallelizationFactor 11', () => ({ ParallelizationFactor: 11 }), "Value '11' at 'parallelizationFactor' failed to satisfy constraint: Member must have value less than or equal to 10"],
+    ['MaximumRecordAgeInSeconds 604801', () => ({ MaximumRecordAgeInSeconds: 604801 }), "Value '604801' at 'maximumRecordAgeInSeconds' failed to satisfy constraint: Member must have value less than or equal to 604800"],
+    ['MaximumRetryAttempts -2', () => ({ MaximumRetryAttempts: -2 }), "Value '-2' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value greater than or equal to -1"],
+    ['an unknown FunctionResponseTypes value', () => ({ FunctionResponseTypes: ['Everything' as 'ReportBatchItemFailures'] }),
+      "Value '[Everything]' at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures], Member must not be null]"],
+    ['a filter pattern over 4096 characters', () => ({ FilterCriteria: { Filters: [{ Pattern: 'x'.repeat(4097) }] } }),
+      `Value '${'x'.repeat(4097)}' at 'filterCriteria.filters.1.member.pattern' failed to satisfy constraint: Member must have length less than or equal to 4096`],
+    ['StartingPosition outside its enum', () => ({ StartingPosition: 'EARLIEST' as 'LATEST' }),
+      "Value 'EARLIEST' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]"],
+    ['a malformed source ARN', () => ({ EventSourceArn: 'not-an-arn' }),
+      "Value 'not-an-arn' at 'eventSourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"],
+    ['a tag key over 128 characters', () => ({ Tags: { ['k'.repeat(129)]: 'v' } }),
+      `Value '{${'k'.repeat(129)}=v}' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128]`],
   ];
 
-  it.each(invalid)('refuses %s with InvalidParameterValueException', async (_name, input, message) => {
-    const error = await create(input).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidParameterValueException);
-    expect((error as Error).message).toMatch(message);
-    expect((error as InvalidParameterValueException).$metadata.httpStatusCode).toBe(400);
+  it.each(modelConstraints)('refuses %s with AWS\'s ValidationException, its sentence whole', async (_name, input, sentence) => {
+    expect(await sdkRefusal(create(input()))).toEqual(validation(`1 validation error detected: ${sentence}`));
+  });
+
+  it('counts several model violations in one sentence', async () => {
+    expect(await sdkRefusal(create({ BatchSize: 0, TumblingWindowInSeconds: 901 }))).toEqual(
+      validation(
+        "2 validation errors detected: Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1; Value '901' at 'tumblingWindowInSeconds' failed to satisfy constraint: Member must have value less than or equal to 900",
+      ),
+    );
+  });
+
+  // Lambda's own rules: InvalidParameterValueException with Lambda's sentence, Sluice's diagnosis
+  // in the body's SluiceDetail (the SDK puts it on the error).
+  const lambdaRules: [string, () => Partial<CreateEventSourceMappingCommandInput>, string, RegExp?][] = [
+    ['MaximumRecordAgeInSeconds 59 (only -1 or 60..604800)', () => ({ MaximumRecordAgeInSeconds: 59 }), 'MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)', /^got 59$/],
+    ['six filters (five allowed)', () => ({ FilterCriteria: { Filters: Array.from({ length: 6 }, () => ({ Pattern: '{}' })) } }), 'The number of filters in FilterCriteria exceeds the limit.', /6 filters; at most 5/],
+    ['a filter that is not JSON', () => ({ FilterCriteria: { Filters: [{ Pattern: '{"data":' }] } }), 'Invalid filter pattern definition.', /Filters\[0\]\.Pattern: the pattern is not valid JSON/],
+    ['an on-failure destination that is not SQS, SNS or S3', () => ({ DestinationConfig: { OnFailure: { Destination: `arn:aws:lambda:${region}:${account}:function:x` } } }),
+      `The provided destination config DestinationConfig(onSuccess=null, onFailure=OnFailure(destination=arn:aws:lambda:${region}:${account}:function:x)) is invalid.`, /SQS queue, an SNS topic or an S3 bucket/],
+    ['an on-success destination (streams have none)', () => ({ DestinationConfig: { OnSuccess: { Destination: `arn:aws:sqs:${region}:${account}:ok` } } }), 'Unsupported DestinationConfig parameter for given event source mapping type.'],
+    ['no StartingPosition', () => ({ StartingPosition: undefined }), "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.", /required for Kinesis stream sources/],
+    ['AT_TIMESTAMP without a timestamp', () => ({ StartingPosition: 'AT_TIMESTAMP' }), 'StartingPositionTimestamp is required when StartingPosition is AT_TIMESTAMP.'],
+    ['AT_TIMESTAMP in the future', () => ({ StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: new Date(Date.now() + 3_600_000) }), 'StartingPositionTimestamp cannot be in the future.'],
+    ['a timestamp without AT_TIMESTAMP', () => ({ StartingPositionTimestamp: new Date(Date.now() - 1000) }), 'Timestamp only valid with StartingPosition AT_TIMESTAMP'],
+    ['no EventSourceArn', () => ({ EventSourceArn: undefined }), 'Unrecognized event source.', /Sluice maps Kinesis streams/],
+    ['an SNS topic as source (not an event source kind)', () => ({ EventSourceArn: `arn:aws:sns:${region}:${account}:t` }),
+      `Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source arn : arn:aws:sns:${region}:${account}:t`, /Sluice maps Kinesis streams/],
+    ['a function that does not exist', () => ({ FunctionName: 'no-such-function' }), 'Function does not exist', /Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-function/],
+    ['ProvisionedPollerConfig (SQS and Kafka only)', () => ({ ProvisionedPollerConfig: { MinimumPollers: 2 } }), "Unsupported 'provisionedPollerConfig' parameter for given event source mapping type.", /Kinesis stream mapping does not take/],
+    ['LoggingConfig (Kafka only)', () => ({ LoggingConfig: { SystemLogLevel: 'INFO' } }), "Unsupported 'loggingConfig' parameter for given event source mapping type."],
+    ['MetricsConfig ErrorCount (Kafka only)', () => ({ MetricsConfig: { Metrics: ['ErrorCount'] } }), "Unsupported 'metricsConfig' parameter for given event source mapping type.", /ErrorCount are for Kafka sources/],
+  ];
+
+  it.each(lambdaRules)('refuses %s with InvalidParameterValueException in Lambda\'s words, the detail beside them', async (_name, input, message, detail) => {
+    const refused = await sdkRefusal(create(input()));
+    expect({ name: refused.name, message: refused.message, status: refused.status }).toEqual(invalidParameter(message));
+    if (detail !== undefined) expect(refused.detail).toMatch(detail);
+  });
+
+  it('refuses a stream that does not exist: InvalidParameterValueException "Stream not found: <arn>"', async () => {
+    const missing = `arn:aws:kinesis:${region}:${account}:stream/${uniqueName('missing')}`;
+    expect(await sdkRefusal(create({ EventSourceArn: missing }))).toEqual(invalidParameter(`Stream not found: ${missing}`));
   });
 
   it('refuses AT_TIMESTAMP on a DynamoDB stream', async () => {
-    const error = await create({
-      EventSourceArn: tableStreamArn,
-      StartingPosition: 'AT_TIMESTAMP',
-      StartingPositionTimestamp: new Date(Date.now() - 1000),
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidParameterValueException);
-    expect((error as Error).message).toBe(`Unsupported starting position for arn type: ${tableStreamArn}`);
-  });
-
-  it('answers ResourceNotFoundException for a function that is not registered', async () => {
-    const error = await create({ FunctionName: 'no-such-function' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ResourceNotFoundException);
-    expect((error as Error).message).toBe(`Function not found: arn:aws:lambda:${region}:${account}:function:no-such-function`);
+    const refused = await sdkRefusal(create({ EventSourceArn: tableStreamArn, StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: new Date(Date.now() - 1000) }));
+    expect(refused).toMatchObject(invalidParameter(`Unsupported starting position for arn type: ${tableStreamArn}`));
   });
 
   it('answers ResourceConflictException when the source is already bound to the function', async () => {
@@ -272,14 +304,10 @@ describe('Update and Delete through the AWS SDK', () => {
   it('validates updates against the merged settings', async () => {
     const created = await create({ EventSourceArn: otherStreamArn });
     await settled(created.UUID!, 'Enabled');
-    const error = await lambda
-      .send(new UpdateEventSourceMappingCommand({ UUID: created.UUID, MaximumRecordAgeInSeconds: 10 }))
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidParameterValueException);
-    const unknownFn = await lambda
-      .send(new UpdateEventSourceMappingCommand({ UUID: created.UUID, FunctionName: 'nobody' }))
-      .catch((e: unknown) => e);
-    expect(unknownFn).toBeInstanceOf(ResourceNotFoundException);
+    expect(await sdkRefusal(lambda.send(new UpdateEventSourceMappingCommand({ UUID: created.UUID, MaximumRecordAgeInSeconds: 10 })))).toMatchObject(
+      invalidParameter('MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)'),
+    );
+    expect(await sdkRefusal(lambda.send(new UpdateEventSourceMappingCommand({ UUID: created.UUID, FunctionName: 'nobody' })))).toMatchObject(invalidParameter('Function does not exist'));
     const moved = await lambda.send(new UpdateEventSourceMappingCommand({ UUID: created.UUID, FunctionName: otherFn }));
     expect(moved.FunctionArn).toBe(`arn:aws:lambda:${region}:${account}:function:${otherFn}`);
     await settled(created.UUID!, 'Enabled');
@@ -292,7 +320,7 @@ describe('Update and Delete through the AWS SDK', () => {
     await deleteAndWait(created.UUID!);
   });
 
-  it('answers ResourceNotFoundException for an unknown UUID on Get, Update and Delete', async () => {
+  it('answers 404 ResourceNotFoundException "The resource you requested does not exist." for an unknown UUID on Get, Update and Delete', async () => {
     const uuid = '0d4f0b2c-1111-4222-8333-944455556666';
     for (const command of [
       new GetEventSourceMappingCommand({ UUID: uuid }),
@@ -301,8 +329,17 @@ describe('Update and Delete through the AWS SDK', () => {
     ]) {
       const error = await lambda.send(command as GetEventSourceMappingCommand).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ResourceNotFoundException);
-      expect((error as ResourceNotFoundException).$metadata.httpStatusCode).toBe(404);
+      expect(await sdkRefusal(Promise.reject(error))).toEqual({
+        name: 'ResourceNotFoundException',
+        message: 'The resource you requested does not exist.',
+        status: 404,
+        detail: `no event source mapping ${uuid}`,
+      });
     }
+    // The model's UUID is 36 characters: another length is the framework's.
+    expect(await sdkRefusal(lambda.send(new GetEventSourceMappingCommand({ UUID: 'abc' })))).toEqual(
+      validation("1 validation error detected: Value 'abc' at 'uUID' failed to satisfy constraint: Member must have length greater than or equal to 36"),
+    );
   });
 });
 
@@ -352,10 +389,61 @@ describe('ListEventSourceMappings through the AWS SDK', () => {
     } while (marker !== undefined);
     expect(all).toEqual(expect.arrayContaining(uuids));
 
-    const bad = await lambda.send(new ListEventSourceMappingsCommand({ MaxItems: 0 })).catch((e: unknown) => e);
-    expect(bad).toBeInstanceOf(InvalidParameterValueException);
+    expect(await sdkRefusal(lambda.send(new ListEventSourceMappingsCommand({ MaxItems: 0 })))).toEqual(
+      validation("1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1"),
+    );
     for (const uuid of uuids) await settled(uuid, 'Enabled');
     for (const uuid of uuids) await deleteAndWait(uuid);
+  });
+});
+
+describe('TagResource, UntagResource and ListTags through the AWS SDK', () => {
+  const tagsOf = async (arn: string) => (await lambda.send(new ListTagsCommand({ Resource: arn }))).Tags;
+
+  it('tags, untags and lists a mapping by its EventSourceMappingArn and a function by its ARN', async () => {
+    const created = await create({ EventSourceArn: otherStreamArn, FunctionName: otherFn, Tags: { team: 'data' } });
+    const mappingArn = created.EventSourceMappingArn!;
+    const functionArn = `arn:aws:lambda:${region}:${account}:function:${otherFn}`;
+    for (const arn of [mappingArn, functionArn]) {
+      const tagged = await lambda.send(new TagResourceCommand({ Resource: arn, Tags: { env: 'dev', 'cost centre': 'x/1' } }));
+      expect(tagged.$metadata.httpStatusCode).toBe(204);
+      await lambda.send(new TagResourceCommand({ Resource: arn, Tags: { env: 'prod' } }));
+      expect(await tagsOf(arn)).toEqual({ ...(arn === mappingArn ? { team: 'data' } : {}), env: 'prod', 'cost centre': 'x/1' });
+      const untagged = await lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: ['env', 'not-there'] }));
+      expect(untagged.$metadata.httpStatusCode).toBe(204);
+      expect(await tagsOf(arn)).toEqual({ ...(arn === mappingArn ? { team: 'data' } : {}), 'cost centre': 'x/1' });
+      await lambda.send(new UntagResourceCommand({ Resource: arn, TagKeys: ['cost centre', 'team'] }));
+      expect(await tagsOf(arn)).toEqual({});
+    }
+    await settled(created.UUID!, 'Enabled');
+    await deleteAndWait(created.UUID!);
+    // Tags go with their mapping.
+    expect(await sdkRefusal(lambda.send(new ListTagsCommand({ Resource: mappingArn })))).toMatchObject({ name: 'ResourceNotFoundException', message: 'The resource you requested does not exist.', status: 404 });
+  });
+
+  it('answers Lambda\'s errors: an unknown function or mapping, a version or alias, an ARN outside the model, too many tags', async () => {
+    const ghost = `arn:aws:lambda:${region}:${account}:function:${uniqueName('ghost')}`;
+    for (const call of [
+      lambda.send(new ListTagsCommand({ Resource: ghost })),
+      lambda.send(new TagResourceCommand({ Resource: ghost, Tags: { a: 'b' } })),
+      lambda.send(new UntagResourceCommand({ Resource: ghost, TagKeys: ['a'] })),
+    ]) {
+      expect(await sdkRefusal(call)).toEqual({ name: 'ResourceNotFoundException', message: `Function not found: ${ghost}`, status: 404 });
+    }
+    const noMapping = `arn:aws:lambda:${region}:${account}:event-source-mapping:0d4f0b2c-1111-4222-8333-944455556666`;
+    expect(await sdkRefusal(lambda.send(new ListTagsCommand({ Resource: noMapping })))).toMatchObject({ name: 'ResourceNotFoundException', message: 'The resource you requested does not exist.', status: 404 });
+    expect(await sdkRefusal(lambda.send(new TagResourceCommand({ Resource: `arn:aws:lambda:${region}:${account}:function:${fn}:$LATEST`, Tags: { a: 'b' } })))).toMatchObject(
+      invalidParameter('Tags on function aliases and versions are not supported. Please specify a function ARN.'),
+    );
+    const refused = await sdkRefusal(lambda.send(new ListTagsCommand({ Resource: 'arn:aws:sqs:us-east-1:000000000000:q' })));
+    expect(refused.name).toBe('ValidationException');
+    expect(refused.message).toMatch(/^1 validation error detected: Value 'arn:aws:sqs:us-east-1:000000000000:q' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:\(aws/);
+    const functionArn = `arn:aws:lambda:${region}:${account}:function:${fn}`;
+    expect(await sdkRefusal(lambda.send(new TagResourceCommand({ Resource: functionArn, Tags: { 'bad#key': 'v' } })))).toMatchObject({ name: 'ValidationException', status: 400 });
+    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
+    await lambda.send(new TagResourceCommand({ Resource: functionArn, Tags: fifty }));
+    expect(await sdkRefusal(lambda.send(new TagResourceCommand({ Resource: functionArn, Tags: { one: 'more' } })))).toMatchObject(invalidParameter('Number of tags exceeds resource tag limit.'));
+    expect(Object.keys((await tagsOf(functionArn))!)).toHaveLength(50);
   });
 });
 

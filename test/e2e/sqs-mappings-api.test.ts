@@ -266,6 +266,8 @@ describe('SQS mappings through the LambdaClient', () => {
     ['MaximumRetryAttempts', () => ({ MaximumRetryAttempts: 2 }), unsupported('maximumRetryAttempts')],
     ['MaximumRecordAgeInSeconds', () => ({ MaximumRecordAgeInSeconds: 60 }), unsupported('maximumRecordAgeInSeconds')],
     ['TumblingWindowInSeconds', () => ({ TumblingWindowInSeconds: 30 }), unsupported('tumblingWindowInSeconds')],
+    ['LoggingConfig (Kafka only)', () => ({ LoggingConfig: { SystemLogLevel: 'WARN' } }), unsupported('loggingConfig')],
+    ['MetricsConfig KafkaMetrics', () => ({ MetricsConfig: { Metrics: ['KafkaMetrics'] } }), unsupported('metricsConfig')],
     ['DestinationConfig', () => ({ DestinationConfig: { OnFailure: { Destination: fifo.arn } } }), unsupported('destinationConfig')],
     ['ScalingConfig on a Kinesis stream', () => ({ EventSourceArn: streamArn, StartingPosition: 'LATEST', ScalingConfig: { MaximumConcurrency: 2 } }), unsupported('scalingConfig')],
     ['a queue that does not exist', () => ({ EventSourceArn: missingQueueArn }),
@@ -283,8 +285,7 @@ describe('SQS mappings through the LambdaClient', () => {
     expect(await refusal(create(input()))).toEqual(invalid(message));
   });
 
-  // Model constraints: AWS's request framework answers these with ValidationException; until issue
-  // 12 Sluice answers InvalidParameterValueException with the same sentence.
+  // Model constraints: AWS's request framework answers these with ValidationException, before Lambda's rules.
   const modelConstraints: [string, () => Partial<CreateEventSourceMappingCommandInput>, string][] = [
     ['BatchSize 0', () => ({ BatchSize: 0 }), "1 validation error detected: Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1"],
     ['BatchSize 10001', () => ({ BatchSize: 10001, MaximumBatchingWindowInSeconds: 1 }), "1 validation error detected: Value '10001' at 'batchSize' failed to satisfy constraint: Member must have value less than or equal to 10000"],
@@ -297,8 +298,26 @@ describe('SQS mappings through the LambdaClient', () => {
       "1 validation error detected: Value 'no such name!' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"],
   ];
 
-  it.each(modelConstraints)('refuses %s with AWS\'s validation sentence (ValidationException after issue 12)', async (_name, input, message) => {
-    expect(await refusal(create(input()))).toEqual(invalid(message));
+  it.each(modelConstraints)('refuses %s with AWS\'s ValidationException and its sentence', async (_name, input, message) => {
+    expect(await refusal(create(input()))).toEqual({ name: 'ValidationException', message, status: 400 });
+  });
+
+  it('answers 400 InvalidParameterValueException "Function does not exist" for a function that does not exist (as AWS answered for an SQS queue)', async () => {
+    expect(await refusal(create({ FunctionName: uniqueName('no-such-fn') }))).toEqual(invalid('Function does not exist'));
+  });
+
+  it('takes ProvisionedPollerConfig (echoed with its defaults), refuses it beside ScalingConfig and below 2 pollers, and clears it given an empty one', async () => {
+    const queue = await newQueue('sqs-api-prov');
+    const created = await create({ EventSourceArn: queue.arn, ProvisionedPollerConfig: { MaximumPollers: 3 } });
+    expect(members(created)).toEqual([...SQS_MAPPING_MEMBERS, 'ProvisionedPollerConfig'].sort());
+    expect(created.ProvisionedPollerConfig).toEqual({ MinimumPollers: 2, MaximumPollers: 3 });
+    await waitForMappingState(lambda, created.UUID!, 'Enabled');
+    expect(await refusal(update(created.UUID!, { ScalingConfig: { MaximumConcurrency: 5 } }))).toEqual(invalid('ScalingConfig and ProvisionedPollerConfig cannot be specified together.'));
+    expect(await refusal(update(created.UUID!, { ProvisionedPollerConfig: { MinimumPollers: 1 } }))).toEqual(invalid('MinimumPollers must be at least 2 for Amazon SQS event sources.'));
+    const cleared = await update(created.UUID!, { ProvisionedPollerConfig: {} });
+    expect(cleared.ProvisionedPollerConfig).toBeUndefined();
+    await waitForMappingState(lambda, created.UUID!, 'Enabled');
+    await deleteAndWait(created.UUID!);
   });
 
   describe('UpdateEventSourceMapping', () => {

@@ -57,3 +57,26 @@ export async function waitForMappingGone(lambda: LambdaClient, uuid: string, tim
     { timeoutMs, message: `mapping ${uuid} never went away` },
   );
 }
+
+/** How the SDK reports a refused call: the error's name, its whole message, the HTTP status and Sluice's detail (the body's SluiceDetail). */
+export interface SdkRefusal {
+  readonly name: string;
+  readonly message: string;
+  readonly status: number | undefined;
+  readonly detail?: string;
+}
+
+/** The refusal a call ends in; a call that succeeds fails the test. */
+export async function sdkRefusal(call: Promise<unknown>): Promise<SdkRefusal> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e as Error & { $metadata?: { httpStatusCode?: number }; SluiceDetail?: string },
+  );
+  if (error === undefined) throw new Error('the call was accepted');
+  return { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode, ...(error.SluiceDetail === undefined ? {} : { detail: error.SluiceDetail }) };
+}
+
+/** AWS's framework answer to a request that breaks the API model's own constraints. */
+export const validation = (message: string) => ({ name: 'ValidationException', message, status: 400 });
+/** Lambda's own refusal of a request. */
+export const invalidParameter = (message: string) => ({ name: 'InvalidParameterValueException', message, status: 400 });

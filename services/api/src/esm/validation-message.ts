@@ -122,9 +122,14 @@ export function modelPattern(pattern: string) {
   return z.string().regex(new RegExp(`^(?:${pattern})$`, 'u'), { message: pattern });
 }
 
+/**
+ * `filterCriteria.filters.1.member.pattern`: lowerCamel members, and a list element as the
+ * framework names it, by its 1-based index and the list's `member` (as AWS answered for IAM:
+ * "at 'tags.6.member.value'"; for Lambda inferred).
+ */
 function fieldPath(path: readonly PropertyKey[]): string {
   return path
-    .map((p) => (typeof p === 'number' ? `${p}` : String(p).charAt(0).toLowerCase() + String(p).slice(1)))
+    .map((p) => (typeof p === 'number' ? `${p + 1}.member` : String(p).charAt(0).toLowerCase() + String(p).slice(1)))
     .join('.');
 }
 
