@@ -115,11 +115,11 @@ describe('malformed and mistyped bodies', () => {
     await expectStillServing();
   });
 
-  it('create with an empty body: 400 InvalidParameterValueException for the missing members', async () => {
+  it('create with an empty body: 400 ValidationException for the missing member', async () => {
     const response = await send(sluice.url, ESM_PATH, { method: 'POST', body: '' });
 
-    const { type } = await expectUserError(response, 400);
-    expect(type).toBe('InvalidParameterValueException');
+    const { type, message } = await expectUserError(response, 400);
+    expect([type, message]).toEqual(['ValidationException', "1 validation error detected: Value null at 'functionName' failed to satisfy constraint: Member must not be null"]);
     await expectStillServing();
   });
 
@@ -133,12 +133,12 @@ describe('malformed and mistyped bodies', () => {
     ['StartingPosition outside the enum', { StartingPosition: 'EARLIEST' }, 'startingPosition'],
     ['FunctionName as a number', { FunctionName: 42 }, 'functionName'],
     ['EventSourceArn that is no ARN', { EventSourceArn: 'my-stream' }, 'eventSourceArn'],
-  ])('create with %s: 400 InvalidParameterValueException naming the field', async (_label, extra, field) => {
+  ])('create with %s: 400 ValidationException (the model\'s constraint) naming the field', async (_label, extra, field) => {
     const response = await send(sluice.url, ESM_PATH, { method: 'POST', body: JSON.stringify(validCreate(extra)) });
 
     const { type, message } = await expectUserError(response, 400);
-    expect(type).toBe('InvalidParameterValueException');
-    expect(message).toContain(field);
+    expect(type).toBe('ValidationException');
+    expect(message).toContain(`at '${field}' failed to satisfy constraint`);
     await expectStillServing();
   });
 
@@ -203,7 +203,7 @@ describe('unknown and malformed mapping ids', () => {
     const response = await send(sluice.url, `${ESM_PATH}${id}`);
 
     const { type } = await expectUserError(response, 'any-4xx');
-    expect(['InvalidParameterValueException', 'ResourceNotFoundException', 'UnknownOperationException']).toContain(type);
+    expect(['ValidationException', 'InvalidParameterValueException', 'ResourceNotFoundException', 'UnknownOperationException']).toContain(type);
     await expectStillServing();
   });
 
@@ -216,18 +216,28 @@ describe('unknown and malformed mapping ids', () => {
   });
 });
 
+describe('the error handler\'s fallbacks', () => {
+  it('an unknown operation: 404 UnknownOperationException, its name as the Message, what matched nothing in SluiceDetail', async () => {
+    const response = await send(sluice.url, '/2015-03-31/no-such-operation?x=1', { method: 'POST', body: '{}' });
+
+    const text = await response.text();
+    expect([response.status, response.headers.get('x-amzn-errortype')]).toEqual([404, 'UnknownOperationException']);
+    expect(JSON.parse(text)).toEqual({ Type: 'User', Message: 'UnknownOperationException', SluiceDetail: 'No operation matches POST /2015-03-31/no-such-operation' });
+  });
+});
+
 describe('list query parameters', () => {
   it.each([
-    ['MaxItems not a number', '?MaxItems=abc'],
-    ['MaxItems 0', '?MaxItems=0'],
-    ['MaxItems above 10000', '?MaxItems=10001'],
-    ['a Marker Sluice never issued', '?Marker=not-a-marker'],
-    ['an EventSourceArn that is no ARN', '?EventSourceArn=nope'],
-  ])('%s: 400 InvalidParameterValueException', async (_label, query) => {
+    ['MaxItems not a number', '?MaxItems=abc', 'ValidationException'],
+    ['MaxItems 0', '?MaxItems=0', 'ValidationException'],
+    ['MaxItems above 10000', '?MaxItems=10001', 'ValidationException'],
+    ['a Marker Sluice never issued', '?Marker=not-a-marker', 'InvalidParameterValueException'],
+    ['an EventSourceArn that is no ARN', '?EventSourceArn=nope', 'ValidationException'],
+  ])('%s: 400 %s', async (_label, query, expected) => {
     const response = await send(sluice.url, `${ESM_PATH}${query}`);
 
     const { type } = await expectUserError(response, 400);
-    expect(type).toBe('InvalidParameterValueException');
+    expect(type).toBe(expected);
     await expectStillServing();
   });
 });

@@ -151,8 +151,8 @@ describe('dead-letter store', () => {
   });
 
   it('answers bad queries and unknown ids in Lambda error shape', async () => {
-    expect(await api('GET', '/sluice/v1/dead-letters?MaxItems=0')).toMatchObject({ status: 400, type: 'InvalidParameterValueException' });
-    expect(await api('GET', '/sluice/v1/dead-letters?MappingId=nope')).toMatchObject({ status: 400, type: 'InvalidParameterValueException' });
+    expect(await api('GET', '/sluice/v1/dead-letters?MaxItems=0')).toMatchObject({ status: 400, type: 'ValidationException' });
+    expect(await api('GET', '/sluice/v1/dead-letters?MappingId=nope')).toMatchObject({ status: 400, type: 'ValidationException' });
     expect(await api('GET', '/sluice/v1/dead-letters?Color=red')).toMatchObject({ status: 400, type: 'InvalidParameterValueException' });
     expect(await api('DELETE', '/sluice/v1/dead-letters')).toMatchObject({ status: 400, type: 'InvalidParameterValueException' });
     expect(await api('GET', '/sluice/v1/dead-letters/0190f2a4-1111-7111-8111-111111111111')).toMatchObject({ status: 404, type: 'ResourceNotFoundException' });

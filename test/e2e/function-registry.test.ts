@@ -77,12 +77,13 @@ describe('function registry', () => {
     expect((await call('GET', '/sluice/v1/functions/web-fn')).body).toMatchObject({ Timeout: 10, Invoker: { Url: 'http://127.0.0.1:9071/' } });
     expect(await call('PUT', '/sluice/v1/functions/nobody', { Timeout: 5 })).toMatchObject({ status: 404, errorType: 'ResourceNotFoundException' });
     expect(await call('PUT', '/sluice/v1/functions/web-fn', { FunctionName: 'renamed' })).toMatchObject({ status: 400, errorType: 'InvalidParameterValueException' });
-    expect(await call('PUT', '/sluice/v1/functions/web-fn', { Timeout: 0 })).toMatchObject({ status: 400, errorType: 'InvalidParameterValueException' });
+    expect(await call('PUT', '/sluice/v1/functions/web-fn', { Timeout: 0 })).toMatchObject({ status: 400, errorType: 'ValidationException' });
   });
 
   it('refuses bad registrations in Lambda error shape', async () => {
     const duplicate = await call('POST', '/sluice/v1/functions', { FunctionName: 'web-fn', Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } });
     expect(duplicate).toMatchObject({ status: 409, errorType: 'ResourceConflictException', body: { Type: 'User' } });
+    // Schema violations are the framework's ValidationException, as on Lambda's own routes.
     const cases = [
       { FunctionName: 'bad name!', Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } },
       { FunctionName: 'x'.repeat(65), Invoker: { Type: 'http', Url: 'http://127.0.0.1:1/' } },
@@ -94,7 +95,7 @@ describe('function registry', () => {
     ];
     for (const body of cases) {
       const refused = await call('POST', '/sluice/v1/functions', body);
-      expect(refused, JSON.stringify(body)).toMatchObject({ status: 400, errorType: 'InvalidParameterValueException' });
+      expect(refused, JSON.stringify(body)).toMatchObject({ status: 400, errorType: 'ValidationException' });
       expect(refused.body.Message.length).toBeGreaterThan(10);
     }
   });
@@ -103,14 +104,14 @@ describe('function registry', () => {
     const node = (Module: string) => ({ Type: 'node', Module, Handler: 'handler' });
     for (const Module of ['../x.mjs', 'lib/../../x.mjs', '/etc/passwd', '..']) {
       const created = await call('POST', '/sluice/v1/functions', { FunctionName: 'outside-fn', Invoker: node(Module) });
-      expect([Module, created.status, created.errorType]).toEqual([Module, 400, 'InvalidParameterValueException']);
+      expect([Module, created.status, created.errorType]).toEqual([Module, 400, 'ValidationException']);
       expect(created.body.Message).toBe(
         `1 validation error detected: Value '${Module}' at 'invoker.module' failed to satisfy constraint: Member must be a path relative to SLUICE_FUNCTIONS_DIR that stays inside it (not absolute, no ".." leading out)`,
       );
     }
     expect((await call('GET', '/sluice/v1/functions/outside-fn')).status).toBe(404);
     expect((await call('POST', '/sluice/v1/functions', { FunctionName: 'inside-fn', Invoker: node('lib/../handler.mjs') })).status).toBe(201);
-    expect(await call('PUT', '/sluice/v1/functions/inside-fn', { Invoker: node('../x.mjs') })).toMatchObject({ status: 400, errorType: 'InvalidParameterValueException' });
+    expect(await call('PUT', '/sluice/v1/functions/inside-fn', { Invoker: node('../x.mjs') })).toMatchObject({ status: 400, errorType: 'ValidationException' });
     expect((await call('DELETE', '/sluice/v1/functions/inside-fn')).status).toBe(204);
   });
 

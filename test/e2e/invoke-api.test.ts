@@ -303,19 +303,20 @@ describe('errors in Lambda\'s shape', () => {
     const name = uniqueName('unreachable');
     await register({ FunctionName: name, Invoker: { Type: 'http', Url: 'http://127.0.0.1:9/never' } });
 
-    const { name: type, status, message } = await failure(invoke({ FunctionName: name, Payload: '{}' }));
+    const { name: type, status, message, error } = await failure(invoke({ FunctionName: name, Payload: '{}' }));
 
-    expect([type, status]).toEqual(['ServiceException', 502]);
-    expect(message).toContain(name);
+    expect([type, status, message]).toEqual(['ServiceException', 502, 'The Lambda service encountered an internal error.']);
+    // What failed is Sluice's detail, beside AWS's sentence.
+    expect(String(error.SluiceDetail)).toContain(`function ${name} could not be invoked`);
   });
 
   it.each([
     ['X-Amz-Invocation-Type', 'Sometimes', 'invocationType'],
     ['X-Amz-Log-Type', 'Everything', 'logType'],
-  ])('a bad %s header: 400 InvalidParameterValueException', async (header, value, member) => {
+  ])('a bad %s header: 400 ValidationException (the model\'s enum)', async (header, value, member) => {
     const res = await fetch(`${sluice.url}/2015-03-31/functions/${echo}/invocations`, { method: 'POST', headers: { [header]: value }, body: '{}' });
     const body = (await res.json()) as Json;
-    expect([res.status, res.headers.get('x-amzn-errortype')]).toEqual([400, 'InvalidParameterValueException']);
+    expect([res.status, res.headers.get('x-amzn-errortype')]).toEqual([400, 'ValidationException']);
     expect(body.Message).toContain(`at '${member}' failed to satisfy constraint`);
   });
 });
@@ -350,24 +351,28 @@ describe('event-invoke-config API', () => {
     expect([afterDelete.name, afterDelete.status, afterDelete.message]).toEqual(['ResourceNotFoundException', 404, `The function ${arn} doesn't have an EventInvokeConfig`]);
   });
 
-  it('ranges, destinations Sluice does not deliver to, and an empty request: 400 InvalidParameterValueException', async () => {
+  it('ranges (ValidationException), destinations Sluice does not deliver to and an empty request (InvalidParameterValueException, the reason in SluiceDetail)', async () => {
     const name = uniqueName('eic-bad');
     await nodeFunction(name);
+    const invalidConfig = (onSuccess: string) => `The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=${onSuccess}), onFailure=null) is invalid.`;
+    const bus = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`;
     const cases = [
-      [{ MaximumRetryAttempts: 3 }, "Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2"],
-      [{ MaximumEventAgeInSeconds: 59 }, "Value '59' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60"],
-      [{ MaximumEventAgeInSeconds: 21601 }, 'Member must have value less than or equal to 21600'],
-      [{ DestinationConfig: { OnSuccess: { Destination: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default` } } }, 'does not deliver to EventBridge'],
-      [{ DestinationConfig: { OnSuccess: { Destination: 'arn:aws:s3:::results' } } }, 'S3 buckets are supported only for on-failure destinations'],
-      [{ DestinationConfig: { OnFailure: { Destination: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}` } } }, "You can't specify the function as a destination for itself."],
-      [{ DestinationConfig: { OnFailure: { Destination: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${uniqueName('ghost')}` } } }, 'is invalid'],
-      [{ DestinationConfig: { OnFailure: { Destination: 'not-an-arn' } } }, "at 'destinationConfig.onFailure.destination' failed to satisfy constraint"],
-      [{}, 'You must specify at least one of error handling or destination setting.'],
+      [{ MaximumRetryAttempts: 3 }, 'ValidationException', "1 validation error detected: Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2"],
+      [{ MaximumEventAgeInSeconds: 59 }, 'ValidationException', "1 validation error detected: Value '59' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60"],
+      [{ MaximumEventAgeInSeconds: 21601 }, 'ValidationException', "1 validation error detected: Value '21601' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value less than or equal to 21600"],
+      [{ DestinationConfig: { OnSuccess: { Destination: bus } } }, 'InvalidParameterValueException', invalidConfig(bus), 'Sluice does not deliver to EventBridge event buses.'],
+      [{ DestinationConfig: { OnSuccess: { Destination: 'arn:aws:s3:::results' } } }, 'InvalidParameterValueException', invalidConfig('arn:aws:s3:::results'), 'S3 buckets are supported only for on-failure destinations.'],
+      [{ DestinationConfig: { OnFailure: { Destination: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}` } } }, 'InvalidParameterValueException', "You can't specify the function as a destination for itself."],
+      [{ DestinationConfig: { OnFailure: { Destination: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ghost-fn` } } }, 'InvalidParameterValueException', `The destination ARN arn:aws:lambda:${REGION}:${ACCOUNT}:function:ghost-fn is invalid.`],
+      [{ DestinationConfig: { OnFailure: { Destination: 'not-an-arn' } } }, 'ValidationException', /^1 validation error detected: Value 'not-an-arn' at 'destinationConfig.onFailure.destination' failed to satisfy constraint/],
+      [{}, 'InvalidParameterValueException', 'You must specify at least one of error handling or destination setting.'],
     ] as const;
-    for (const [input, expected] of cases) {
-      const { name: type, status, message } = await failure(lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, ...input })));
-      expect([type, status], JSON.stringify(input)).toEqual(['InvalidParameterValueException', 400]);
-      expect(message).toContain(expected);
+    for (const [input, expectedType, expected, detail] of cases) {
+      const { name: type, status, message, error } = await failure(lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, ...input })));
+      expect([type, status], JSON.stringify(input)).toEqual([expectedType, 400]);
+      if (typeof expected === 'string') expect(message).toBe(expected);
+      else expect(message).toMatch(expected);
+      if (detail !== undefined) expect(error.SluiceDetail).toBe(detail);
     }
     expect((await failure(lambda.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: name })))).name).toBe('ResourceNotFoundException');
   });

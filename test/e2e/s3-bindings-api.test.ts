@@ -86,13 +86,13 @@ describe('S3 bindings API', () => {
     ['two suffix rules', { Events: ['s3:ObjectRemoved:*'], Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: 'a' }, { Name: 'suffix', Value: 'b' }] } } }, /^Cannot specify more than one suffix rule in a filter\.$/],
     ['a rule that is neither prefix nor suffix', { Events: ['s3:ObjectRemoved:*'], Filter: { Key: { FilterRules: [{ Name: 'contains', Value: 'a' }] } } }, /prefix or suffix/],
     ['an empty prefix value', { Events: ['s3:ObjectRemoved:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: '' }] } } }, /cannot be empty/],
-    ['no event type', { Events: [] }, /at 'events' failed to satisfy constraint/],
-    ['a bad bucket name', { Bucket: 'Not_A_Bucket', Events: ['s3:ObjectRemoved:*'] }, /at 'bucket' failed to satisfy constraint/],
+    ['no event type', { Events: [] }, /at 'events' failed to satisfy constraint/, 'ValidationException'],
+    ['a bad bucket name', { Bucket: 'Not_A_Bucket', Events: ['s3:ObjectRemoved:*'] }, /at 'bucket' failed to satisfy constraint/, 'ValidationException'],
     ['an unknown member', { Events: ['s3:ObjectRemoved:*'], Queue: 'x' }, /Unsupported parameter: Queue/],
-  ])('refuses %s with InvalidParameterValueException', async (_case, body, message) => {
+  ])('refuses %s with InvalidParameterValueException (ValidationException for a schema constraint)', async (_case, body, message, type = 'InvalidParameterValueException') => {
     const refused = await create(body);
 
-    expect([refused.status, refused.errorType]).toEqual([400, 'InvalidParameterValueException']);
+    expect([refused.status, refused.errorType]).toEqual([400, type]);
     expect(refused.body.Type).toBe('User');
     expect(refused.body.Message).toMatch(message);
   });
