@@ -80,6 +80,7 @@ export { windowStartMs, windowIsoTime } from './windows/tumbling-window.js';
 export type { WindowStateKey, WindowStateRecord, WindowStateStore, WindowStateWrite } from './windows/window-state-store.js';
 export { RedisWindowStateStore, DEFAULT_WINDOW_STATE_MAX_BYTES } from './windows/redis-window-state-store.js';
 export type { Invoker, InvokeRequest, InvokeResult } from './invoker/invoker.js';
+export { EVENT_COUNT_METRICS, countsEvents, eventCountMetricName, type EventCountMetric } from './metrics/event-count-metrics.js';
 export { INVOKED_STATUS_CODE } from './invoker/invoker.js';
 export { backoffDelay, type BackoffOptions } from './retry/backoff.js';
 export { createSluiceMetrics, type SluiceMetrics } from './metrics/sluice-metrics.js';

@@ -97,6 +97,7 @@ export class FailureReporter {
       throw error;
     }
     this.deps.metrics?.destinationDeliveries.inc({ ...labels, outcome: 'delivered' });
+    if (batch.countEvents) this.deps.metrics?.eventCounts.OnFailureDestinationDeliveredEventCount.inc({ mapping: batch.mappingId }, undelivered.end - undelivered.start);
     log.info({ destination: destinationArn, condition: record.requestContext.condition, batchSize: undelivered.end - undelivered.start }, 'failure record delivered');
   }
 
@@ -128,6 +129,8 @@ export class FailureReporter {
       throw error instanceof SluiceError ? error : new SluiceError(ErrorCode.DestinationFailed, 'the dead-letter store did not take the batch', { retryable: true, cause: error });
     }
     this.deps.metrics?.deadLetters.inc({ mapping: batch.mappingId, outcome: 'parked' });
+    // Lambda drops what has no destination; Sluice parks it, and counts it as Lambda's DroppedEventCount.
+    if (batch.countEvents) this.deps.metrics?.eventCounts.DroppedEventCount.inc({ mapping: batch.mappingId }, undelivered.end - undelivered.start);
     log.info({ deadLetterId: id, condition: record.requestContext.condition, batchSize: undelivered.end - undelivered.start }, 'batch parked in the dead-letter store');
   }
 }

@@ -15,6 +15,7 @@ import {
   type QueueBatchOutcome,
   type SluiceMetrics,
 } from '@sluice/shared';
+import { countAttempt } from './event-counts.js';
 import { parseQueueItemFailures } from './batch-item-failures.js';
 
 /** The slice of a BullMQ Job the processor uses; unit tests pass a plain object. */
@@ -94,6 +95,7 @@ export function createQueueBatchProcessor(deps: QueueBatchProcessorDeps): QueueB
     const batch = parseBatch(job);
     const log = deps.logger.child({ jobId: job.id, mappingId: batch.mappingId });
     const result = await attempt(batch, signal);
+    countAttempt(deps.metrics, batch, batch.records.length, result.kind === 'invoked' ? (result.result.functionError === undefined ? 'succeeded' : 'function-error') : 'not-invoked');
     switch (result.kind) {
       case 'function-missing':
         return { status: 'failed', reason: 'function_missing', detail: `function ${batch.functionName} is not registered` };

@@ -21,6 +21,7 @@ import {
   type SluiceMetrics,
   type StreamBatchJob,
 } from '@sluice/shared';
+import { countAttempt } from './event-counts.js';
 import { FailureReporter, subBatchBounds } from './failure-reporter.js';
 import { decideBeforeInvoke, type AttemptResult } from './retry-policy.js';
 import { planAfterAttempt, type SubBatchStep } from './sub-batch-plan.js';
@@ -127,6 +128,7 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
         if (rest.length > 0) await save(progress, rest[0]!.functionErrors);
         continue;
       }
+      countAttempt(deps.metrics, batch, head.end - head.start, result.kind === 'invoked' ? (result.result.functionError === undefined ? 'succeeded' : 'function-error') : 'not-invoked');
       const invocations = progress.invocations + (result.kind === 'not-invoked' ? 0 : 1);
       const context = { job: batch, sequenceNumbers, firstArrivalMs: (sub: SubBatch) => subBatchBounds(batch, sub).firstArrivalMs, now: now() };
       const step = planAfterAttempt(head, result, context);

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createEventCountCounters } from './event-count-metrics.js';
 
 /**
  * Every Prometheus metric Sluice exports, created once per process on its own registry and passed
@@ -8,6 +9,8 @@ export function createSluiceMetrics(registry: Registry = new Registry()) {
   const registers = [registry];
   return {
     registry,
+    /** MetricsConfig EventCount: Lambda's event counts by AWS's names, for the mappings that turned them on. */
+    eventCounts: createEventCountCounters(registers),
     /** Age of the last record of each finished batch at finish time (Lambda's IteratorAge). */
     iteratorAgeMs: new Gauge({ name: 'sluice_iterator_age_milliseconds', help: 'Age of the last record of the last finished batch', labelNames: ['mapping', 'shard'], registers }),
     recordsRead: new Counter({ name: 'sluice_records_read_total', help: 'Records read from stream shards', labelNames: ['mapping', 'shard'], registers }),

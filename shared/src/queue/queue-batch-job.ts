@@ -29,6 +29,8 @@ export const queueBatchJobSchema = z.object({
   /** Faults on our side so far (function unreachable, throttled): retried in the job, up to a bound. */
   faults: z.number().int().min(0).default(0),
   enqueuedAt: z.number(),
+  /** MetricsConfig EventCount is on: the worker counts the batch's events (set only then, so the job costs nothing more otherwise). */
+  countEvents: z.literal(true).optional(),
 });
 
 export type QueueBatchJob = z.infer<typeof queueBatchJobSchema>;

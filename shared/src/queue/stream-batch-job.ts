@@ -114,6 +114,8 @@ export const streamBatchJobSchema = z.object({
   functionResponseTypes: z.array(z.literal('ReportBatchItemFailures')).default([]),
   /** DestinationConfig.OnFailure.Destination: an SQS queue, SNS topic or S3 bucket ARN. */
   onFailureDestination: z.string().optional(),
+  /** MetricsConfig EventCount is on: the worker counts the batch's events (set only then, so the job costs nothing more otherwise). */
+  countEvents: z.literal(true).optional(),
   /** Where the job is inside its batch; absent until the first attempt saves it. */
   progress: batchProgressSchema.optional(),
   /** Set on mappings with TumblingWindowInSeconds: the window the batch belongs to. */

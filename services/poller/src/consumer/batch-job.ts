@@ -1,4 +1,4 @@
-import type { StreamMapping, StreamBatchJob, StreamRecord } from '@sluice/shared';
+import { countsEvents, type StreamMapping, type StreamBatchJob, type StreamRecord } from '@sluice/shared';
 import type { PlannedWindow } from './tumbling-window-planner.js';
 
 /**
@@ -40,6 +40,7 @@ export function buildBatchJob(
     bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
     functionResponseTypes: [...mapping.functionResponseTypes],
     ...(mapping.onFailureDestination === undefined ? {} : { onFailureDestination: mapping.onFailureDestination }),
+    ...(countsEvents(mapping) ? { countEvents: true as const } : {}),
     ...(window === undefined ? {} : { window: { startMs: window.startMs, endMs: window.endMs, isFinal: window.isFinal, terminatedEarly: window.terminatedEarly } }),
   };
 }

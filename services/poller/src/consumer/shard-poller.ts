@@ -4,6 +4,7 @@ import {
   SluiceError,
   backoffDelay,
   compareSequenceNumbers,
+  countsEvents,
   type BackoffOptions,
   type StreamMapping,
   type Logger,
@@ -268,8 +269,11 @@ export class ShardPoller {
     this.lanes.push(deliver, mapping.parallelizationFactor);
     this.lastRead = records.at(-1)!.sequenceNumber;
     this.deps.metrics.recordsRead.inc({ mapping: mapping.uuid, shard: this.shardId }, records.length);
+    const counting = countsEvents(mapping);
+    if (counting) this.deps.metrics.eventCounts.PolledEventCount.inc({ mapping: mapping.uuid }, records.length);
     if (skipped.length === 0) return;
     this.deps.metrics.recordsFiltered.inc({ mapping: mapping.uuid }, skipped.length);
+    if (counting) this.deps.metrics.eventCounts.FilteredOutEventCount.inc({ mapping: mapping.uuid }, skipped.length);
     this.consumeFiltered(skipped);
   }
 

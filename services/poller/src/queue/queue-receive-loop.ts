@@ -3,6 +3,7 @@ import {
   ErrorCode,
   SluiceError,
   backoffDelay,
+  countsEvents,
   type BackoffOptions,
   type ConcurrencyLimiter,
   type ConcurrencySlot,
@@ -164,6 +165,7 @@ export class QueueReceiveLoop {
         return undefined;
       }
       this.deps.metrics.queueMessagesReceived.inc({ mapping: mapping.uuid }, received.length);
+      if (countsEvents(mapping)) this.deps.metrics.eventCounts.PolledEventCount.inc({ mapping: mapping.uuid }, received.length);
       this.keeper.hold(received);
       const retire = this.deps.scaler.onReceive(received.length, request.maxMessages, this.deps.loops());
       if (received.length >= request.maxMessages) this.deps.onGrow();
@@ -201,6 +203,7 @@ export class QueueReceiveLoop {
   /** Messages no filter matched are deleted, never delivered (Lambda's rule for SQS). */
   private async dropFiltered(mapping: QueueMapping, skipped: QueueMessage[]): Promise<void> {
     this.deps.metrics.recordsFiltered.inc({ mapping: mapping.uuid }, skipped.length);
+    if (countsEvents(mapping)) this.deps.metrics.eventCounts.FilteredOutEventCount.inc({ mapping: mapping.uuid }, skipped.length);
     await this.remove(mapping, skipped);
   }
 
@@ -220,6 +223,7 @@ export class QueueReceiveLoop {
           functionResponseTypes: [...mapping.functionResponseTypes],
           faults: 0,
           enqueuedAt: this.now(),
+          ...(countsEvents(mapping) ? { countEvents: true as const } : {}),
         },
         this.stopWaiting.signal,
       );
@@ -251,6 +255,7 @@ export class QueueReceiveLoop {
     try {
       const failed = await this.deps.source.delete(messages);
       this.deps.metrics.queueMessagesDeleted.inc({ mapping: mapping.uuid }, messages.length - failed.length);
+      if (countsEvents(mapping)) this.deps.metrics.eventCounts.DeletedEventCount.inc({ mapping: mapping.uuid }, messages.length - failed.length);
       if (failed.length > 0) this.deps.logger.warn({ messages: failed.length }, 'the queue did not delete some messages; they will be delivered again');
     } catch (error) {
       this.deps.logger.warn({ err: error, messages: messages.length }, 'deleting messages failed; they will be delivered again');

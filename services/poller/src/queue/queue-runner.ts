@@ -88,7 +88,8 @@ export class QueueRunner implements SourceRunner {
 
   private limit(): number {
     const mapping = this.deps.mapping();
-    return Math.min(this.deps.maxLoops, mapping?.maximumConcurrency ?? LAMBDA_MAX_CONCURRENCY);
+    // ProvisionedPollerConfig.MaximumPollers caps the loops as MaximumConcurrency does (they exclude each other).
+    return Math.min(this.deps.maxLoops, mapping?.maximumConcurrency ?? mapping?.provisionedPollers?.maximum ?? LAMBDA_MAX_CONCURRENCY);
   }
 
   private async readAttributes(now: number): Promise<void> {
