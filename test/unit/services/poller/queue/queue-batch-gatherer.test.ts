@@ -108,6 +108,28 @@ describe('QueueBatchGatherer', () => {
     expect(over.size).toBe(1);
   });
 
+  it('applies new limits to the batch it holds: what a smaller BatchSize no longer fits waits, in order, for the next batch', () => {
+    const g = gatherer({ batchSize: 10, windowMs: 5000 });
+    for (const m of messages(5)) g.add(m, T0);
+
+    g.retarget({ batchSize: 2, windowMs: 5000, maxPayloadBytes: MAX_PAYLOAD_BYTES });
+
+    expect(g.isReady(T0)).toBe(true);
+    const { batch, carried } = g.take();
+    expect(ids(batch)).toEqual(['m1', 'm2']);
+    expect(ids(carried)).toEqual(['m3', 'm4', 'm5']);
+  });
+
+  it('keeps the window running from the first message when the limits change', () => {
+    const g = gatherer({ batchSize: 10, windowMs: 5000 });
+    g.add(queueMessage('m1'), T0);
+
+    g.retarget({ batchSize: 20, windowMs: 2000, maxPayloadBytes: MAX_PAYLOAD_BYTES });
+
+    expect(g.isReady(T0 + 1999)).toBe(false);
+    expect(g.isReady(T0 + 2000)).toBe(true);
+  });
+
   it('sends a lone message over the cap alone rather than never', () => {
     const g = gatherer({ batchSize: 10, windowMs: 60_000, maxPayloadBytes: 50 });
 
