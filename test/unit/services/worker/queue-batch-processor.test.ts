@@ -198,6 +198,16 @@ describe('queue batch processor', () => {
     expect(limiter.taken).toBe(0);
   });
 
+  it('does not invoke a job its worker stalled on (it died mid-batch): the messages come back through their queue', async () => {
+    // BullMQ hands a stalled job to another worker; the poller that waited for it may be gone too,
+    // and its messages come back after their visibility timeout whatever this job does.
+    const { process, invoker } = setup();
+    const job = Object.assign(fakeJob(queueBatchJob()), { stalledCounter: 1 });
+
+    expect(await process(job)).toMatchObject({ status: 'failed', reason: 'worker_lost' });
+    expect(invoker.requests).toHaveLength(0);
+  });
+
   it('refuses a malformed job as unrecoverable (retrying cannot fix it)', async () => {
     const { process } = setup();
 

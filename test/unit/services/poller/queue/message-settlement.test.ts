@@ -13,7 +13,7 @@ describe('settle', () => {
     expect(keep).toEqual([]);
   });
 
-  it.each(['function_error', 'invalid_response', 'function_missing', 'not_invoked'] as const)('keeps every message of a batch that failed (%s)', (reason) => {
+  it.each(['function_error', 'invalid_response', 'function_missing', 'not_invoked', 'worker_lost'] as const)('keeps every message of a batch that failed (%s)', (reason) => {
     const { delete: done, keep } = settle(standard, { status: 'failed', reason }, false);
 
     expect(done).toEqual([]);
