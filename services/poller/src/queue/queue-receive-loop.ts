@@ -80,6 +80,8 @@ export class QueueReceiveLoop {
   private readonly now: () => number;
   private carried: QueueMessage[] = [];
   private receiveFailures = 0;
+  /** Batches in a row that could not be handed to the workers (the queue of batches, Redis, failed). */
+  private dispatchFailures = 0;
   private running: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
 
@@ -225,10 +227,11 @@ export class QueueReceiveLoop {
   }
 
   private async invoke(mapping: QueueMapping, batch: QueueMessage[]): Promise<void> {
-    const slot = await this.takeSlot(mapping);
-    if (slot === 'stopped') return this.giveBack(batch);
+    let slot: ConcurrencySlot | undefined | 'stopped';
     let outcome: QueueBatchOutcome;
     try {
+      slot = await this.takeSlot(mapping);
+      if (slot === 'stopped') return await this.giveBack(batch);
       outcome = await this.deps.dispatcher.dispatch(
         {
           mappingId: mapping.uuid,
@@ -246,12 +249,26 @@ export class QueueReceiveLoop {
     } catch (error) {
       // Stopped waiting (the grace ran out), or the queue of batches failed us: the messages come back by themselves.
       this.keeper.release(batch);
-      if (!this.stopWaiting.signal.aborted) this.deps.logger.warn({ err: error, messages: batch.length }, 'queue batch dispatch failed; its messages come back after their visibility timeout');
+      if (!this.stopWaiting.signal.aborted) await this.pauseAfterDispatchFailure(error, batch.length);
       return;
     } finally {
-      if (slot !== undefined) await slot.release().catch(() => undefined);
+      if (slot !== undefined && slot !== 'stopped') await slot.release().catch(() => undefined);
     }
+    this.dispatchFailures = 0;
     await this.settle(mapping, batch, outcome);
+  }
+
+  /**
+   * A fault of ours (Redis) must not spend the messages' receives: each receive counts toward the
+   * queue's maxReceiveCount, so receiving on at full speed would move the backlog to the
+   * dead-letter queue without one invocation. Receiving waits, longer each time, until batches go
+   * through again.
+   */
+  private async pauseAfterDispatchFailure(error: unknown, messages: number): Promise<void> {
+    this.dispatchFailures += 1;
+    const delay = backoffDelay(this.dispatchFailures, this.deps.backoff);
+    if (this.dispatchFailures === 1) this.deps.logger.warn({ err: error, messages, retryInMs: delay }, 'queue batch dispatch failed; its messages come back after their visibility timeout');
+    await sleep(delay, undefined, { signal: this.stopPausing.signal }).catch(() => undefined);
   }
 
   private async settle(mapping: QueueMapping, batch: QueueMessage[], outcome: QueueBatchOutcome): Promise<void> {

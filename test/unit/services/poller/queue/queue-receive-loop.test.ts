@@ -6,7 +6,7 @@ import { QueueScaler } from '../../../../../services/poller/src/queue/queue-scal
 import { waitFor } from '../../../../helpers/wait-for.js';
 import { FakeQueueBatchDispatcher, FakeQueueSource, buildQueueMapping } from '../fakes/fake-queue-source.js';
 
-function setup(initial: Partial<QueueMapping> = {}) {
+function setup(initial: Partial<QueueMapping> = {}, backoff = { baseMs: 10, maxMs: 50 }) {
   const source = new FakeQueueSource(30);
   const dispatcher = new FakeQueueBatchDispatcher();
   let mapping: QueueMapping | undefined = buildQueueMapping(initial);
@@ -20,7 +20,7 @@ function setup(initial: Partial<QueueMapping> = {}) {
     onGrow: () => undefined,
     metrics: createSluiceMetrics(),
     logger: createLogger({ level: 'silent' }),
-    backoff: { baseMs: 10, maxMs: 50 },
+    backoff,
     fifo: false,
   });
   const update = (changes: Partial<QueueMapping>) => void (mapping = { ...mapping!, ...changes });
@@ -72,6 +72,25 @@ describe('QueueReceiveLoop', () => {
     await waitFor(() => source.deleted.length === 5, { timeoutMs: 2000 });
     expect(batchBodies(dispatcher)).toEqual([['m1', 'm2'], ['m3', 'm4'], ['m5']]);
     await loop.stop();
+  });
+
+  it('backs off receiving while batches cannot be handed to the workers, so receive counts do not run up to the DLQ', async () => {
+    // Arrange: the queue of batches (Redis) is down; 100 messages wait
+    const { source, dispatcher, loop } = setup({}, { baseMs: 50, maxMs: 200 });
+    dispatcher.dispatch = async () => {
+      throw new Error('Redis connection lost');
+    };
+    source.send(Array.from({ length: 100 }, (_, i) => `m${i}`));
+
+    // Act
+    void loop.start();
+    await sleep(300);
+    await loop.stop();
+
+    // Assert: a few receives of 10 in 300 ms (backoff from 50 ms up), not one after another
+    const received = source.stored.filter((m) => m.receives > 0).length;
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThanOrEqual(50);
   });
 
   it('waits for the outcome of a batch in flight when stopped, and deletes what succeeded', async () => {
