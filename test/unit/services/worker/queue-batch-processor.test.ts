@@ -178,10 +178,10 @@ describe('queue batch processor', () => {
     expect(await process(fakeJob(queueBatchJob()))).toMatchObject({ status: 'failed', reason: 'function_missing' });
   });
 
-  it("treats a function at its reserved concurrency as a fault of ours: retried without invoking, its slot never taken", async () => {
+  it('treats a function at its reserved concurrency as a fault of ours: retried without invoking, its slot given back', async () => {
     // Arrange: one slot, already held by another invocation
     const limiter = slots(1);
-    const held = await limiter.acquire();
+    const held = await limiter.acquire('orders', 1, 60_000);
     const fn = { ...buildFunction('orders', { type: 'http', url: 'http://127.0.0.1:1/' }), reservedConcurrentExecutions: 1 };
     const { process, invoker } = setup({ functions: [fn], concurrency: limiter });
     const job = fakeJob(queueBatchJob());
