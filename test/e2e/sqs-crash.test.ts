@@ -8,7 +8,7 @@ import { startRecordingFunction, type RecordingFunction } from '../helpers/recor
 import { deleteSettledMapping, sluiceLambdaClient } from '../helpers/sluice-lambda.js';
 import { flowEnv, registerFunction, type SluiceProcess } from '../helpers/sluice-process.js';
 import { startAllRoles } from '../helpers/sluice-with-function.js';
-import { createSourceQueue, sqsClient, type SourceQueue } from '../helpers/sqs-source-queue.js';
+import { createSourceQueue, sqsClient, uniqueQueueName, waitForEmptyQueue, type SourceQueue } from '../helpers/sqs-source-queue.js';
 import { mappingMetric, receiveCount, routeByQueue, type SqsFunctionRouter } from '../helpers/sqs-function-router.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -57,17 +57,11 @@ async function startSluice(): Promise<SluiceProcess> {
 }
 
 async function newQueue(label: string, attributes: Record<string, string> = {}): Promise<SourceQueue> {
-  const queue = await createSourceQueue(sqs, uniqueName(label), attributes);
+  const queue = await createSourceQueue(sqs, uniqueQueueName(label), attributes);
   queues.push(queue);
   return queue;
 }
 
-async function waitForEmpty(queue: SourceQueue): Promise<void> {
-  await waitFor(async () => {
-    const depth = await queue.depth();
-    return depth.visible === 0 && depth.inFlight === 0;
-  }, { timeoutMs: 20_000, message: `${queue.name} never emptied` });
-}
 
 describe('SQS mappings across Sluice processes', () => {
   let survivor: SluiceProcess;
@@ -94,7 +88,7 @@ describe('SQS mappings across Sluice processes', () => {
     lambda = sluiceLambdaClient(survivor.url);
 
     // Assert: the held messages come back (receive count 2) and every message is delivered and deleted
-    await waitForEmpty(queue);
+    await waitForEmptyQueue(queue, 20_000);
     const records = router.recordsFrom(queue.arn);
     const after = records.slice(held.length);
     expect(new Set(records.map((r) => r['body']))).toEqual(new Set(['k1', 'k2', 'k3', 'k4', 'k5']));
@@ -122,7 +116,7 @@ describe('SQS mappings across Sluice processes', () => {
     await queue.send(sent);
 
     // Assert: at least once each, and both processes took part
-    await waitForEmpty(queue);
+    await waitForEmptyQueue(queue, 20_000);
     expect(new Set(router.recordsFrom(queue.arn).map((r) => r['body']))).toEqual(new Set(sent));
     for (const sluice of [survivor, second]) expect(await mappingMetric(sluice.url, 'sluice_queue_messages_received_total', uuid!)).toBeGreaterThan(0);
     await deleteSettledMapping(lambda, uuid!);

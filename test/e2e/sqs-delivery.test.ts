@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateEventSourceMappingCommand, type CreateEventSourceMappingCommandInput, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { createSourceQueue, sqsClient, type SourceQueue } from '../helpers/sqs-source-queue.js';
+import { createSourceQueue, sqsClient, uniqueQueueName, waitForEmptyQueue, type SourceQueue } from '../helpers/sqs-source-queue.js';
 import { deleteSettledMapping } from '../helpers/sluice-lambda.js';
 import { startSluiceWithFunction, type SluiceWithFunction } from '../helpers/sluice-with-function.js';
 import { callSluiceApi, type SluiceProcess } from '../helpers/sluice-process.js';
@@ -40,8 +40,7 @@ afterAll(async () => {
 
 /** A new queue named after `label` (FIFO when it ends in .fifo), deleted after the file. */
 async function newQueue(label: string, attributes: Record<string, string> = {}): Promise<SourceQueue> {
-  const name = label.endsWith('.fifo') ? `${uniqueName(label.slice(0, -5))}.fifo` : uniqueName(label);
-  const queue = await createSourceQueue(sqs, name, attributes);
+  const queue = await createSourceQueue(sqs, uniqueQueueName(label), attributes);
   queues.push(queue);
   return queue;
 }
@@ -50,12 +49,6 @@ async function mapQueue(queue: SourceQueue, input: Partial<CreateEventSourceMapp
   return (await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionName, EventSourceArn: queue.arn, ...input }))).UUID!;
 }
 
-async function waitForEmpty(queue: SourceQueue): Promise<void> {
-  await waitFor(async () => {
-    const depth = await queue.depth();
-    return depth.visible === 0 && depth.inFlight === 0;
-  }, { message: `${queue.name} never emptied` });
-}
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const messageIdOf = (records: Record<string, unknown>[], body: string) => String(records.find((r) => r['body'] === body)!['messageId']);
@@ -92,7 +85,7 @@ describe.concurrent('SQS mapping', () => {
       Cover: { binaryValue: 'AQID', stringListValues: [], binaryListValues: [], dataType: 'Binary' },
     });
     expect(attributed['md5OfMessageAttributes']).toMatch(/^[0-9a-f]{32}$/);
-    await waitForEmpty(queue);
+    await waitForEmptyQueue(queue);
     await deleteSettledMapping(lambda, uuid);
   });
 
@@ -135,7 +128,7 @@ describe.concurrent('SQS mapping', () => {
 
     // Assert
     await waitFor(() => router.eventsFrom(queue.arn).length >= 2, { message: 'the failed messages came back' });
-    await waitForEmpty(queue);
+    await waitForEmptyQueue(queue);
     const [first, second] = router.eventsFrom(queue.arn);
     expect(bodies(first!).sort()).toEqual(['m1', 'm2', 'm3', 'm4']);
     expect(bodies(second!).sort()).toEqual(['m2', 'm3']);
@@ -164,7 +157,7 @@ describe.concurrent('SQS mapping', () => {
 
     // Assert: both come back, received twice
     await waitFor(() => router.eventsFrom(queue.arn).length >= 2, { message: 'the batch came back' });
-    await waitForEmpty(queue);
+    await waitForEmptyQueue(queue);
     const second = router.eventsFrom(queue.arn)[1]!;
     expect(bodies(second).sort()).toEqual(['x1', 'x2']);
     expect(second.event.Records.map(receiveCount)).toEqual(['2', '2']);
@@ -216,7 +209,7 @@ describe.concurrent('SQS mapping', () => {
 
     // Assert
     await waitFor(() => router.recordsFrom(queue.arn).some((r) => r['body'] === 'a3'), { message: 'a3 delivered' });
-    await waitForEmpty(queue);
+    await waitForEmptyQueue(queue);
     const records = router.recordsFrom(queue.arn);
     const group = (g: string) => records.filter((r) => (r['attributes'] as Record<string, string>)['MessageGroupId'] === g).map((r) => String(r['body']));
     expect(group('a')).toEqual(['a1', 'a2', 'a2', 'a3']);

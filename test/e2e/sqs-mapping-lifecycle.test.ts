@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { runAwsLambdaCli } from '../helpers/aws-cli.js';
-import { createSourceQueue, sqsClient, type SourceQueue } from '../helpers/sqs-source-queue.js';
+import { createSourceQueue, sqsClient, uniqueQueueName, waitForEmptyQueue, type SourceQueue } from '../helpers/sqs-source-queue.js';
 import { startSluiceWithFunction, type SluiceWithFunction } from '../helpers/sluice-with-function.js';
 import type { SluiceProcess } from '../helpers/sluice-process.js';
 import { bodies, mappingMetric, routeByQueue, type SqsFunctionRouter } from '../helpers/sqs-function-router.js';
@@ -53,7 +53,7 @@ async function aws(...args: string[]): Promise<CliMapping> {
 }
 
 async function newQueue(label: string): Promise<SourceQueue> {
-  const queue = await createSourceQueue(sqs, uniqueName(label));
+  const queue = await createSourceQueue(sqs, uniqueQueueName(label));
   queues.push(queue);
   return queue;
 }
@@ -68,12 +68,6 @@ async function waitForNoPollers(uuid: string): Promise<void> {
   await waitFor(async () => (await mappingMetric(harness.sluice.url, 'sluice_queue_pollers', uuid)) === 0, { message: `mapping ${uuid} still polls` });
 }
 
-async function waitForEmpty(queue: SourceQueue): Promise<void> {
-  await waitFor(async () => {
-    const depth = await queue.depth();
-    return depth.visible === 0 && depth.inFlight === 0;
-  }, { message: `${queue.name} never emptied` });
-}
 
 /** How long a stopped mapping is watched to show that nothing is delivered (receive loops react in ms). */
 const QUIET_MS = 1000;
@@ -91,7 +85,7 @@ describe.concurrent('SQS mapping lifecycle through the AWS CLI', () => {
 
     // Assert: the others are deleted, never delivered
     await waitFor(async () => (await mappingMetric(harness.sluice.url, 'sluice_records_filtered_total', uuid)) === 3, { message: 'three messages filtered out' });
-    await waitForEmpty(queue);
+    await waitForEmptyQueue(queue);
     expect(router.recordsFrom(queue.arn).map((r) => r['body']).sort()).toEqual(['ping', '{"kind":"order","n":1}']);
     expect(await mappingMetric(harness.sluice.url, 'sluice_queue_messages_deleted_total', uuid)).toBe(5);
     await aws('delete-event-source-mapping', '--uuid', uuid);
@@ -115,7 +109,7 @@ describe.concurrent('SQS mapping lifecycle through the AWS CLI', () => {
     // Assert
     expect(whileDisabled).toEqual({ delivered: 0, depth: { visible: 3, inFlight: 0 } });
     await waitFor(() => router.recordsFrom(queue.arn).length >= 3, { message: 'the messages flowed once enabled' });
-    await waitForEmpty(queue);
+    await waitForEmptyQueue(queue);
     expect(router.recordsFrom(queue.arn).map((r) => r['body']).sort()).toEqual(['p1', 'p2', 'p3']);
     // Read when polling started again: the three were waiting.
     expect(await mappingMetric(harness.sluice.url, 'sluice_queue_backlog_messages', uuid)).toBe(3);

@@ -67,10 +67,11 @@ export class QueueBatchGatherer {
     if (limits.batchSize === batchSize && limits.windowMs === windowMs && limits.maxPayloadBytes === maxPayloadBytes) return;
     this.limits = limits;
     const held = this.messages.splice(0).concat(this.overflow.splice(0));
-    const startedAt = this.startedAt;
+    // The window keeps running from the first message (held is empty when it never started).
+    const startedAt = this.startedAt ?? 0;
     this.bytes = ENVELOPE_BYTES;
     this.startedAt = undefined;
-    for (const message of held) this.add(message, startedAt!);
+    for (const message of held) this.add(message, startedAt);
   }
 
   /** Whether the batch should be invoked now. */

@@ -254,6 +254,7 @@ export class QueueReceiveLoop {
     } finally {
       if (slot !== undefined && slot !== 'stopped') await slot.release().catch(() => undefined);
     }
+    if (this.dispatchFailures > 0) this.deps.logger.info({ failures: this.dispatchFailures }, 'queue batches reach the workers again');
     this.dispatchFailures = 0;
     await this.settle(mapping, batch, outcome);
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ErrorCode, type QueueMessage } from '@sluice/shared';
 import { SqsQueueSource } from '../../../../services/poller/src/queue/sqs-queue-source.js';
-import { createSourceQueue, sqsClient, type SourceQueue } from '../../../helpers/sqs-source-queue.js';
+import { createSourceQueue, sqsClient, uniqueQueueName, type SourceQueue } from '../../../helpers/sqs-source-queue.js';
 import { uniqueName } from '../../../helpers/unique-name.js';
 
 // SqsQueueSource against moto server's SQS: Lambda's records from real ReceiveMessage answers,
@@ -23,8 +23,7 @@ afterAll(async () => {
 
 /** A new queue named after `label` (FIFO when the label ends in .fifo) and its source. */
 async function newQueue(label: string, attributes: Record<string, string> = {}): Promise<{ queue: SourceQueue; source: SqsQueueSource }> {
-  const name = label.endsWith('.fifo') ? `${uniqueName(label.slice(0, -5))}.fifo` : uniqueName(label);
-  const queue = await createSourceQueue(sqs, name, attributes);
+  const queue = await createSourceQueue(sqs, uniqueQueueName(label), attributes);
   queues.push(queue);
   return { queue, source: new SqsQueueSource(sqs, queue.arn) };
 }
