@@ -19,8 +19,9 @@ interface Poll {
 
 /**
  * An in-memory SQS queue behind the QueueSource seam. Like SQS, a long poll whose caller gave up
- * (its signal aborted) is not known to have gone: it still takes the messages that arrive before
- * its wait ends, and they stay invisible for their visibility timeout.
+ * (an abort signal, which callers may pass though the interface takes none) is not known to have
+ * gone: it still takes the messages that arrive before its wait ends, and they stay invisible for
+ * their visibility timeout.
  */
 export class FakeQueueSource implements QueueSource {
   readonly stored: Stored[] = [];
