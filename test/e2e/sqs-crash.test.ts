@@ -62,7 +62,6 @@ async function newQueue(label: string, attributes: Record<string, string> = {}):
   return queue;
 }
 
-
 describe('SQS mappings across Sluice processes', () => {
   let survivor: SluiceProcess;
   let lambda: LambdaClient;
@@ -98,7 +97,9 @@ describe('SQS mappings across Sluice processes', () => {
       timeoutMs: 15_000,
       message: 'the dead process left a queue batch job',
     });
-    expect(router.eventsFrom(queue.arn)).toHaveLength(2);
+    // A second run of that job would deliver its records again with their first receive count.
+    const firstReceives = router.recordsFrom(queue.arn).filter((r) => receiveCount(r) === '1');
+    expect(firstReceives.map((r) => r['body']).sort()).toEqual(['k1', 'k2', 'k3', 'k4', 'k5']);
     await deleteSettledMapping(lambda, uuid!);
   });
 

@@ -49,7 +49,6 @@ async function mapQueue(queue: SourceQueue, input: Partial<CreateEventSourceMapp
   return (await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionName, EventSourceArn: queue.arn, ...input }))).UUID!;
 }
 
-
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const messageIdOf = (records: Record<string, unknown>[], body: string) => String(records.find((r) => r['body'] === body)!['messageId']);
 

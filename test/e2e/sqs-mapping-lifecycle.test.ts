@@ -68,7 +68,6 @@ async function waitForNoPollers(uuid: string): Promise<void> {
   await waitFor(async () => (await mappingMetric(harness.sluice.url, 'sluice_queue_pollers', uuid)) === 0, { message: `mapping ${uuid} still polls` });
 }
 
-
 /** How long a stopped mapping is watched to show that nothing is delivered (receive loops react in ms). */
 const QUIET_MS = 1000;
 
