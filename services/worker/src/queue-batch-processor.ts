@@ -21,6 +21,8 @@ import { parseQueueItemFailures } from './batch-item-failures.js';
 export interface QueueProcessableJob {
   readonly id?: string | undefined;
   readonly data: unknown;
+  /** Times BullMQ found the job's worker gone (its lock lapsed) and handed the job on. */
+  readonly stalledCounter?: number;
   updateData(data: QueueBatchJob): Promise<void>;
 }
 
@@ -93,6 +95,13 @@ export function createQueueBatchProcessor(deps: QueueBatchProcessorDeps): QueueB
   return async (job, _token, signal) => {
     const batch = parseBatch(job);
     const log = deps.logger.child({ jobId: job.id, mappingId: batch.mappingId });
+    if ((job.stalledCounter ?? 0) > 0) {
+      // Its worker died mid-batch. The messages come back after their visibility timeout (their
+      // poller stops keeping them once this outcome comes, or has died too): invoking now would
+      // deliver, beside that, a batch nobody may wait for, with receipt handles that lapsed.
+      log.warn({ stalled: job.stalledCounter }, 'queue batch lost its worker; its messages come back through their queue');
+      return { status: 'failed', reason: 'worker_lost', detail: 'the worker running the batch stopped' };
+    }
     const result = await attempt(batch, signal);
     switch (result.kind) {
       case 'function-missing':

@@ -13,7 +13,7 @@ import {
   type SluiceMetrics,
 } from '@sluice/shared';
 import { MappingFilter } from '../consumer/mapping-filter.js';
-import { MAX_PAYLOAD_BYTES, QueueBatchGatherer } from './queue-batch-gatherer.js';
+import { MAX_PAYLOAD_BYTES, QueueBatchGatherer, type GatherLimits } from './queue-batch-gatherer.js';
 import type { QueueBatchDispatcher } from './queue-batch-dispatcher.js';
 import type { QueueScaler } from './queue-scaler.js';
 import type { QueueSource } from './queue-source.js';
@@ -72,14 +72,18 @@ const SLOT_RETRY_MS = 50;
  */
 export class QueueReceiveLoop {
   private stateNow: QueueLoopState = 'receiving';
-  private readonly stopReceiving = new AbortController();
+  /** Ends the pauses between receives (backoff) and for MaximumConcurrency slots. */
+  private readonly stopPausing = new AbortController();
   private readonly stopWaiting = new AbortController();
   private readonly keeper: VisibilityKeeper;
   private readonly filter: MappingFilter;
   private readonly now: () => number;
   private carried: QueueMessage[] = [];
   private receiveFailures = 0;
+  /** Batches in a row that could not be handed to the workers (the queue of batches, Redis, failed). */
+  private dispatchFailures = 0;
   private running: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
 
   constructor(private readonly deps: QueueReceiveLoopDeps) {
     this.now = deps.now ?? Date.now;
@@ -107,14 +111,24 @@ export class QueueReceiveLoop {
   }
 
   /**
-   * Stops receiving at once; a batch in flight is awaited for up to one visibility timeout (its
-   * messages would come back then anyway) so that what succeeded is deleted; messages gathered but
-   * not yet sent are given back at once.
+   * Stops receiving. A batch in flight is awaited for up to one visibility timeout (its messages
+   * would come back then anyway) so that what succeeded is deleted; messages gathered but not yet
+   * sent are given back at once. A long poll is not cut short: SQS does not learn that a caller
+   * gave up, and would hide the messages it still hands to that call for a whole visibility
+   * timeout. It ends by itself (at the first message, or after its wait) and what it brings is
+   * given back at once, after stop() resolved.
    */
-  async stop(): Promise<void> {
-    if (this.stateNow === 'stopping' || this.stateNow === 'stopped' || this.stateNow === 'retired') return this.running;
+  stop(): Promise<void> {
+    this.stopped ??= this.halt();
+    return this.stopped;
+  }
+
+  private async halt(): Promise<void> {
+    if (this.stateNow === 'stopped' || this.stateNow === 'retired') return;
+    const invoking = this.stateNow === 'invoking';
     this.moveTo('stopping');
-    this.stopReceiving.abort();
+    this.stopPausing.abort();
+    if (!invoking) return;
     const grace = setTimeout(() => this.stopWaiting.abort(), this.deps.visibilityTimeoutSeconds() * 1000);
     try {
       await this.running;
@@ -131,15 +145,21 @@ export class QueueReceiveLoop {
   private async run(): Promise<void> {
     while (this.stateNow === 'receiving') {
       const mapping = this.deps.mapping();
-      if (mapping === undefined) return this.moveTo('retired');
-      const gathered = await this.gather(mapping);
+      const gathered = mapping === undefined ? 'retire' : await this.gather(mapping);
       if (gathered === 'retire') {
         await this.giveBack(this.carried);
         return this.moveTo('retired');
       }
       if (gathered === undefined) continue;
+      // The mapping as it is now (the batch was gathered under it, see gather). Stopped or gone
+      // meanwhile: the batch is not sent; the loop's condition gives it back.
+      const current = this.deps.mapping();
+      if (this.stateNow !== 'receiving' || current === undefined) {
+        this.carried = [...gathered, ...this.carried];
+        continue;
+      }
       this.moveTo('invoking');
-      await this.invoke(mapping, gathered);
+      await this.invoke(current, gathered);
       // Back to receiving, unless stop() came meanwhile (moveTo refuses stopping -> receiving).
       this.moveTo('receiving');
     }
@@ -149,20 +169,21 @@ export class QueueReceiveLoop {
 
   /** Receives until a batch is ready; undefined when stopping or after a failed receive. */
   private async gather(mapping: QueueMapping): Promise<QueueMessage[] | 'retire' | undefined> {
-    const limits = { batchSize: mapping.batchSize, windowMs: mapping.maximumBatchingWindowInSeconds * 1000, maxPayloadBytes: MAX_PAYLOAD_BYTES };
-    const gatherer = new QueueBatchGatherer(limits, this.carried, this.now());
+    const gatherer = new QueueBatchGatherer(limitsOf(mapping), this.carried, this.now());
     this.carried = [];
+    const putBack = () => {
+      const { batch, carried } = gatherer.take();
+      this.carried = [...batch, ...carried];
+      return undefined;
+    };
     while (!gatherer.isReady(this.now())) {
-      if (this.stateNow !== 'receiving') {
-        this.carried = gatherer.take().batch;
-        return undefined;
-      }
+      if (this.stateNow !== 'receiving') return putBack();
       const request = gatherer.nextReceive(this.now());
       const received = await this.receive(request);
-      if (received === undefined) {
-        this.carried = gatherer.take().batch;
-        return undefined;
-      }
+      if (received === undefined) return putBack();
+      // An update during the receive (a long poll waits up to 20 s) applies to this batch already.
+      const current = this.deps.mapping();
+      if (current !== undefined) gatherer.retarget(limitsOf(current));
       this.deps.metrics.queueMessagesReceived.inc({ mapping: mapping.uuid }, received.length);
       this.keeper.hold(received);
       const retire = this.deps.scaler.onReceive(received.length, request.maxMessages, this.deps.loops());
@@ -179,12 +200,13 @@ export class QueueReceiveLoop {
 
   private async receive(request: { maxMessages: number; waitSeconds: number }): Promise<QueueMessage[] | undefined> {
     try {
-      const received = await this.deps.source.receive({ ...request, visibilityTimeoutSeconds: this.deps.visibilityTimeoutSeconds() }, this.stopReceiving.signal);
+      // No abort signal: see stop().
+      const received = await this.deps.source.receive({ ...request, visibilityTimeoutSeconds: this.deps.visibilityTimeoutSeconds() });
       if (this.receiveFailures > 0) this.deps.logger.info({ failures: this.receiveFailures }, 'receiving from the queue works again');
       this.receiveFailures = 0;
       return received;
     } catch (error) {
-      if (this.stopReceiving.signal.aborted) return undefined;
+      if (this.stateNow !== 'receiving') return undefined;
       this.receiveFailures += 1;
       // A queue that is gone, or a refusal, will not heal soon: wait long; ours and the service's faults: back off.
       const permanent = !(error instanceof SluiceError && error.retryable);
@@ -193,7 +215,7 @@ export class QueueReceiveLoop {
         const code = error instanceof SluiceError ? error.code : ErrorCode.SourceInvalid;
         this.deps.logger[permanent ? 'error' : 'warn']({ err: error, code, retryInMs: delay }, 'receiving from the queue failed');
       }
-      await sleep(delay, undefined, { signal: this.stopReceiving.signal }).catch(() => undefined);
+      await sleep(delay, undefined, { signal: this.stopPausing.signal }).catch(() => undefined);
       return undefined;
     }
   }
@@ -205,10 +227,11 @@ export class QueueReceiveLoop {
   }
 
   private async invoke(mapping: QueueMapping, batch: QueueMessage[]): Promise<void> {
-    const slot = await this.takeSlot(mapping);
-    if (slot === 'stopped') return this.giveBack(batch);
+    let slot: ConcurrencySlot | undefined | 'stopped';
     let outcome: QueueBatchOutcome;
     try {
+      slot = await this.takeSlot(mapping);
+      if (slot === 'stopped') return await this.giveBack(batch);
       outcome = await this.deps.dispatcher.dispatch(
         {
           mappingId: mapping.uuid,
@@ -226,12 +249,27 @@ export class QueueReceiveLoop {
     } catch (error) {
       // Stopped waiting (the grace ran out), or the queue of batches failed us: the messages come back by themselves.
       this.keeper.release(batch);
-      if (!this.stopWaiting.signal.aborted) this.deps.logger.warn({ err: error, messages: batch.length }, 'queue batch dispatch failed; its messages come back after their visibility timeout');
+      if (!this.stopWaiting.signal.aborted) await this.pauseAfterDispatchFailure(error, batch.length);
       return;
     } finally {
-      if (slot !== undefined) await slot.release().catch(() => undefined);
+      if (slot !== undefined && slot !== 'stopped') await slot.release().catch(() => undefined);
     }
+    if (this.dispatchFailures > 0) this.deps.logger.info({ failures: this.dispatchFailures }, 'queue batches reach the workers again');
+    this.dispatchFailures = 0;
     await this.settle(mapping, batch, outcome);
+  }
+
+  /**
+   * A fault of ours (Redis) must not spend the messages' receives: each receive counts toward the
+   * queue's maxReceiveCount, so receiving on at full speed would move the backlog to the
+   * dead-letter queue without one invocation. Receiving waits, longer each time, until batches go
+   * through again.
+   */
+  private async pauseAfterDispatchFailure(error: unknown, messages: number): Promise<void> {
+    this.dispatchFailures += 1;
+    const delay = backoffDelay(this.dispatchFailures, this.deps.backoff);
+    if (this.dispatchFailures === 1) this.deps.logger.warn({ err: error, messages, retryInMs: delay }, 'queue batch dispatch failed; its messages come back after their visibility timeout');
+    await sleep(delay, undefined, { signal: this.stopPausing.signal }).catch(() => undefined);
   }
 
   private async settle(mapping: QueueMapping, batch: QueueMessage[], outcome: QueueBatchOutcome): Promise<void> {
@@ -270,7 +308,7 @@ export class QueueReceiveLoop {
       if (slot !== undefined) return slot;
       if (waits === 0) this.deps.scaler.onThrottled(this.deps.loops());
       if (this.stopWaiting.signal.aborted || this.stateNow === 'stopping') return 'stopped';
-      await sleep(SLOT_RETRY_MS);
+      await sleep(SLOT_RETRY_MS, undefined, { signal: this.stopPausing.signal }).catch(() => undefined);
     }
   }
 
@@ -283,4 +321,8 @@ export class QueueReceiveLoop {
       this.deps.logger.warn({ err: error, messages: messages.length }, 'giving messages back failed; they come back after their visibility timeout');
     });
   }
+}
+
+function limitsOf(mapping: QueueMapping): GatherLimits {
+  return { batchSize: mapping.batchSize, windowMs: mapping.maximumBatchingWindowInSeconds * 1000, maxPayloadBytes: MAX_PAYLOAD_BYTES };
 }
