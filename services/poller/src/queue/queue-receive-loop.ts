@@ -42,16 +42,14 @@ export interface QueueReceiveLoopDeps {
 }
 
 /**
- * A receive loop's lifecycle:
- * receiving -> (a batch is ready) invoking -> receiving ...; receiving -> retired (the scaler wants
- * fewer loops, or the mapping is gone); any -> stopping -> stopped.
+ * A receive loop's lifecycle: running -> retired (the scaler wants fewer loops, or the mapping is
+ * gone) | stopping -> stopped. While running it has at most one batch in flight.
  */
-export type QueueLoopState = 'receiving' | 'invoking' | 'stopping' | 'retired' | 'stopped';
+export type QueueLoopState = 'running' | 'stopping' | 'retired' | 'stopped';
 
 const TRANSITIONS: Readonly<Record<QueueLoopState, readonly QueueLoopState[]>> = {
-  // -> stopped only when the loop fails unexpectedly (a bug: logged as such).
-  receiving: ['invoking', 'retired', 'stopping', 'stopped'],
-  invoking: ['receiving', 'stopping', 'stopped'],
+  // running -> stopped only when the loop fails unexpectedly (a bug: logged as such).
+  running: ['retired', 'stopping', 'stopped'],
   stopping: ['stopped'],
   retired: [],
   stopped: [],
@@ -66,12 +64,13 @@ const SLOT_RETRY_MS = 50;
  * never delivered), hand the batch to a worker through BullMQ, and when its outcome comes, delete
  * what succeeded and leave the rest to come back after the visibility timeout. Its messages are
  * kept invisible while it holds them (visibility-keeper.ts). A loop has one batch in flight at a
- * time; on a FIFO queue SQS itself keeps a message group's messages out of other receives while
- * some are in flight, so each group is processed in order, one batch at a time.
+ * time, and while a backlog lasts (its last batch was full) gathers the next one while it runs, so
+ * a batch's receive is not one more round trip after the last one's invocation; on a FIFO queue SQS itself keeps a message group's messages out
+ * of other receives while some are in flight, so each group is processed in order, one batch at a time.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
 export class QueueReceiveLoop {
-  private stateNow: QueueLoopState = 'receiving';
+  private stateNow: QueueLoopState = 'running';
   /** Ends the pauses between receives (backoff) and for MaximumConcurrency slots. */
   private readonly stopPausing = new AbortController();
   private readonly stopWaiting = new AbortController();
@@ -84,6 +83,8 @@ export class QueueReceiveLoop {
   private dispatchFailures = 0;
   private running: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
+  /** The batch in flight, if any: one at a time. */
+  private inFlight: Promise<void> | undefined;
 
   constructor(private readonly deps: QueueReceiveLoopDeps) {
     this.now = deps.now ?? Date.now;
@@ -125,15 +126,16 @@ export class QueueReceiveLoop {
 
   private async halt(): Promise<void> {
     if (this.stateNow === 'stopped' || this.stateNow === 'retired') return;
-    const invoking = this.stateNow === 'invoking';
     this.moveTo('stopping');
     this.stopPausing.abort();
-    if (!invoking) return;
-    const grace = setTimeout(() => this.stopWaiting.abort(), this.deps.visibilityTimeoutSeconds() * 1000);
-    try {
-      await this.running;
-    } finally {
-      clearTimeout(grace);
+    const inFlight = this.inFlight;
+    if (inFlight !== undefined) {
+      const grace = setTimeout(() => this.stopWaiting.abort(), this.deps.visibilityTimeoutSeconds() * 1000);
+      try {
+        await inFlight;
+      } finally {
+        clearTimeout(grace);
+      }
     }
   }
 
@@ -143,27 +145,43 @@ export class QueueReceiveLoop {
   }
 
   private async run(): Promise<void> {
-    while (this.stateNow === 'receiving') {
+    /** The next batch, gathered while the one before it runs. */
+    let next: Promise<QueueMessage[] | 'retire' | undefined> | undefined;
+    while (this.stateNow === 'running') {
+      // Without a batch gathered ahead, the next receive begins once the batch in flight is done.
+      if (next === undefined) await this.inFlight;
       const mapping = this.deps.mapping();
-      const gathered = mapping === undefined ? 'retire' : await this.gather(mapping);
+      const gathered = next !== undefined ? await next : mapping === undefined ? 'retire' : await this.gather(mapping);
+      next = undefined;
       if (gathered === 'retire') {
+        await this.inFlight;
         await this.giveBack(this.carried);
         return this.moveTo('retired');
       }
       if (gathered === undefined) continue;
+      // One batch in flight at a time: this one waits for the last one's outcome.
+      await this.inFlight;
       // The mapping as it is now (the batch was gathered under it, see gather). Stopped or gone
       // meanwhile: the batch is not sent; the loop's condition gives it back.
       const current = this.deps.mapping();
-      if (this.stateNow !== 'receiving' || current === undefined) {
+      if (this.stateNow !== 'running' || current === undefined) {
         this.carried = [...gathered, ...this.carried];
         continue;
       }
-      this.moveTo('invoking');
-      await this.invoke(current, gathered);
-      // Back to receiving, unless stop() came meanwhile (moveTo refuses stopping -> receiving).
-      this.moveTo('receiving');
+      const invoking: Promise<void> = this.invoke(current, gathered).finally(() => {
+        if (this.inFlight === invoking) this.inFlight = undefined;
+      });
+      this.inFlight = invoking;
+      // A full batch means a backlog: the next one is received while this one runs. Otherwise the
+      // loop receives again once the batch is done, so that an idle queue has one long poll per
+      // loop and nothing more is out (an extra receive hides what it brings, a crash included).
+      if (gathered.length >= current.batchSize) next = this.gather(current);
     }
-    // Stopping: what was gathered and never sent goes back to the queue at once.
+    // Stopping: the batch in flight finishes (stop() bounds the wait); what was gathered and never
+    // sent, also by a receive still under way, goes back to the queue at once.
+    await this.inFlight;
+    const last = next === undefined ? undefined : await next;
+    if (Array.isArray(last)) this.carried = [...last, ...this.carried];
     await this.giveBack(this.carried);
   }
 
@@ -177,7 +195,7 @@ export class QueueReceiveLoop {
       return undefined;
     };
     while (!gatherer.isReady(this.now())) {
-      if (this.stateNow !== 'receiving') return putBack();
+      if (this.stateNow !== 'running') return putBack();
       const request = gatherer.nextReceive(this.now());
       const received = await this.receive(request);
       if (received === undefined) return putBack();
@@ -206,7 +224,7 @@ export class QueueReceiveLoop {
       this.receiveFailures = 0;
       return received;
     } catch (error) {
-      if (this.stateNow !== 'receiving') return undefined;
+      if (this.stateNow !== 'running') return undefined;
       this.receiveFailures += 1;
       // A queue that is gone, or a refusal, will not heal soon: wait long; ours and the service's faults: back off.
       const permanent = !(error instanceof SluiceError && error.retryable);

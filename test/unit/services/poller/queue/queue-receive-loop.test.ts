@@ -106,6 +106,11 @@ describe('QueueReceiveLoop', () => {
     await stopped;
 
     expect(source.deleted).toEqual(['running']);
-    expect(loop.state).toBe('stopped');
+    // The next batch's receive began while that one ran; a long poll is not cut short, so the loop
+    // is stopped once it ends (here at the next message, which it gives back).
+    source.send(['after-stop']);
+    await waitFor(() => loop.state === 'stopped', { timeoutMs: 1000 });
+    expect(dispatcher.jobs).toHaveLength(1);
+    await waitFor(() => source.depth().visible === 1, { timeoutMs: 1000, message: () => `depth ${JSON.stringify(source.depth())}` });
   });
 });
