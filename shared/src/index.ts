@@ -7,6 +7,7 @@ export { createAwsClients, type AwsClients } from './aws/clients.js';
 export { endpointFor, type AwsService } from './aws/endpoints.js';
 export { createRedisKeys, type RedisKeys } from './redis/redis-keys.js';
 export { createRedis } from './redis/redis-connection.js';
+export { RegistryEpoch, type RegistryCheck } from './redis/registry-epoch.js';
 export { RedisOutageLog } from './redis/redis-outage-log.js';
 export { redisAnswers } from './redis/redis-answers.js';
 export { checkRedisPersistence } from './redis/redis-persistence.js';
