@@ -108,7 +108,9 @@ export function createQueueBatchProcessor(deps: QueueBatchProcessorDeps): QueueB
         return { status: 'failed', reason: 'function_missing', detail: `function ${batch.functionName} is not registered` };
       case 'fault': {
         const faults = batch.faults + 1;
-        if (faults > maxFaults) {
+        // A refusal of ours that will not pass (a non-retryable SluiceError) is not retried here either.
+        const refused = result.error instanceof SluiceError && !result.error.retryable;
+        if (faults > maxFaults || refused) {
           log.warn({ err: result.error, faults }, 'queue batch not invoked; its messages go back to the queue');
           return { status: 'failed', reason: 'not_invoked', detail: describe(result.error) };
         }

@@ -93,9 +93,9 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
       // A Lambda function that no longer exists where the invoker points is like one deleted from
       // our registry: it spends the mapping's budget, so it cannot hold the shard for the retention.
       if (error instanceof SluiceError && error.code === ErrorCode.FunctionNotFound) return { kind: 'function-missing' };
-      // Ours (unreachable function, Redis, an invoker this build lacks): never the function's error.
+      // Ours (unreachable function, Redis): never the function's error; ours for good: spends the budget.
       deps.metrics?.invocations.inc({ function: fnName, outcome: 'transport_error' });
-      return { kind: 'not-invoked', error };
+      return error instanceof SluiceError && !error.retryable ? { kind: 'refused', error } : { kind: 'not-invoked', error };
     }
   }
 
@@ -126,7 +126,7 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
         if (rest.length > 0) await save(progress, rest[0]!.functionErrors);
         continue;
       }
-      const invocations = progress.invocations + (result.kind === 'not-invoked' ? 0 : 1);
+      const invocations = progress.invocations + (result.kind === 'not-invoked' || result.kind === 'refused' ? 0 : 1);
       const context = { job: batch, sequenceNumbers, firstArrivalMs: (sub: SubBatch) => subBatchBounds(batch, sub).firstArrivalMs, now: now() };
       const step = planAfterAttempt(head, result, context);
       switch (step.action) {
@@ -214,6 +214,7 @@ function outcomeOf(progress: BatchProgress, batch: StreamBatchJob): BatchOutcome
 
 /** The failed invocation's status for the failure record's responseContext. */
 function failedResponse(result: AttemptResult | undefined): FailedResponse | undefined {
+  if (result?.kind === 'refused') return { statusCode: 200, functionError: 'Unhandled' };
   if (result?.kind !== 'invoked') return result?.kind === 'function-missing' ? { statusCode: 404, functionError: 'Unhandled' } : undefined;
   return { statusCode: result.result.statusCode, ...(result.result.functionError === undefined ? {} : { functionError: result.result.functionError }) };
 }
@@ -235,6 +236,7 @@ function describeFailure(batch: StreamBatchJob, result: AttemptResult | undefine
     case 'function-missing':
       return `function ${batch.functionName} is not registered`;
     case 'not-invoked':
+    case 'refused':
       return result.error instanceof Error ? result.error.message : String(result.error);
   }
 }

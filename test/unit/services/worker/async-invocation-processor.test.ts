@@ -112,6 +112,16 @@ describe('async invocation processor', () => {
     expect(outcome).toEqual({ condition: 'Success', invocations: 1 });
   });
 
+  it('spends a retry on a refusal of ours that will not pass (a non-retryable SluiceError), then parks the event', async () => {
+    const outside = new SluiceError(ErrorCode.InvokerUnavailable, 'Module outside SLUICE_FUNCTIONS_DIR', { retryable: false });
+    const { process, parked } = setup({ invoker: new FakeInvoker([], outside), config: { maximumRetryAttempts: 0 } });
+
+    const outcome = await process(fakeJob(event()), 'token');
+
+    expect(outcome).toMatchObject({ condition: 'RetriesExhausted', deliveredTo: 'dead-letter store' });
+    expect(parked).toHaveLength(1);
+  });
+
   it('parks a failure without OnFailure in the dead-letter store', async () => {
     const { process, parked } = setup({ invoker: new FakeInvoker([], FakeInvoker.functionError()), config: { maximumRetryAttempts: 0 } });
 

@@ -164,6 +164,13 @@ describe('queue batch processor', () => {
     expect(invoker.requests).toHaveLength(3);
   });
 
+  it('answers not_invoked at once for a refusal of ours that will not pass (a non-retryable SluiceError)', async () => {
+    const outside = new SluiceError(ErrorCode.InvokerUnavailable, 'Module outside SLUICE_FUNCTIONS_DIR', { retryable: false });
+    const { process } = setup({ invoker: new FakeInvoker([], outside) });
+
+    expect(await process(fakeJob(queueBatchJob()))).toMatchObject({ status: 'failed', reason: 'not_invoked', detail: 'Module outside SLUICE_FUNCTIONS_DIR' });
+  });
+
   it('answers function_missing without invoking when the function is not registered', async () => {
     const { process, invoker } = setup({ functions: [] });
 
