@@ -27,6 +27,7 @@ export type { FunctionDefinition, InvokerConfig } from './functions/function-def
 export { moduleLeavesFunctionsDir } from './functions/function-module-path.js';
 export type { FunctionStore, FunctionPage, FunctionUsers, RemoveFunctionResult } from './functions/function-store.js';
 export { RedisFunctionStore, functionChangesChannel } from './functions/redis-function-store.js';
+export { CachedFunctionStore, FunctionChangeListener, FUNCTION_CACHE_TTL_MS } from './functions/function-cache.js';
 export {
   SOURCE_PROFILES,
   SOURCE_KINDS,

@@ -42,7 +42,7 @@ export interface ApiDeps {
   readonly s3Bindings?: { readonly store: S3BindingStore; readonly wiring?: S3NotificationWiring; readonly defaultIngressUrl?: string };
   /** The Invoke API (issue #5): invokers, the async queue and the concurrency limiter; without them the route is absent. */
   readonly invoke?: Pick<InvokeServiceDeps, 'invoker' | 'enqueue' | 'concurrency'> & {
-    /** Where the Event path reads functions: a cache (the worker's CachedFunctionStore), or the registry itself. */
+    /** Where the Event path reads functions: a cache (CachedFunctionStore, as the worker's), or the registry itself. */
     readonly cachedFunctions: Pick<FunctionStore, 'get'>;
   };
   /** Lambda's event-invoke-config API (issue #5); without the store the routes are absent. */

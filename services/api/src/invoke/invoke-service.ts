@@ -1,5 +1,5 @@
 import type { AsyncInvocationJobInput, ConcurrencyLimiter, ConcurrencySlot, FunctionDefinition, InvokeResult, Invoker } from '@sluice/shared';
-import { invocationLog } from '@sluice/worker';
+import { invocationLog } from '@sluice/invokers';
 import { LambdaApiError } from '../errors/lambda-api-error.js';
 import type { FunctionResolver, ResolvedFunction } from '../functions/function-resolver.js';
 import { invokeFault } from './invoke-fault.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, SluiceError } from '@sluice/shared';
-import { FakeInvoker, InvokerRegistry } from '@sluice/worker';
-import { buildFunction } from '../../../../helpers/stream-batch-fixture.js';
+import { FakeInvoker, InvokerRegistry } from '@sluice/invokers';
+import { buildFunction } from '../../../helpers/stream-batch-fixture.js';
 
 describe('invoker registry', () => {
   it('picks the invoker by the function invoker type', async () => {

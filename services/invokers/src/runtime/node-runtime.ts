@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ErrorCode, SluiceError, type FunctionDefinition, type InvokeRequest, type InvokeResult, type Invoker } from '@sluice/shared';
-import { functionErrorResult, timedOutResult } from '../invokers/function-error-result.js';
+import { functionErrorResult, timedOutResult } from '../function-error-result.js';
 import { defaultChildEntry, type ChildEntry } from './child-entry.js';
 import type { ExecutionEnvironment, InvocationOutcome } from './execution-environment.js';
 import { FunctionPool } from './function-pool.js';
