@@ -26,6 +26,7 @@ import { buildApp } from './app.js';
 import { AwsSourceChecker } from './esm/aws-source-checker.js';
 import type { SourceChecker } from './esm/source-checker.js';
 import { StateSettler } from './state/state-settler.js';
+import { FunctionCodeStore } from './lambda-functions/function-code-store.js';
 import { AwsS3NotificationWiring } from './s3-bindings/aws-s3-notification-wiring.js';
 import { RedisBucketLock } from './s3-bindings/redis-bucket-lock.js';
 
@@ -91,6 +92,7 @@ export async function startApiRole(
       cachedFunctions,
     },
     eventInvokeConfigs: new RedisEventInvokeConfigStore(redis, keys),
+    lambdaFunctions: { codes: new FunctionCodeStore(config.SLUICE_FUNCTIONS_DIR), s3: aws.s3 },
     s3Bindings: {
       store: new RedisS3BindingStore(redis, keys),
       wiring: new AwsS3NotificationWiring({ s3: aws.s3, sns: aws.sns }, new RedisBucketLock(redis, keys)),
