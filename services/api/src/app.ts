@@ -87,7 +87,13 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   metricsRoutes(app, { registry: deps.metrics.registry });
   eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
   filterCriteriaTestRoutes(app, { limits: deps.limits });
-  functionRoutes(app, { store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
+  functionRoutes(app, {
+    store: deps.functions,
+    resolver,
+    arns: deps.arns,
+    ...(deps.lambdaFunctions === undefined ? {} : { codes: deps.lambdaFunctions.codes }),
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
   if (deps.lambdaFunctions !== undefined) {
     const lambdaService = new LambdaFunctionService({ ...deps.lambdaFunctions, store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
     lambdaFunctionRoutes(app, { service: lambdaService, store: deps.functions, resolver });
