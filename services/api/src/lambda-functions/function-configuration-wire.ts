@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FunctionDefinition } from '@sluice/shared';
 import { invokerWire } from '../functions/function-wire.js';
-import { invokerForCode } from './lambda-handler.js';
+import { runsOwnCode } from './lambda-handler.js';
 
 /**
  * A registry function as Lambda's FunctionConfiguration
@@ -73,8 +73,7 @@ export function revisionId(fn: FunctionDefinition): string {
 }
 
 function sluiceMembers(fn: FunctionDefinition): { SluiceInvoker?: ReturnType<typeof invokerWire>; SluiceDetail?: string } {
-  const own = fn.code !== undefined && JSON.stringify(fn.invoker) === JSON.stringify(invokerForCode(fn.code));
-  if (own && fn.invoker.type !== 'none') return {};
+  if (runsOwnCode(fn) && fn.invoker.type !== 'none') return {};
   return { SluiceInvoker: invokerWire(fn.invoker), ...(fn.invoker.type === 'none' ? { SluiceDetail: unrunnableDetail(fn) } : {}) };
 }
 

@@ -9,7 +9,7 @@ import { readZip, type CodeInput } from './code-source.js';
 import { checkEnvironment } from './environment-rules.js';
 import type { FunctionCodeStore } from './function-code-store.js';
 import { revisionId } from './function-configuration-wire.js';
-import { invokerForCode } from './lambda-handler.js';
+import { invokerForCode, runsOwnCode } from './lambda-handler.js';
 import {
   ECHOED_MEMBERS,
   type CreateFunctionRequest,
@@ -173,8 +173,7 @@ export class LambdaFunctionService {
    * unless it had been pointed elsewhere through the registry API, which stays.
    */
   private withCode(fn: FunctionDefinition, code: FunctionCode): FunctionDefinition {
-    const ownInvoker = fn.code === undefined || JSON.stringify(fn.invoker) === JSON.stringify(invokerForCode(fn.code));
-    return { ...fn, code, invoker: ownInvoker ? invokerForCode(code) : fn.invoker, lastModified: this.now() };
+    return { ...fn, code, invoker: runsOwnCode(fn) ? invokerForCode(code) : fn.invoker, lastModified: this.now() };
   }
 
   /** Replaces the record; the registry notifies workers, whose runtimes start new environments for it. */

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { FunctionCode, InvokerConfig } from '@sluice/shared';
+import type { FunctionCode, FunctionDefinition, InvokerConfig } from '@sluice/shared';
 import { runsLocally } from './lambda-runtimes.js';
 
 /**
@@ -24,4 +24,9 @@ export function nodeInvokerFor(codeDir: string, handler: string): Extract<Invoke
 export function invokerForCode(code: FunctionCode): InvokerConfig {
   if (code.packageType !== 'Zip' || !runsLocally(code.runtime) || code.codeDir === undefined || code.handler === undefined) return { type: 'none' };
   return nodeInvokerFor(code.codeDir, code.handler);
+}
+
+/** Whether a function is called as its Lambda code says (not pointed elsewhere through /sluice/v1/functions since). */
+export function runsOwnCode(fn: FunctionDefinition): boolean {
+  return fn.code !== undefined && JSON.stringify(fn.invoker) === JSON.stringify(invokerForCode(fn.code));
 }
