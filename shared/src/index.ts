@@ -24,10 +24,11 @@ export type {
   MappingPage,
 } from './mapping/mapping-store.js';
 export { RedisMappingStore } from './mapping/redis-mapping-store.js';
-export type { FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
+export type { FunctionCode, FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
 export { moduleLeavesFunctionsDir } from './functions/function-module-path.js';
 export type { FunctionStore, FunctionPage, FunctionUsers, RemoveFunctionResult } from './functions/function-store.js';
 export { RedisFunctionStore, functionChangesChannel } from './functions/redis-function-store.js';
+export { CachedFunctionStore, FunctionChangeListener, FUNCTION_CACHE_TTL_MS } from './functions/function-cache.js';
 export {
   SOURCE_PROFILES,
   SOURCE_KINDS,

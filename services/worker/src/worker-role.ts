@@ -2,7 +2,9 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   AwsDestinationRouter,
+  CachedFunctionStore,
   DEAD_LETTER_REPLAY_QUEUE,
+  FunctionChangeListener,
   RedisConcurrencyLimiter,
   RedisDeadLetterStore,
   RedisEventInvokeConfigStore,
@@ -34,9 +36,7 @@ import {
   type StreamBatchJob,
 } from '@sluice/shared';
 import { createQueueBatchProcessor } from './queue-batch-processor.js';
-import { closeInvokers, createInvokers } from './invokers/create-invokers.js';
-import { CachedFunctionStore, FunctionChangeListener } from './function-cache.js';
-import { InvokerRegistry } from './invokers/invoker-registry.js';
+import { InvokerRegistry, closeInvokers, createInvokers } from '@sluice/invokers';
 import { createDeadLetterReplayer } from './dead-letter-replayer.js';
 import { createFunctionDestination, openAsyncInvocationQueue, startAsyncInvocationWorker } from './async-invocation-worker.js';
 import { createStreamBatchProcessor } from './stream-batch-processor.js';
@@ -104,7 +104,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   // connection that already has a pipeline queued (redis/ioredis#1931), which BullMQ's traffic makes likely.
   const needsStore = deps.functionStore === undefined || deps.deadLetters === undefined || deps.eventInvokeConfigs === undefined;
   const storeRedis = needsStore ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
-  // Definitions are cached, dropped on the registry's change notices (function-cache.ts): an
+  // Definitions are cached, dropped on the registry's change notices (shared/src/functions/function-cache.ts): an
   // invocation need not wait on a Redis round trip for its function. An injected store is used as is.
   const cache = deps.functionStore === undefined ? new CachedFunctionStore(new RedisFunctionStore(storeRedis!, keys)) : undefined;
   const changes = cache === undefined ? undefined : new FunctionChangeListener(connect(config.REDIS_URL, { forBullmq: false }), functionChangesChannel(keys), cache, logger);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { ErrorCode, SluiceError, createLogger, createSluiceMetrics, type Destination, type DestinationDelivery, type EventInvokeConfig } from '@sluice/shared';
-import { FakeInvoker, createAsyncInvocationProcessor, type AsyncProcessableJob } from '@sluice/worker';
+import { FakeInvoker } from '@sluice/invokers';
+import { createAsyncInvocationProcessor, type AsyncProcessableJob } from '@sluice/worker';
 import { buildFunction } from '../../../helpers/stream-batch-fixture.js';
 
 const NOW = 1_700_000_000_000;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UnrecoverableError } from 'bullmq';
 import { ErrorCode, SluiceError, createLogger, createSluiceMetrics, packStreamBatchJob, type FunctionDefinition, type StreamBatchJob } from '@sluice/shared';
-import { FakeInvoker, createStreamBatchProcessor, type ProcessableJob } from '@sluice/worker';
+import { FakeInvoker } from '@sluice/invokers';
+import { createStreamBatchProcessor, type ProcessableJob } from '@sluice/worker';
 import { buildFunction, buildStreamBatchJob } from '../../../helpers/stream-batch-fixture.js';
 
 const NOW = 1_700_000_000_000;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type FunctionDefinition } from '@sluice/shared';
-import { NodeRuntime } from '@sluice/worker';
+import { NodeRuntime } from '@sluice/invokers';
 import { buildFunction } from '../../helpers/stream-batch-fixture.js';
 import { waitFor } from '../../helpers/wait-for.js';
 

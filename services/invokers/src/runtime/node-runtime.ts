@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ErrorCode, SluiceError, type FunctionDefinition, type InvokeRequest, type InvokeResult, type Invoker } from '@sluice/shared';
-import { functionErrorResult, timedOutResult } from '../invokers/function-error-result.js';
+import { functionErrorResult, timedOutResult } from '../function-error-result.js';
 import { defaultChildEntry, type ChildEntry } from './child-entry.js';
 import type { ExecutionEnvironment, InvocationOutcome } from './execution-environment.js';
 import { FunctionPool } from './function-pool.js';
@@ -115,8 +115,19 @@ export class NodeRuntime implements Invoker {
   private async makePool(fn: FunctionDefinition): Promise<{ pool: FunctionPool; found: boolean }> {
     const invoker = fn.invoker as Extract<FunctionDefinition['invoker'], { type: 'node' }>;
     const { path, found } = await resolveFunctionModule(this.options.functionsDir, await this.functionsRoot(), { name: fn.name, module: invoker.module });
+    const lambda = lambdaCode(fn, invoker);
+    // A function made through CreateFunction runs in its own code's folder, as Lambda's in /var/task.
+    const taskRoot = lambda === undefined ? this.options.functionsDir : resolve(this.options.functionsDir, lambda.codeDir);
     const pool = new FunctionPool({
-      spec: { entry: this.entry, modulePath: path, handler: invoker.handler, memoryMb: fn.memorySize, cwd: this.options.functionsDir, env: this.environmentFor(fn) },
+      spec: {
+        entry: this.entry,
+        modulePath: path,
+        handler: invoker.handler,
+        ...(lambda === undefined ? {} : { lambdaHandler: lambda.handler }),
+        memoryMb: fn.memorySize,
+        cwd: taskRoot,
+        env: this.environmentFor(fn, taskRoot, lambda?.handler),
+      },
       maxEnvironments: fn.reservedConcurrentExecutions,
       idleMs: this.options.idleMs,
     });
@@ -135,17 +146,22 @@ export class NodeRuntime implements Invoker {
     return this.realFunctionsDir;
   }
 
-  /** Lambda's reserved variables that make sense here (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html). */
-  private environmentFor(fn: FunctionDefinition): Record<string, string> {
+  /**
+   * The function's own Environment variables, then Lambda's reserved ones that make sense here
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html), which it cannot override.
+   */
+  private environmentFor(fn: FunctionDefinition, taskRoot: string, lambdaHandler: string | undefined): Record<string, string> {
     return {
       ...this.options.env,
+      ...fn.environment,
       AWS_REGION: this.options.region,
       AWS_DEFAULT_REGION: this.options.region,
       AWS_LAMBDA_FUNCTION_NAME: fn.name,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
-      LAMBDA_TASK_ROOT: this.options.functionsDir,
+      LAMBDA_TASK_ROOT: taskRoot,
+      ...(lambdaHandler === undefined ? {} : { _HANDLER: lambdaHandler }),
       TZ: 'UTC',
     };
   }
@@ -183,4 +199,15 @@ function toResult(outcome: InvocationOutcome, request: InvokeRequest, durationMs
     case 'aborted':
       throw new SluiceError(ErrorCode.InvokeTransport, `invocation of ${request.fn.name} was cancelled`, { retryable: true });
   }
+}
+
+/**
+ * The Lambda code a node invoker runs, when the function was made through CreateFunction and its
+ * invoker still points into the unpacked code (not at a Module the registry was given since).
+ */
+function lambdaCode(fn: FunctionDefinition, invoker: { readonly module: string }): { codeDir: string; handler: string } | undefined {
+  const codeDir = fn.code?.codeDir;
+  const handler = fn.code?.handler;
+  if (codeDir === undefined || handler === undefined || !invoker.module.startsWith(`${codeDir}/`)) return undefined;
+  return { codeDir, handler };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FunctionDefinition } from '@sluice/shared';
-import { CachedFunctionStore } from '@sluice/worker';
+import { CachedFunctionStore, type FunctionDefinition } from '@sluice/shared';
 import { buildFunction } from '../../../helpers/stream-batch-fixture.js';
 
 /** A registry in memory that counts its reads; while `gate` is set, reads wait for it. */

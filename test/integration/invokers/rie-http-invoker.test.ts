@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HttpInvoker, RIE_INVOKE_PATH } from '@sluice/worker';
+import { HttpInvoker, RIE_INVOKE_PATH } from '@sluice/invokers';
 import { buildFunction } from '../../helpers/stream-batch-fixture.js';
 import { startHttpFunction, type HttpFunction } from '../../helpers/http-function.js';
 

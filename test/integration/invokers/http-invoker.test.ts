@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, SluiceError } from '@sluice/shared';
-import { HttpInvoker } from '@sluice/worker';
+import { HttpInvoker } from '@sluice/invokers';
 import { buildFunction } from '../../helpers/stream-batch-fixture.js';
 import { startHttpFunction, unusedPort, type HttpFunction } from '../../helpers/http-function.js';
 import { waitFor } from '../../helpers/wait-for.js';

@@ -16,7 +16,10 @@ export interface EnvironmentSpec {
   readonly entry: ChildEntry;
   /** Absolute path of the function's module. */
   readonly modulePath: string;
+  /** The export to call; dotted for a nested one, empty for a malformed Lambda handler. */
   readonly handler: string;
+  /** Lambda's handler string (functions made through CreateFunction): errors are worded as Lambda's. */
+  readonly lambdaHandler?: string;
   readonly memoryMb: number;
   /** The environment's working directory (Lambda: /var/task). */
   readonly cwd: string;
@@ -76,7 +79,7 @@ export class ExecutionEnvironment {
   static async start(spec: EnvironmentSpec): Promise<ExecutionEnvironment> {
     const scratchDir = await mkdtemp(join(tmpdir(), 'sluice-env-'));
     const started = Date.now();
-    const child = fork(spec.entry.path, [spec.modulePath, spec.handler], {
+    const child = fork(spec.entry.path, [spec.modulePath, spec.handler, ...(spec.lambdaHandler === undefined ? [] : [spec.lambdaHandler])], {
       cwd: spec.cwd,
       env: { ...spec.env, TMPDIR: scratchDir },
       execArgv: [...spec.entry.execArgv, `--max-old-space-size=${spec.memoryMb}`],

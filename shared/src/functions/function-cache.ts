@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { FunctionDefinition, FunctionStore, Logger } from '@sluice/shared';
+import type { Logger } from '../log/logger.js';
+import type { FunctionDefinition } from './function-definition.js';
+import type { FunctionStore } from './function-store.js';
 
 /**
  * The longest a cached definition is used without a change notice: a backstop for a notice that

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { RedisFunctionStore, createLogger, createRedis, createRedisKeys, functionChangesChannel, type FunctionDefinition } from '@sluice/shared';
-import { CachedFunctionStore, FunctionChangeListener } from '@sluice/worker';
+import { CachedFunctionStore, FunctionChangeListener, RedisFunctionStore, createLogger, createRedis, createRedisKeys, functionChangesChannel, type FunctionDefinition } from '@sluice/shared';
 import '../../helpers/test-stack.js';
 import { deleteRedisPrefix } from '../../helpers/delete-redis-prefix.js';
 import { buildFunction } from '../../helpers/stream-batch-fixture.js';

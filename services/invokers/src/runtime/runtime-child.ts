@@ -2,9 +2,13 @@
  * The program of one execution environment (a child process of the worker), playing Lambda's Node
  * runtime: it imports the function's module once (Init), then runs one invocation at a time as the
  * parent sends them, so module-level state lives as long as the environment.
- * argv: <module path> <handler name>. Talks to the parent over IPC (runtime-protocol.ts).
+ * argv: <module path> <handler path> [<Lambda handler string>]. The handler path may be dotted
+ * (`nested.handler`), as Lambda resolves it; with a Lambda handler string (a function made through
+ * CreateFunction) the errors of a missing module or handler read as Lambda's Node runtime words them.
+ * Talks to the parent over IPC (runtime-protocol.ts).
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
  */
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
@@ -15,7 +19,7 @@ type Handler = (event: unknown, context: object, callback: (error?: unknown, res
 /** Captured output is kept to about this many characters (the parent keeps the last 4 KB). */
 const MAX_LOG_CHARS = 16 * 1024;
 
-const [modulePath = '', handlerName = ''] = process.argv.slice(2);
+const [modulePath = '', handlerName = '', lambdaHandler] = process.argv.slice(2);
 let handler: Handler | undefined;
 let current: { requestId: string; logs: string } | undefined;
 let initLogs = '';
@@ -61,6 +65,13 @@ function errorBody(error: unknown): RuntimeErrorBody {
 }
 
 async function init(): Promise<RuntimeErrorBody | undefined> {
+  // An empty handler path is a Lambda handler without `.export` (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html).
+  if (handlerName === '') return { errorType: 'Runtime.MalformedHandlerName', errorMessage: 'Bad handler', trace: [] };
+  if (lambdaHandler !== undefined && !existsSync(modulePath)) {
+    // Lambda's Node runtime, when no file of the handler's module exists in the task root.
+    const moduleName = basename(modulePath);
+    return { errorType: 'Runtime.ImportModuleError', errorMessage: `Error: Cannot find module '${moduleName}'\nRequire stack:\n- /var/runtime/index.mjs`, trace: [] };
+  }
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
@@ -68,14 +79,23 @@ async function init(): Promise<RuntimeErrorBody | undefined> {
     const body = errorBody(error);
     return { ...body, errorType: 'Runtime.ImportModuleError', errorMessage: `${body.errorType}: ${body.errorMessage}` };
   }
-  const fallback = mod.default as Record<string, unknown> | undefined;
-  const found = mod[handlerName] ?? fallback?.[handlerName];
-  if (typeof found !== 'function') {
-    const name = `${basename(modulePath).replace(/\.[cm]?js$/, '')}.${handlerName}`;
-    return { errorType: 'Runtime.HandlerNotFound', errorMessage: `${name} is undefined or not exported`, trace: [] };
-  }
+  // CommonJS exports arrive as the namespace's named exports when Node can see them, else under default.
+  const found = exported(mod, handlerName) ?? exported(mod.default, handlerName);
+  const name = lambdaHandler ?? `${basename(modulePath).replace(/\.[cm]?js$/, '')}.${handlerName}`;
+  if (found === undefined) return { errorType: 'Runtime.HandlerNotFound', errorMessage: `${name} is undefined or not exported`, trace: [] };
+  if (typeof found !== 'function') return { errorType: 'Runtime.HandlerNotFound', errorMessage: `${name} is not a function`, trace: [] };
   handler = found as Handler;
   return undefined;
+}
+
+/** `a.b.c` looked up step by step from `root`, as Lambda resolves a nested handler; undefined where a step is missing. */
+function exported(root: unknown, path: string): unknown {
+  let node = root;
+  for (const key of path.split('.')) {
+    if (node === null || (typeof node !== 'object' && typeof node !== 'function')) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node ?? undefined;
 }
 
 /** Runs the handler: a returned promise, or the callback (also context.done/succeed/fail), ends it. */

@@ -1,5 +1,5 @@
 import { endpointFor, type SluiceConfig } from '@sluice/shared';
-import { NodeRuntime } from '../runtime/node-runtime.js';
+import { NodeRuntime } from './runtime/node-runtime.js';
 import { HttpInvoker } from './http-invoker.js';
 import { LambdaInvoker } from './lambda-invoker.js';
 

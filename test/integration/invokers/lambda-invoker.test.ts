@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, SluiceError } from '@sluice/shared';
-import { LambdaInvoker } from '@sluice/worker';
+import { LambdaInvoker } from '@sluice/invokers';
 import { buildFunction } from '../../helpers/stream-batch-fixture.js';
 import { lambdaError, lambdaResult, startStubLambdaEndpoint, type StubLambdaEndpoint } from '../../helpers/stub-lambda-endpoint.js';
 import { unusedPort } from '../../helpers/http-function.js';
