@@ -10,7 +10,7 @@ import {
   type FunctionDefinition,
   type QueueBatchJob,
 } from '@sluice/shared';
-import { FakeInvoker } from '@sluice/worker';
+import { FakeInvoker } from '@sluice/invokers';
 import { createQueueBatchProcessor, type QueueProcessableJob } from '../../../../services/worker/src/queue-batch-processor.js';
 import { buildFunction } from '../../../helpers/stream-batch-fixture.js';
 
