@@ -2,7 +2,7 @@
 # Sluice: one image for every role. `docker compose up` runs api, poller, ingress and worker from it;
 # `docker run sluice start --role all` runs them in one process.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # Only the package manifests, at their workspace paths: `npm ci` below is then cached until a
 # dependency changes, not on every source edit. New workspaces under services/ are picked up as is.

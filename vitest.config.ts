@@ -8,6 +8,7 @@ const alias = {
   '@sluice/api': fileURLToPath(new URL('./services/api/src/index.ts', import.meta.url)),
   '@sluice/poller': fileURLToPath(new URL('./services/poller/src/index.ts', import.meta.url)),
   '@sluice/ingress': fileURLToPath(new URL('./services/ingress/src/index.ts', import.meta.url)),
+  '@sluice/invokers': fileURLToPath(new URL('./services/invokers/src/index.ts', import.meta.url)),
   '@sluice/worker': fileURLToPath(new URL('./services/worker/src/index.ts', import.meta.url)),
   '@sluice/localstack': fileURLToPath(new URL('./localstack/src/index.ts', import.meta.url)),
 };

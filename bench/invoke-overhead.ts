@@ -21,6 +21,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
+  CachedFunctionStore,
+  FunctionChangeListener,
   RedisFunctionStore,
   STREAM_BATCH_QUEUE,
   functionChangesChannel,
@@ -33,7 +35,8 @@ import {
   type StreamBatchJob,
 } from '@sluice/shared';
 import { BullmqDispatcher } from '@sluice/poller';
-import { CachedFunctionStore, FunctionChangeListener, HttpInvoker, InvokerRegistry, createStreamBatchProcessor } from '@sluice/worker';
+import { HttpInvoker, InvokerRegistry } from '@sluice/invokers';
+import { createStreamBatchProcessor } from '@sluice/worker';
 import { startBenchRedis } from './lib/redis-server.js';
 import { startNoopFunction } from './lib/function.js';
 import { createDirectPost } from './lib/direct-post.js';

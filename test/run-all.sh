@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, and .ci/run): on a fresh machine, installs everything the
-# tests need, builds, lints, and runs every vitest project. Exits with vitest's exit code.
+# tests need, builds, lints, and runs every vitest project, then the unit tests and a few e2e files
+# again on Node.js 22 (test/node22.sh). Exits non-zero if any run failed.
 # Steps that find their result already in place are skipped, so a second run starts at the build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -69,4 +70,12 @@ say "linting and type-checking the tests (npm run lint)"
 npm run --silent lint
 
 say "testing (vitest run)"
-exec npx --no-install vitest run "$@"
+status=0
+npx --no-install vitest run "$@" || status=$?
+
+# The unit tests and a few e2e files again on Node.js 22 (test/node22.sh), unless only some tests were asked for.
+if [[ $# -eq 0 && ${SLUICE_SKIP_NODE22:-0} != 1 ]]; then
+  say "testing on Node.js 22 (test/node22.sh)"
+  bash test/node22.sh || status=$?
+fi
+exit "$status"

@@ -7,6 +7,7 @@ export { createAwsClients, type AwsClients } from './aws/clients.js';
 export { endpointFor, type AwsService } from './aws/endpoints.js';
 export { createRedisKeys, type RedisKeys } from './redis/redis-keys.js';
 export { createRedis } from './redis/redis-connection.js';
+export { RegistryEpoch, type RegistryCheck } from './redis/registry-epoch.js';
 export { RedisOutageLog } from './redis/redis-outage-log.js';
 export { redisAnswers } from './redis/redis-answers.js';
 export { checkRedisPersistence } from './redis/redis-persistence.js';
@@ -25,10 +26,11 @@ export type {
 export { RedisMappingStore } from './mapping/redis-mapping-store.js';
 export type { TagStore, TaggedResource, Tags, TagWriteResult } from './tags/tag-store.js';
 export { RedisTagStore } from './tags/redis-tag-store.js';
-export type { FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
+export type { FunctionCode, FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
 export { moduleLeavesFunctionsDir } from './functions/function-module-path.js';
 export type { FunctionStore, FunctionPage, FunctionUsers, RemoveFunctionResult } from './functions/function-store.js';
 export { RedisFunctionStore, functionChangesChannel } from './functions/redis-function-store.js';
+export { CachedFunctionStore, FunctionChangeListener, FUNCTION_CACHE_TTL_MS } from './functions/function-cache.js';
 export {
   SOURCE_PROFILES,
   SOURCE_KINDS,

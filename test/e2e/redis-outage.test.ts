@@ -2,7 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '@sluice/localstack';
 import { startTestRedisServer, type TestRedisServer } from '../helpers/redis-server.js';
-import { stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
+import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { createTestStream, kinesisClient } from '../helpers/kinesis-test-stream.js';
+import { createStreamMapping, sluiceLambdaClient, waitForMappingState } from '../helpers/sluice-lambda.js';
+import { flowEnv, registerHttpFunction, stackEnv, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -72,6 +75,41 @@ describe('Sluice while its Redis is down', () => {
     // No flood: ioredis' "Unhandled error event", BullMQ's bare console.error, or a line per attempt.
     expect(output).not.toContain('Unhandled error event');
     expect(linesWith(output, 'ECONNREFUSED').filter((line) => !line.includes('"msg":"redis connection lost"'))).toEqual([]);
+    expect(await sluice.stop()).toBe(0);
+  });
+
+  it('says once, at error level, that the registry vanished when Redis comes back empty, and reports no mapping deleted', async () => {
+    // Arrange: every role on a Redis of its own without persistence, one Kinesis mapping running.
+    const server = await startTestRedisServer();
+    redis = server;
+    const sluice = await startSluice({
+      args: ['start', '--role', 'all'],
+      env: { ...flowEnv(stack, uniqueName('e2e-vanish')), REDIS_URL: server.url, SLUICE_LOG_LEVEL: 'info' },
+      readyPattern: /"apiUrl":"(http:[^"]+)".*"msg":"sluice started"/,
+    });
+    running.push(sluice);
+    const kinesis = kinesisClient(stack.kinesisEndpoint);
+    const streamArn = await createTestStream(kinesis, uniqueName('vanish'), 1);
+    kinesis.destroy();
+    expect(await registerHttpFunction(sluice.url, 'vanish-fn', 'http://127.0.0.1:9/')).toBe(201);
+    const lambda = sluiceLambdaClient(sluice.url);
+    const uuid = await createStreamMapping(lambda, 'vanish-fn', { EventSourceArn: streamArn });
+    await waitForMappingState(lambda, uuid, 'Enabled');
+    await waitFor(() => sluice.output().includes('"msg":"shard poller started"'), { message: 'the shard poller never started' });
+
+    // Act: Redis restarts with nothing (no persistence).
+    await server.kill();
+    await server.start();
+
+    // Assert
+    await waitFor(() => sluice.output().includes('the registry vanished'), { timeoutMs: 20_000, message: () => `no "registry vanished" line:\n${sluice.output().slice(-3000)}` });
+    await sleep(1_000);
+    const vanished = linesWith(sluice.output(), 'the registry vanished');
+    expect(vanished).toHaveLength(1);
+    expect(JSON.parse(vanished[0]!)).toMatchObject({ level: 50, mappings: 1, runners: [uuid] });
+    expect(linesWith(sluice.output(), '"msg":"mapping deleted')).toEqual([]);
+    expect((await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings).toEqual([]);
+    lambda.destroy();
     expect(await sluice.stop()).toBe(0);
   });
 

@@ -8,6 +8,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { REGION } from './kinesis-test-stream.js';
 import { TEST_CREDENTIALS } from './sluice-lambda.js';
+import { uniqueName } from './unique-name.js';
+import { waitFor } from './wait-for.js';
 
 export interface SourceQueue {
   readonly name: string;
@@ -59,4 +61,20 @@ export async function createSourceQueue(sqs: SQSClient, name: string, attributes
     },
     delete: () => sqs.send(new DeleteQueueCommand({ QueueUrl: url })),
   };
+}
+
+/** uniqueName for a queue: a label ending in .fifo names a FIFO queue (the suffix stays last). */
+export function uniqueQueueName(label: string): string {
+  return label.endsWith('.fifo') ? `${uniqueName(label.slice(0, -5))}.fifo` : uniqueName(label);
+}
+
+/** Until the queue holds no message, visible or in flight (every one deleted). */
+export async function waitForEmptyQueue(queue: SourceQueue, timeoutMs = 10_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const depth = await queue.depth();
+      return depth.visible === 0 && depth.inFlight === 0;
+    },
+    { timeoutMs, message: `${queue.name} never emptied` },
+  );
 }

@@ -199,8 +199,8 @@ describe('Dockerfile', () => {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
 
-  it('builds on Node.js 20, with npm ci and the TypeScript build, and prunes dev dependencies', () => {
-    expect(instructions).toContain('ARG NODE_IMAGE=node:20-bookworm-slim');
+  it('builds on Node.js 22 (the AWS SDK needs it from 2027), with npm ci and the TypeScript build, and prunes dev dependencies', () => {
+    expect(instructions).toContain('ARG NODE_IMAGE=node:22-bookworm-slim');
     expect(instructions.filter((line) => line.startsWith('FROM ')).length).toBeGreaterThanOrEqual(2);
     expect(instructions.some((line) => line.startsWith('RUN npm ci'))).toBe(true);
     expect(instructions.some((line) => /^RUN npm run build .*npm prune --omit=dev/.test(line))).toBe(true);

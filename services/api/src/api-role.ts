@@ -1,4 +1,6 @@
 import {
+  CachedFunctionStore,
+  FunctionChangeListener,
   RedisConcurrencyLimiter,
   RedisDeadLetterStore,
   RedisEventInvokeConfigStore,
@@ -20,11 +22,12 @@ import {
   type SluiceConfig,
   type SluiceMetrics,
 } from '@sluice/shared';
-import { CachedFunctionStore, FunctionChangeListener, InvokerRegistry, closeInvokers, createInvokers } from '@sluice/worker';
+import { InvokerRegistry, closeInvokers, createInvokers } from '@sluice/invokers';
 import { buildApp } from './app.js';
 import { AwsSourceChecker } from './esm/aws-source-checker.js';
 import type { SourceChecker } from './esm/source-checker.js';
 import { StateSettler } from './state/state-settler.js';
+import { FunctionCodeStore } from './lambda-functions/function-code-store.js';
 import { AwsS3NotificationWiring } from './s3-bindings/aws-s3-notification-wiring.js';
 import { RedisBucketLock } from './s3-bindings/redis-bucket-lock.js';
 
@@ -64,7 +67,7 @@ export async function startApiRole(
   asyncInvocations.on('error', outages.errorListener(log, 'async invocation queue error'));
   // RequestResponse invocations run here, through the same invokers the worker role uses.
   const invokers = createInvokers(config);
-  // The Event path reads functions through the worker's cache, dropped on the registry's change
+  // The Event path reads functions through the function cache the worker uses too, dropped on the registry's change
   // notices (its own subscriber connection): one Redis round trip per event, the enqueue.
   const functions = new RedisFunctionStore(redis, keys);
   const cachedFunctions = new CachedFunctionStore(functions);
@@ -91,6 +94,7 @@ export async function startApiRole(
       cachedFunctions,
     },
     eventInvokeConfigs: new RedisEventInvokeConfigStore(redis, keys),
+    lambdaFunctions: { codes: new FunctionCodeStore(config.SLUICE_FUNCTIONS_DIR), s3: aws.s3 },
     s3Bindings: {
       store: new RedisS3BindingStore(redis, keys),
       wiring: new AwsS3NotificationWiring({ s3: aws.s3, sns: aws.sns }, new RedisBucketLock(redis, keys)),

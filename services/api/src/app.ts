@@ -23,6 +23,8 @@ import { invocationRoutes } from './routes/invocations.js';
 import { s3BindingRoutes } from './routes/s3-bindings.js';
 import { tagRoutes } from './routes/tags.js';
 import { TagService } from './tags/tag-service.js';
+import { lambdaFunctionRoutes } from './routes/lambda-functions.js';
+import { LambdaFunctionService, type LambdaFunctionServiceDeps } from './lambda-functions/lambda-function-service.js';
 import { S3BindingService } from './s3-bindings/s3-binding-service.js';
 import type { S3NotificationWiring } from './s3-bindings/s3-notification-wiring.js';
 
@@ -46,9 +48,11 @@ export interface ApiDeps {
   readonly s3Bindings?: { readonly store: S3BindingStore; readonly wiring?: S3NotificationWiring; readonly defaultIngressUrl?: string };
   /** The Invoke API (issue #5): invokers, the async queue and the concurrency limiter; without them the route is absent. */
   readonly invoke?: Pick<InvokeServiceDeps, 'invoker' | 'enqueue' | 'concurrency'> & {
-    /** Where the Event path reads functions: a cache (the worker's CachedFunctionStore), or the registry itself. */
+    /** Where the Event path reads functions: a cache (CachedFunctionStore, as the worker's), or the registry itself. */
     readonly cachedFunctions: Pick<FunctionStore, 'get'>;
   };
+  /** Lambda's function API (CreateFunction...): where .zip code is unpacked, and the S3 it may come from; without them the routes are absent. */
+  readonly lambdaFunctions?: Pick<LambdaFunctionServiceDeps, 'codes' | 's3'>;
   /** Lambda's event-invoke-config API (issue #5); without the store the routes are absent. */
   readonly eventInvokeConfigs?: EventInvokeConfigStore;
   readonly now?: () => number;
@@ -88,7 +92,17 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
   tagRoutes(app, { service: new TagService(deps.tags, deps.arns) });
   filterCriteriaTestRoutes(app, { limits: deps.limits });
-  functionRoutes(app, { store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
+  functionRoutes(app, {
+    store: deps.functions,
+    resolver,
+    arns: deps.arns,
+    ...(deps.lambdaFunctions === undefined ? {} : { codes: deps.lambdaFunctions.codes }),
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  });
+  if (deps.lambdaFunctions !== undefined) {
+    const lambdaService = new LambdaFunctionService({ ...deps.lambdaFunctions, store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
+    lambdaFunctionRoutes(app, { service: lambdaService, store: deps.functions, resolver });
+  }
   if (deps.deadLetters !== undefined) deadLetterRoutes(app, deps.deadLetters);
   if (deps.invoke !== undefined) {
     const { cachedFunctions, ...invoke } = deps.invoke;

@@ -11,6 +11,7 @@ import {
   createQueueBatchQueue,
   createQueueBatchQueueEvents,
   RedisConcurrencyLimiter,
+  RegistryEpoch,
   parseSourceArn,
   type AwsClients,
   type QueueMapping,
@@ -122,6 +123,9 @@ export async function startPollerRole(
       backoff,
     },
   });
+  // Redis losing its data under us is told apart from mappings being deleted (registry-epoch.ts).
+  const registry = new RegistryEpoch(redis, keys);
+  await registry.start();
   const scheduler = new Scheduler({
     mappings,
     runners,
@@ -129,6 +133,7 @@ export async function startPollerRole(
     takeIntervalMs: config.SLUICE_LEASE_TAKE_INTERVAL_MS,
     shardSyncIntervalMs: config.SLUICE_SHARD_SYNC_INTERVAL_MS,
     reportResult: (mappingId, result) => reporter.report(mappingId, result),
+    registry,
   });
   await coordinator.start();
   await scheduler.start();

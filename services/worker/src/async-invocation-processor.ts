@@ -238,7 +238,9 @@ export function createAsyncInvocationProcessor(deps: AsyncInvocationProcessorDep
       const kind = classifyAttemptError(error);
       if (kind === 'function_missing') return functionMissing(data);
       deps.metrics?.invocations.inc({ function: fn.name, outcome: 'transport_error' });
-      return { outcome: kind, response: undefined, detail: error instanceof Error ? error.message : String(error) };
+      const detail = error instanceof Error ? error.message : String(error);
+      // A refusal that will not pass spends a retry as an internal fault does (async-retry-policy.ts).
+      return { outcome: kind === 'refused' ? ('internal_fault' as const) : kind, response: undefined, detail };
     }
   }
 

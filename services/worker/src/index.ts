@@ -1,17 +1,7 @@
 export { startWorkerRole, type RunningWorker, type WorkerRoleDeps } from './worker-role.js';
 export { createStreamBatchProcessor, type StreamBatchProcessor, type StreamBatchProcessorDeps, type ProcessableJob } from './stream-batch-processor.js';
 export { decideAfterAttempt, decideBeforeInvoke, recordAgeExceeded, type AttemptResult, type RetryDecision, type RetryReason } from './retry-policy.js';
-export { HttpInvoker, MAX_RESPONSE_BYTES, type HttpInvokerOptions } from './invokers/http-invoker.js';
-export { FakeInvoker, type FakeStep } from './invokers/fake-invoker.js';
-export { InvokerRegistry, type InvokerType } from './invokers/invoker-registry.js';
-export { RIE_INVOKE_PATH } from './invokers/http-invoker.js';
-export { LambdaInvoker, type LambdaInvokerOptions } from './invokers/lambda-invoker.js';
-export { classifyLambdaError } from './invokers/lambda-invoke-error.js';
-export { NodeRuntime, type NodeRuntimeOptions } from './runtime/node-runtime.js';
-export { createInvokers, closeInvokers, type Invokers } from './invokers/create-invokers.js';
-export { invocationLog, LOG_TAIL_BYTES, type InvocationReport } from './runtime/invocation-log.js';
 export { createDeadLetterReplayer, type DeadLetterReplayerDeps } from './dead-letter-replayer.js';
 export { createAsyncInvocationProcessor, type AsyncInvocationProcessor, type AsyncInvocationProcessorDeps, type AsyncInvocationOutcome, type AsyncProcessableJob } from './async-invocation-processor.js';
 export { startAsyncInvocationWorker, createFunctionDestination, type AsyncInvocationWorkerDeps } from './async-invocation-worker.js';
 export { decideAfterAttempt as decideAfterAsyncAttempt, decideBeforeAttempt as decideBeforeAsyncAttempt, eventDeadline, NO_ATTEMPTS, type AsyncAttempts, type AsyncLimits, type AsyncDecision, type AsyncRetrySettings } from './async-retry-policy.js';
-export { CachedFunctionStore, FunctionChangeListener, FUNCTION_CACHE_TTL_MS } from './function-cache.js';

@@ -22,6 +22,8 @@ import { parseQueueItemFailures } from './batch-item-failures.js';
 export interface QueueProcessableJob {
   readonly id?: string | undefined;
   readonly data: unknown;
+  /** Times BullMQ found the job's worker gone (its lock lapsed) and handed the job on. */
+  readonly stalledCounter?: number;
   updateData(data: QueueBatchJob): Promise<void>;
 }
 
@@ -94,6 +96,13 @@ export function createQueueBatchProcessor(deps: QueueBatchProcessorDeps): QueueB
   return async (job, _token, signal) => {
     const batch = parseBatch(job);
     const log = deps.logger.child({ jobId: job.id, mappingId: batch.mappingId });
+    if ((job.stalledCounter ?? 0) > 0) {
+      // Its worker died mid-batch. The messages come back after their visibility timeout (their
+      // poller stops keeping them once this outcome comes, or has died too): invoking now would
+      // deliver, beside that, a batch nobody may wait for, with receipt handles that lapsed.
+      log.warn({ stalled: job.stalledCounter }, 'queue batch lost its worker; its messages come back through their queue');
+      return { status: 'failed', reason: 'worker_lost', detail: 'the worker running the batch stopped' };
+    }
     const result = await attempt(batch, signal);
     countAttempt(deps.metrics, batch, batch.records.length, result.kind === 'invoked' ? (result.result.functionError === undefined ? 'succeeded' : 'function-error') : 'not-invoked');
     switch (result.kind) {
@@ -101,7 +110,9 @@ export function createQueueBatchProcessor(deps: QueueBatchProcessorDeps): QueueB
         return { status: 'failed', reason: 'function_missing', detail: `function ${batch.functionName} is not registered` };
       case 'fault': {
         const faults = batch.faults + 1;
-        if (faults > maxFaults) {
+        // A refusal of ours that will not pass (a non-retryable SluiceError) is not retried here either.
+        const refused = result.error instanceof SluiceError && !result.error.retryable;
+        if (faults > maxFaults || refused) {
           log.warn({ err: result.error, faults }, 'queue batch not invoked; its messages go back to the queue');
           return { status: 'failed', reason: 'not_invoked', detail: describe(result.error) };
         }

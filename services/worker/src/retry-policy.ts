@@ -6,8 +6,15 @@ export type AttemptResult =
   | { readonly kind: 'invoked'; readonly result: InvokeResult }
   /** The function is no longer registered: deleted while the batch waited. */
   | { readonly kind: 'function-missing' }
-  /** Our side failed before the function answered: transport, or an invoker this build lacks. */
-  | { readonly kind: 'not-invoked'; readonly error: unknown };
+  /** Our side failed before the function answered and may not next time: transport, a throttle. */
+  | { readonly kind: 'not-invoked'; readonly error: unknown }
+  /**
+   * Our side refuses the function as it is configured and will again (a non-retryable SluiceError:
+   * a Module outside SLUICE_FUNCTIONS_DIR, Lambda refusing the credentials, an invoker type this
+   * worker lacks): it spends the mapping's budget like a function error, so it is reported at the
+   * on-failure destination instead of holding the shard forever.
+   */
+  | { readonly kind: 'refused'; readonly error: unknown };
 
 /** Why a batch goes round again; also the `reason` label of the retries metric. */
 export type RetryReason = 'function_error' | 'transport_error';
@@ -44,8 +51,8 @@ export function decideBeforeInvoke(job: BatchLimits, now: number): RetryDecision
 }
 
 /**
- * After an attempt. Function errors (and a function deleted while its batch waited) spend
- * MaximumRetryAttempts: with N allowed retries the batch is invoked N + 1 times, then discarded with
+ * After an attempt. Function errors (and a function deleted while its batch waited, or refused
+ * for good) spend MaximumRetryAttempts: with N allowed retries the batch is invoked N + 1 times, then discarded with
  * RetryAttemptsExhausted. Faults on our side never spend it; they retry until the records are too
  * old: Lambda's rule for "before invocation" versus "during invocation" errors
  * (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html).

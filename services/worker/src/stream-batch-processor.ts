@@ -95,9 +95,9 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
       // A Lambda function that no longer exists where the invoker points is like one deleted from
       // our registry: it spends the mapping's budget, so it cannot hold the shard for the retention.
       if (error instanceof SluiceError && error.code === ErrorCode.FunctionNotFound) return { kind: 'function-missing' };
-      // Ours (unreachable function, Redis, an invoker this build lacks): never the function's error.
+      // Ours (unreachable function, Redis): never the function's error; ours for good: spends the budget.
       deps.metrics?.invocations.inc({ function: fnName, outcome: 'transport_error' });
-      return { kind: 'not-invoked', error };
+      return error instanceof SluiceError && !error.retryable ? { kind: 'refused', error } : { kind: 'not-invoked', error };
     }
   }
 
@@ -129,7 +129,7 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
         continue;
       }
       countAttempt(deps.metrics, batch, head.end - head.start, result.kind === 'invoked' ? (result.result.functionError === undefined ? 'succeeded' : 'function-error') : 'not-invoked');
-      const invocations = progress.invocations + (result.kind === 'not-invoked' ? 0 : 1);
+      const invocations = progress.invocations + (result.kind === 'not-invoked' || result.kind === 'refused' ? 0 : 1);
       const context = { job: batch, sequenceNumbers, firstArrivalMs: (sub: SubBatch) => subBatchBounds(batch, sub).firstArrivalMs, now: now() };
       const step = planAfterAttempt(head, result, context);
       switch (step.action) {
@@ -220,6 +220,7 @@ function outcomeOf(progress: BatchProgress, batch: StreamBatchJob): BatchOutcome
  * answered, 200 for a function that ran (whatever status an http function sent), 404 for one gone.
  */
 function failedResponse(result: AttemptResult | undefined): FailedResponse | undefined {
+  if (result?.kind === 'refused') return { statusCode: 200, functionError: 'Unhandled' };
   if (result?.kind !== 'invoked') return result?.kind === 'function-missing' ? { statusCode: 404, functionError: 'Unhandled' } : undefined;
   return { statusCode: INVOKED_STATUS_CODE, ...(result.result.functionError === undefined ? {} : { functionError: result.result.functionError }) };
 }
@@ -241,6 +242,7 @@ function describeFailure(batch: StreamBatchJob, result: AttemptResult | undefine
     case 'function-missing':
       return `function ${batch.functionName} is not registered`;
     case 'not-invoked':
+    case 'refused':
       return result.error instanceof Error ? result.error.message : String(result.error);
   }
 }

@@ -48,7 +48,7 @@ export function bisect(sub: SubBatch): [SubBatch, SubBatch] {
  * - Otherwise MaximumRetryAttempts and MaximumRecordAgeInSeconds as retry-policy.ts decides.
  */
 export function planAfterAttempt(sub: SubBatch, attempt: AttemptResult, context: SubBatchContext): SubBatchStep {
-  const reached = attempt.kind !== 'not-invoked';
+  const reached = attempt.kind !== 'not-invoked' && attempt.kind !== 'refused';
   const invoked: SubBatch = { ...sub, invocations: sub.invocations + (reached ? 1 : 0) };
   if (attempt.kind === 'invoked' && attempt.result.functionError === undefined) {
     if (!context.job.functionResponseTypes.includes('ReportBatchItemFailures')) return { action: 'succeeded', invocations: invoked.invocations };
@@ -60,7 +60,8 @@ export function planAfterAttempt(sub: SubBatch, attempt: AttemptResult, context:
     }
     return afterFunctionError(invoked, asFunctionError(attempt.result), context, true, verdict.reason);
   }
-  if (attempt.kind === 'not-invoked') return afterFunctionError(invoked, attempt, context, false);
+  // Not invoked: splitting the batch would not help.
+  if (attempt.kind === 'not-invoked' || attempt.kind === 'refused') return afterFunctionError(invoked, attempt, context, false);
   return afterFunctionError(invoked, attempt, context, true);
 }
 

@@ -2,7 +2,9 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
   AwsDestinationRouter,
+  CachedFunctionStore,
   DEAD_LETTER_REPLAY_QUEUE,
+  FunctionChangeListener,
   RedisConcurrencyLimiter,
   RedisDeadLetterStore,
   RedisEventInvokeConfigStore,
@@ -34,9 +36,7 @@ import {
   type StreamBatchJob,
 } from '@sluice/shared';
 import { createQueueBatchProcessor } from './queue-batch-processor.js';
-import { closeInvokers, createInvokers } from './invokers/create-invokers.js';
-import { CachedFunctionStore, FunctionChangeListener } from './function-cache.js';
-import { InvokerRegistry } from './invokers/invoker-registry.js';
+import { InvokerRegistry, closeInvokers, createInvokers } from '@sluice/invokers';
 import { createDeadLetterReplayer } from './dead-letter-replayer.js';
 import { createFunctionDestination, openAsyncInvocationQueue, startAsyncInvocationWorker } from './async-invocation-worker.js';
 import { createStreamBatchProcessor } from './stream-batch-processor.js';
@@ -104,7 +104,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   // connection that already has a pipeline queued (redis/ioredis#1931), which BullMQ's traffic makes likely.
   const needsStore = deps.functionStore === undefined || deps.deadLetters === undefined || deps.eventInvokeConfigs === undefined;
   const storeRedis = needsStore ? connect(config.REDIS_URL, { forBullmq: false }) : undefined;
-  // Definitions are cached, dropped on the registry's change notices (function-cache.ts): an
+  // Definitions are cached, dropped on the registry's change notices (shared/src/functions/function-cache.ts): an
   // invocation need not wait on a Redis round trip for its function. An injected store is used as is.
   const cache = deps.functionStore === undefined ? new CachedFunctionStore(new RedisFunctionStore(storeRedis!, keys)) : undefined;
   const changes = cache === undefined ? undefined : new FunctionChangeListener(connect(config.REDIS_URL, { forBullmq: false }), functionChangesChannel(keys), cache, logger);
@@ -133,7 +133,9 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     ...(deps.now ? { now: deps.now } : {}),
   });
   const backoff = { baseMs: config.SLUICE_RETRY_BASE_MS, maxMs: config.SLUICE_RETRY_MAX_MS };
-  const worker = new Worker<StreamBatchJob, BatchOutcome>(STREAM_BATCH_QUEUE, processor, {
+  // Stream and queue batches alike: many at once (one per lane or receive loop), a lock a dead worker
+  // lets lapse, and the one 'sluice' backoff strategy (attemptsMade is 1 for the first retry).
+  const batchWorkerOptions = {
     connection: bullRedis,
     prefix: keys.prefix,
     concurrency: config.SLUICE_WORKER_CONCURRENCY,
@@ -141,16 +143,19 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
     // Checking as often as a lock lasts bounds the handover of a dead worker's job to about 2 locks.
     stalledInterval: config.SLUICE_WORKER_LOCK_MS,
     maxStalledCount: MAX_STALLED_COUNT,
-    // attemptsMade is 1 for the first retry; every job uses the one 'sluice' strategy.
     settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff, deps.random) },
-  });
-  worker.on('error', outages.errorListener(logger, 'worker error'));
-  // Emitted once BullMQ stored the job as completed: the outcome is final.
-  if (deps.localOutcomes !== undefined) worker.on('completed', (job, outcome) => deps.localOutcomes!.announce(job.id!, outcome));
-  worker.on('failed', (job, error) => {
-    // The processor logs the retries it decides on; anything else here is a bug or a bad payload.
-    if (!(error instanceof SluiceError)) logger.error({ err: error, jobId: job?.id }, 'batch job failed');
-  });
+  };
+  /** Errors, outcomes for a poller in this process (once BullMQ stored the job as completed: final), and failures that are bugs. */
+  const watchBatchWorker = (batchWorker: Worker, name: string) => {
+    batchWorker.on('error', outages.errorListener(logger, `${name} worker error`));
+    if (deps.localOutcomes !== undefined) batchWorker.on('completed', (job, outcome) => deps.localOutcomes!.announce(job.id!, outcome));
+    batchWorker.on('failed', (job, error) => {
+      // The processors log the retries they decide on; anything else here is a bug or a bad payload.
+      if (!(error instanceof SluiceError)) logger.error({ err: error, jobId: job?.id }, `${name} job failed`);
+    });
+  };
+  const worker = new Worker<StreamBatchJob, BatchOutcome>(STREAM_BATCH_QUEUE, processor, batchWorkerOptions);
+  watchBatchWorker(worker, 'batch');
   const replayer = new Worker<DeadLetterReplayJob, DeadLetterReplayOutcome>(
     DEAD_LETTER_REPLAY_QUEUE,
     createDeadLetterReplayer({ deadLetters, functions, invoker, logger, metrics: deps.metrics, ...(deps.now ? { now: deps.now } : {}) }),
@@ -167,21 +172,9 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
       // Counted with the Invoke API's calls; only functions with ReservedConcurrentExecutions take slots.
       ...(storeRedis === undefined ? {} : { concurrency: new RedisConcurrencyLimiter(storeRedis, keys) }),
     }),
-    {
-      connection: bullRedis,
-      prefix: keys.prefix,
-      concurrency: config.SLUICE_WORKER_CONCURRENCY,
-      lockDuration: config.SLUICE_WORKER_LOCK_MS,
-      stalledInterval: config.SLUICE_WORKER_LOCK_MS,
-      maxStalledCount: MAX_STALLED_COUNT,
-      settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff, deps.random) },
-    },
+    batchWorkerOptions,
   );
-  queueBatchWorker.on('error', outages.errorListener(logger, 'queue batch worker error'));
-  if (deps.localOutcomes !== undefined) queueBatchWorker.on('completed', (job, outcome) => deps.localOutcomes!.announce(job.id!, outcome));
-  queueBatchWorker.on('failed', (job, error) => {
-    if (!(error instanceof SluiceError)) logger.error({ err: error, jobId: job?.id }, 'queue batch job failed');
-  });
+  watchBatchWorker(queueBatchWorker, 'queue batch');
   replayer.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id }, 'dead-letter replay job failed'));
   const asyncWorker = await startAsyncInvocationWorker(config, {
     connection: bullRedis,

@@ -35,8 +35,11 @@ export const queueBatchJobSchema = z.object({
 
 export type QueueBatchJob = z.infer<typeof queueBatchJobSchema>;
 
-/** Why a whole batch failed: the function's error, or a fault of ours that outlasted its retries. */
-export type QueueBatchFailure = 'function_error' | 'invalid_response' | 'function_missing' | 'not_invoked';
+/**
+ * Why a whole batch failed: the function's error or invalid answer, a function that is not
+ * registered, a fault of ours that outlasted its retries, or a worker that died running it.
+ */
+export type QueueBatchFailure = 'function_error' | 'invalid_response' | 'function_missing' | 'not_invoked' | 'worker_lost';
 
 /**
  * What became of a batch: every message succeeded, some failed (their itemIdentifiers, under

@@ -60,6 +60,8 @@ export const LAMBDA_ERRORS = {
   RequestTooLargeException: { status: 413 },
   UnsupportedMediaTypeException: { status: 415 },
   TooManyRequestsException: { status: 429 },
+  PreconditionFailedException: { status: 412 },
+  InvalidRuntimeException: { status: 502 },
   ServiceException: { status: 500 },
   // Not Lambda's: AWS answers unauthenticated calls with 403 UnrecognizedClientException; the
   // issue asks 401 for a missing or wrong Sluice API token, in the same shape.

@@ -15,7 +15,8 @@ export function toFunctionConfiguration(fn: FunctionDefinition) {
   };
 }
 
-function invokerWire(invoker: InvokerConfig) {
+/** An invoker in the registry API's naming style (also the Lambda API's SluiceInvoker member). */
+export function invokerWire(invoker: InvokerConfig) {
   switch (invoker.type) {
     case 'http':
       return { Type: invoker.type, Url: invoker.url };
@@ -28,5 +29,7 @@ function invokerWire(invoker: InvokerConfig) {
       };
     case 'node':
       return { Type: invoker.type, Module: invoker.module, Handler: invoker.handler };
+    case 'none':
+      return { Type: invoker.type };
   }
 }

@@ -1,8 +1,9 @@
 import type { AsyncInvocationJobInput, ConcurrencyLimiter, ConcurrencySlot, FunctionDefinition, InvokeResult, Invoker } from '@sluice/shared';
-import { invocationLog } from '@sluice/worker';
+import { invocationLog } from '@sluice/invokers';
 import { LambdaApiError } from '../errors/lambda-api-error.js';
 import type { FunctionResolver, ResolvedFunction } from '../functions/function-resolver.js';
 import { invokeFault } from './invoke-fault.js';
+import { unrunnableDetail } from '../lambda-functions/function-configuration-wire.js';
 import { invokePayload } from './invoke-payload.js';
 
 /**
@@ -86,6 +87,7 @@ export class InvokeService {
   }
 
   private invokerFor(definition: FunctionDefinition): void {
+    if (definition.invoker.type === 'none') throw unrunnable(definition);
     try {
       this.deps.invoker.invokerFor(definition);
     } catch (error) {
@@ -109,6 +111,16 @@ export class InvokeService {
 
 function qualifierOf(resolved: ResolvedFunction): string {
   return resolved.qualifier ?? '$LATEST';
+}
+
+/**
+ * A function made through CreateFunction with code Sluice does not run (another runtime, an image),
+ * not yet pointed at an invoker: Lambda's answer for a runtime it does not support (502
+ * InvalidRuntimeException, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors),
+ * what to do in Sluice's detail.
+ */
+function unrunnable(definition: FunctionDefinition): LambdaApiError {
+  return new LambdaApiError('InvalidRuntimeException', 'The runtime or runtime version specified is not supported.', { extra: { SluiceDetail: unrunnableDetail(definition) } });
 }
 
 /** Lambda's throttle: `Reason` says which limit (ThrottleReason in Lambda's model). */

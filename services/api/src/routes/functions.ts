@@ -8,11 +8,14 @@ import { functionInUseMessage } from '../functions/function-in-use-message.js';
 import { toFunctionConfiguration } from '../functions/function-wire.js';
 import type { ArnContext } from '../esm/mapping-wire.js';
 import { parseRequest } from '../esm/validation-message.js';
+import type { FunctionCodeStore } from '../lambda-functions/function-code-store.js';
 
 export interface FunctionRoutesDeps {
   readonly store: FunctionStore;
   readonly resolver: FunctionResolver;
   readonly arns: ArnContext;
+  /** Where CreateFunction unpacked code: a deleted function's goes with it. */
+  readonly codes?: Pick<FunctionCodeStore, 'remove'>;
   readonly now?: () => number;
 }
 
@@ -86,6 +89,7 @@ export function functionRoutes(app: FastifyInstance, deps: FunctionRoutesDeps): 
     const result = await store.remove(definition.name);
     if (result.outcome === 'missing') throw notFound(`Function not found: ${definition.arn}`);
     if (result.outcome === 'in-use') throw conflict(functionInUseMessage(definition.name, result.users));
+    if (definition.code !== undefined) await deps.codes?.remove(definition.name);
     return reply.code(204).send();
   });
 }

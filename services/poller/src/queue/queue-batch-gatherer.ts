@@ -29,7 +29,7 @@ export class QueueBatchGatherer {
   private startedAt: number | undefined;
 
   constructor(
-    private readonly limits: GatherLimits,
+    private limits: GatherLimits,
     /** Messages a previous batch had no room for: they start this one. */
     carried: readonly QueueMessage[],
     nowMs: number,
@@ -55,6 +55,23 @@ export class QueueBatchGatherer {
     this.startedAt ??= nowMs;
     this.bytes = next;
     this.messages.push(message);
+  }
+
+  /**
+   * Limits changed (UpdateEventSourceMapping): they apply to this batch too, so a smaller BatchSize
+   * holds even for what a receive begun under the old one brought; what no longer fits waits, in
+   * order, for the next batch.
+   */
+  retarget(limits: GatherLimits): void {
+    const { batchSize, windowMs, maxPayloadBytes } = this.limits;
+    if (limits.batchSize === batchSize && limits.windowMs === windowMs && limits.maxPayloadBytes === maxPayloadBytes) return;
+    this.limits = limits;
+    const held = this.messages.splice(0).concat(this.overflow.splice(0));
+    // The window keeps running from the first message (held is empty when it never started).
+    const startedAt = this.startedAt ?? 0;
+    this.bytes = ENVELOPE_BYTES;
+    this.startedAt = undefined;
+    for (const message of held) this.add(message, startedAt);
   }
 
   /** Whether the batch should be invoked now. */

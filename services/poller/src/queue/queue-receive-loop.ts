@@ -14,7 +14,7 @@ import {
   type SluiceMetrics,
 } from '@sluice/shared';
 import { MappingFilter } from '../consumer/mapping-filter.js';
-import { MAX_PAYLOAD_BYTES, QueueBatchGatherer } from './queue-batch-gatherer.js';
+import { MAX_PAYLOAD_BYTES, QueueBatchGatherer, type GatherLimits } from './queue-batch-gatherer.js';
 import type { QueueBatchDispatcher } from './queue-batch-dispatcher.js';
 import type { QueueScaler } from './queue-scaler.js';
 import type { QueueSource } from './queue-source.js';
@@ -43,16 +43,14 @@ export interface QueueReceiveLoopDeps {
 }
 
 /**
- * A receive loop's lifecycle:
- * receiving -> (a batch is ready) invoking -> receiving ...; receiving -> retired (the scaler wants
- * fewer loops, or the mapping is gone); any -> stopping -> stopped.
+ * A receive loop's lifecycle: running -> retired (the scaler wants fewer loops, or the mapping is
+ * gone) | stopping -> stopped. While running it has at most one batch in flight.
  */
-export type QueueLoopState = 'receiving' | 'invoking' | 'stopping' | 'retired' | 'stopped';
+export type QueueLoopState = 'running' | 'stopping' | 'retired' | 'stopped';
 
 const TRANSITIONS: Readonly<Record<QueueLoopState, readonly QueueLoopState[]>> = {
-  // -> stopped only when the loop fails unexpectedly (a bug: logged as such).
-  receiving: ['invoking', 'retired', 'stopping', 'stopped'],
-  invoking: ['receiving', 'stopping', 'stopped'],
+  // running -> stopped only when the loop fails unexpectedly (a bug: logged as such).
+  running: ['retired', 'stopping', 'stopped'],
   stopping: ['stopped'],
   retired: [],
   stopped: [],
@@ -67,20 +65,27 @@ const SLOT_RETRY_MS = 50;
  * never delivered), hand the batch to a worker through BullMQ, and when its outcome comes, delete
  * what succeeded and leave the rest to come back after the visibility timeout. Its messages are
  * kept invisible while it holds them (visibility-keeper.ts). A loop has one batch in flight at a
- * time; on a FIFO queue SQS itself keeps a message group's messages out of other receives while
- * some are in flight, so each group is processed in order, one batch at a time.
+ * time, and while a backlog lasts (its last batch was full) gathers the next one while it runs, so
+ * a batch's receive is not one more round trip after the last one's invocation; on a FIFO queue SQS itself keeps a message group's messages out
+ * of other receives while some are in flight, so each group is processed in order, one batch at a time.
  * https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
  */
 export class QueueReceiveLoop {
-  private stateNow: QueueLoopState = 'receiving';
-  private readonly stopReceiving = new AbortController();
+  private stateNow: QueueLoopState = 'running';
+  /** Ends the pauses between receives (backoff) and for MaximumConcurrency slots. */
+  private readonly stopPausing = new AbortController();
   private readonly stopWaiting = new AbortController();
   private readonly keeper: VisibilityKeeper;
   private readonly filter: MappingFilter;
   private readonly now: () => number;
   private carried: QueueMessage[] = [];
   private receiveFailures = 0;
+  /** Batches in a row that could not be handed to the workers (the queue of batches, Redis, failed). */
+  private dispatchFailures = 0;
   private running: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+  /** The batch in flight, if any: one at a time. */
+  private inFlight: Promise<void> | undefined;
 
   constructor(private readonly deps: QueueReceiveLoopDeps) {
     this.now = deps.now ?? Date.now;
@@ -108,19 +113,30 @@ export class QueueReceiveLoop {
   }
 
   /**
-   * Stops receiving at once; a batch in flight is awaited for up to one visibility timeout (its
-   * messages would come back then anyway) so that what succeeded is deleted; messages gathered but
-   * not yet sent are given back at once.
+   * Stops receiving. A batch in flight is awaited for up to one visibility timeout (its messages
+   * would come back then anyway) so that what succeeded is deleted; messages gathered but not yet
+   * sent are given back at once. A long poll is not cut short: SQS does not learn that a caller
+   * gave up, and would hide the messages it still hands to that call for a whole visibility
+   * timeout. It ends by itself (at the first message, or after its wait) and what it brings is
+   * given back at once, after stop() resolved.
    */
-  async stop(): Promise<void> {
-    if (this.stateNow === 'stopping' || this.stateNow === 'stopped' || this.stateNow === 'retired') return this.running;
+  stop(): Promise<void> {
+    this.stopped ??= this.halt();
+    return this.stopped;
+  }
+
+  private async halt(): Promise<void> {
+    if (this.stateNow === 'stopped' || this.stateNow === 'retired') return;
     this.moveTo('stopping');
-    this.stopReceiving.abort();
-    const grace = setTimeout(() => this.stopWaiting.abort(), this.deps.visibilityTimeoutSeconds() * 1000);
-    try {
-      await this.running;
-    } finally {
-      clearTimeout(grace);
+    this.stopPausing.abort();
+    const inFlight = this.inFlight;
+    if (inFlight !== undefined) {
+      const grace = setTimeout(() => this.stopWaiting.abort(), this.deps.visibilityTimeoutSeconds() * 1000);
+      try {
+        await inFlight;
+      } finally {
+        clearTimeout(grace);
+      }
     }
   }
 
@@ -130,40 +146,63 @@ export class QueueReceiveLoop {
   }
 
   private async run(): Promise<void> {
-    while (this.stateNow === 'receiving') {
+    /** The next batch, gathered while the one before it runs. */
+    let next: Promise<QueueMessage[] | 'retire' | undefined> | undefined;
+    while (this.stateNow === 'running') {
+      // Without a batch gathered ahead, the next receive begins once the batch in flight is done.
+      if (next === undefined) await this.inFlight;
       const mapping = this.deps.mapping();
-      if (mapping === undefined) return this.moveTo('retired');
-      const gathered = await this.gather(mapping);
+      const gathered = next !== undefined ? await next : mapping === undefined ? 'retire' : await this.gather(mapping);
+      next = undefined;
       if (gathered === 'retire') {
+        await this.inFlight;
         await this.giveBack(this.carried);
         return this.moveTo('retired');
       }
       if (gathered === undefined) continue;
-      this.moveTo('invoking');
-      await this.invoke(mapping, gathered);
-      // Back to receiving, unless stop() came meanwhile (moveTo refuses stopping -> receiving).
-      this.moveTo('receiving');
+      // One batch in flight at a time: this one waits for the last one's outcome.
+      await this.inFlight;
+      // The mapping as it is now (the batch was gathered under it, see gather). Stopped or gone
+      // meanwhile: the batch is not sent; the loop's condition gives it back.
+      const current = this.deps.mapping();
+      if (this.stateNow !== 'running' || current === undefined) {
+        this.carried = [...gathered, ...this.carried];
+        continue;
+      }
+      const invoking: Promise<void> = this.invoke(current, gathered).finally(() => {
+        if (this.inFlight === invoking) this.inFlight = undefined;
+      });
+      this.inFlight = invoking;
+      // A full batch means a backlog: the next one is received while this one runs. Otherwise the
+      // loop receives again once the batch is done, so that an idle queue has one long poll per
+      // loop and nothing more is out (an extra receive hides what it brings, a crash included).
+      if (gathered.length >= current.batchSize) next = this.gather(current);
     }
-    // Stopping: what was gathered and never sent goes back to the queue at once.
+    // Stopping: the batch in flight finishes (stop() bounds the wait); what was gathered and never
+    // sent, also by a receive still under way, goes back to the queue at once.
+    await this.inFlight;
+    const last = next === undefined ? undefined : await next;
+    if (Array.isArray(last)) this.carried = [...last, ...this.carried];
     await this.giveBack(this.carried);
   }
 
   /** Receives until a batch is ready; undefined when stopping or after a failed receive. */
   private async gather(mapping: QueueMapping): Promise<QueueMessage[] | 'retire' | undefined> {
-    const limits = { batchSize: mapping.batchSize, windowMs: mapping.maximumBatchingWindowInSeconds * 1000, maxPayloadBytes: MAX_PAYLOAD_BYTES };
-    const gatherer = new QueueBatchGatherer(limits, this.carried, this.now());
+    const gatherer = new QueueBatchGatherer(limitsOf(mapping), this.carried, this.now());
     this.carried = [];
+    const putBack = () => {
+      const { batch, carried } = gatherer.take();
+      this.carried = [...batch, ...carried];
+      return undefined;
+    };
     while (!gatherer.isReady(this.now())) {
-      if (this.stateNow !== 'receiving') {
-        this.carried = gatherer.take().batch;
-        return undefined;
-      }
+      if (this.stateNow !== 'running') return putBack();
       const request = gatherer.nextReceive(this.now());
       const received = await this.receive(request);
-      if (received === undefined) {
-        this.carried = gatherer.take().batch;
-        return undefined;
-      }
+      if (received === undefined) return putBack();
+      // An update during the receive (a long poll waits up to 20 s) applies to this batch already.
+      const current = this.deps.mapping();
+      if (current !== undefined) gatherer.retarget(limitsOf(current));
       this.deps.metrics.queueMessagesReceived.inc({ mapping: mapping.uuid }, received.length);
       if (countsEvents(mapping)) this.deps.metrics.eventCounts.PolledEventCount.inc({ mapping: mapping.uuid }, received.length);
       this.keeper.hold(received);
@@ -181,12 +220,13 @@ export class QueueReceiveLoop {
 
   private async receive(request: { maxMessages: number; waitSeconds: number }): Promise<QueueMessage[] | undefined> {
     try {
-      const received = await this.deps.source.receive({ ...request, visibilityTimeoutSeconds: this.deps.visibilityTimeoutSeconds() }, this.stopReceiving.signal);
+      // No abort signal: see stop().
+      const received = await this.deps.source.receive({ ...request, visibilityTimeoutSeconds: this.deps.visibilityTimeoutSeconds() });
       if (this.receiveFailures > 0) this.deps.logger.info({ failures: this.receiveFailures }, 'receiving from the queue works again');
       this.receiveFailures = 0;
       return received;
     } catch (error) {
-      if (this.stopReceiving.signal.aborted) return undefined;
+      if (this.stateNow !== 'running') return undefined;
       this.receiveFailures += 1;
       // A queue that is gone, or a refusal, will not heal soon: wait long; ours and the service's faults: back off.
       const permanent = !(error instanceof SluiceError && error.retryable);
@@ -195,7 +235,7 @@ export class QueueReceiveLoop {
         const code = error instanceof SluiceError ? error.code : ErrorCode.SourceInvalid;
         this.deps.logger[permanent ? 'error' : 'warn']({ err: error, code, retryInMs: delay }, 'receiving from the queue failed');
       }
-      await sleep(delay, undefined, { signal: this.stopReceiving.signal }).catch(() => undefined);
+      await sleep(delay, undefined, { signal: this.stopPausing.signal }).catch(() => undefined);
       return undefined;
     }
   }
@@ -208,10 +248,11 @@ export class QueueReceiveLoop {
   }
 
   private async invoke(mapping: QueueMapping, batch: QueueMessage[]): Promise<void> {
-    const slot = await this.takeSlot(mapping);
-    if (slot === 'stopped') return this.giveBack(batch);
+    let slot: ConcurrencySlot | undefined | 'stopped';
     let outcome: QueueBatchOutcome;
     try {
+      slot = await this.takeSlot(mapping);
+      if (slot === 'stopped') return await this.giveBack(batch);
       outcome = await this.deps.dispatcher.dispatch(
         {
           mappingId: mapping.uuid,
@@ -230,12 +271,27 @@ export class QueueReceiveLoop {
     } catch (error) {
       // Stopped waiting (the grace ran out), or the queue of batches failed us: the messages come back by themselves.
       this.keeper.release(batch);
-      if (!this.stopWaiting.signal.aborted) this.deps.logger.warn({ err: error, messages: batch.length }, 'queue batch dispatch failed; its messages come back after their visibility timeout');
+      if (!this.stopWaiting.signal.aborted) await this.pauseAfterDispatchFailure(error, batch.length);
       return;
     } finally {
-      if (slot !== undefined) await slot.release().catch(() => undefined);
+      if (slot !== undefined && slot !== 'stopped') await slot.release().catch(() => undefined);
     }
+    if (this.dispatchFailures > 0) this.deps.logger.info({ failures: this.dispatchFailures }, 'queue batches reach the workers again');
+    this.dispatchFailures = 0;
     await this.settle(mapping, batch, outcome);
+  }
+
+  /**
+   * A fault of ours (Redis) must not spend the messages' receives: each receive counts toward the
+   * queue's maxReceiveCount, so receiving on at full speed would move the backlog to the
+   * dead-letter queue without one invocation. Receiving waits, longer each time, until batches go
+   * through again.
+   */
+  private async pauseAfterDispatchFailure(error: unknown, messages: number): Promise<void> {
+    this.dispatchFailures += 1;
+    const delay = backoffDelay(this.dispatchFailures, this.deps.backoff);
+    if (this.dispatchFailures === 1) this.deps.logger.warn({ err: error, messages, retryInMs: delay }, 'queue batch dispatch failed; its messages come back after their visibility timeout');
+    await sleep(delay, undefined, { signal: this.stopPausing.signal }).catch(() => undefined);
   }
 
   private async settle(mapping: QueueMapping, batch: QueueMessage[], outcome: QueueBatchOutcome): Promise<void> {
@@ -275,7 +331,7 @@ export class QueueReceiveLoop {
       if (slot !== undefined) return slot;
       if (waits === 0) this.deps.scaler.onThrottled(this.deps.loops());
       if (this.stopWaiting.signal.aborted || this.stateNow === 'stopping') return 'stopped';
-      await sleep(SLOT_RETRY_MS);
+      await sleep(SLOT_RETRY_MS, undefined, { signal: this.stopPausing.signal }).catch(() => undefined);
     }
   }
 
@@ -288,4 +344,8 @@ export class QueueReceiveLoop {
       this.deps.logger.warn({ err: error, messages: messages.length }, 'giving messages back failed; they come back after their visibility timeout');
     });
   }
+}
+
+function limitsOf(mapping: QueueMapping): GatherLimits {
+  return { batchSize: mapping.batchSize, windowMs: mapping.maximumBatchingWindowInSeconds * 1000, maxPayloadBytes: MAX_PAYLOAD_BYTES };
 }

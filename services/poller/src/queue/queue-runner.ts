@@ -128,7 +128,8 @@ export class QueueRunner implements SourceRunner {
     this.loops.add(loop);
     void loop.start().then(() => {
       this.loops.delete(loop);
-      this.report();
+      // A loop that outlives stop() (its last long poll) must not overwrite a newer runner's gauges.
+      if (this.stateNow === 'running') this.report();
     });
   }
 

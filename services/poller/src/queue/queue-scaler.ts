@@ -1,21 +1,19 @@
 /**
  * How many receive loops a queue mapping runs in one process, the way Lambda scales its SQS
  * pollers: one long-polling loop while the queue is idle (cheap: one ReceiveMessage per 20 s),
- * five as soon as a receive comes back full, then one more per full receive, at most 300 more a
- * minute, up to the limit; an empty receive retires a loop, down to one.
+ * five as soon as a receive comes back full, then one more per full receive, at most one every
+ * 200 ms (so never more than 300 more in any minute), up to the limit; an empty receive retires a
+ * loop, down to one.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
  */
 export class QueueScaler {
   private target = 1;
-  private tokens = GROWTH_BURST;
-  private refilledAt: number;
+  private grewAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private limit: number,
     private readonly now: () => number = Date.now,
-  ) {
-    this.refilledAt = now();
-  }
+  ) {}
 
   /** Loops wanted now. */
   get desired(): number {
@@ -50,22 +48,14 @@ export class QueueScaler {
       this.target = Math.min(INITIAL_LOOPS, this.limit);
       return;
     }
-    this.refill();
-    if (this.tokens < 1) return;
-    this.tokens -= 1;
-    this.target += 1;
-  }
-
-  private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(GROWTH_BURST, this.tokens + ((now - this.refilledAt) / 60_000) * GROWTH_PER_MINUTE);
-    this.refilledAt = now;
+    if (now - this.grewAt < GROWTH_INTERVAL_MS) return;
+    this.grewAt = now;
+    this.target += 1;
   }
 }
 
 /** Lambda starts "processing five batches at a time with five concurrent invocations". */
 const INITIAL_LOOPS = 5;
-/** "Up to 300 more concurrent invokes per minute". */
-const GROWTH_PER_MINUTE = 300;
-/** At most this many new loops at once, so growth follows the backlog rather than one burst. */
-const GROWTH_BURST = 5;
+/** "Up to 300 more concurrent invokes per minute": one more loop at most every 200 ms. */
+const GROWTH_INTERVAL_MS = 60_000 / 300;

@@ -23,8 +23,12 @@ export interface ReceiveRequest {
  * SourceNotFound, SourceInvalid); nothing above it sees AWS errors.
  */
 export interface QueueSource {
-  /** Receives up to `maxMessages`, in Lambda's record format; empty when none came within the wait. */
-  receive(request: ReceiveRequest, signal?: AbortSignal): Promise<QueueMessage[]>;
+  /**
+   * Receives up to `maxMessages`, in Lambda's record format; empty when none came within the wait.
+   * It takes no abort signal: SQS would still hand the messages that arrive to a call its caller
+   * gave up on, and hide them for a whole visibility timeout (queue-receive-loop.ts, stop()).
+   */
+  receive(request: ReceiveRequest): Promise<QueueMessage[]>;
   /** Deletes messages; resolves with those the queue did not delete (a receipt handle that lapsed). */
   delete(messages: readonly QueueMessage[]): Promise<QueueMessage[]>;
   /** Sets how long more the messages stay invisible (0 makes them visible at once). */

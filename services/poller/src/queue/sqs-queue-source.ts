@@ -51,23 +51,19 @@ export class SqsQueueSource implements QueueSource {
     this.account = parsed.account;
   }
 
-  async receive(request: ReceiveRequest, signal?: AbortSignal): Promise<QueueMessage[]> {
+  async receive(request: ReceiveRequest): Promise<QueueMessage[]> {
     const QueueUrl = await this.url();
-    const out = await callAws(
-      'SQS ReceiveMessage',
-      () =>
-        this.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl,
-            MaxNumberOfMessages: request.maxMessages,
-            WaitTimeSeconds: request.waitSeconds,
-            ...(request.visibilityTimeoutSeconds === undefined ? {} : { VisibilityTimeout: request.visibilityTimeoutSeconds }),
-            MessageSystemAttributeNames: SYSTEM_ATTRIBUTES,
-            MessageAttributeNames: ['All'],
-          }),
-          signal === undefined ? {} : { abortSignal: signal },
-        ),
-      signal,
+    const out = await callAws('SQS ReceiveMessage', () =>
+      this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl,
+          MaxNumberOfMessages: request.maxMessages,
+          WaitTimeSeconds: request.waitSeconds,
+          ...(request.visibilityTimeoutSeconds === undefined ? {} : { VisibilityTimeout: request.visibilityTimeoutSeconds }),
+          MessageSystemAttributeNames: SYSTEM_ATTRIBUTES,
+          MessageAttributeNames: ['All'],
+        }),
+      ),
     );
     return (out.Messages ?? []).map((message) => buildSqsQueueMessage(message, { queueArn: this.queueArn }));
   }

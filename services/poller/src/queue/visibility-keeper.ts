@@ -13,6 +13,10 @@ import type { QueueSource } from './queue-source.js';
 export class VisibilityKeeper {
   private readonly held = new Map<string, { readonly message: QueueMessage; extendedAt: number }>();
   private timer: NodeJS.Timeout | undefined;
+  /** When the armed check runs (epoch ms). */
+  private checkAt = Number.POSITIVE_INFINITY;
+  /** Bumped by stop(): a check running then does not arm another. */
+  private generation = 0;
   private extending: Promise<void> | undefined;
 
   constructor(
@@ -31,7 +35,7 @@ export class VisibilityKeeper {
   hold(messages: readonly QueueMessage[]): void {
     const at = this.now();
     for (const message of messages) this.held.set(message.receiptHandle, { message, extendedAt: at });
-    if (this.held.size > 0) this.timer ??= setInterval(() => void this.extendDue(), this.checkEveryMs());
+    if (this.held.size > 0) this.arm();
   }
 
   /** Messages deleted or given back: no longer extended. */
@@ -41,12 +45,30 @@ export class VisibilityKeeper {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
+    this.checkAt = Number.POSITIVE_INFINITY;
+    this.generation += 1;
   }
 
-  private checkEveryMs(): number {
-    return Math.min(5000, Math.max(100, (this.timeoutSeconds() * 1000) / 4));
+  /**
+   * Arms the next check, a quarter of the visibility timeout away (at most 5 s), unless one is
+   * armed sooner: the timeout is read again on every hold, so a queue whose timeout became
+   * shorter is followed at once, and a check once armed is never pushed back by later holds.
+   */
+  private arm(): void {
+    const at = this.now() + Math.min(5000, Math.max(100, (this.timeoutSeconds() * 1000) / 4));
+    if (this.timer !== undefined && this.checkAt <= at) return;
+    clearTimeout(this.timer);
+    this.checkAt = at;
+    const generation = this.generation;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.checkAt = Number.POSITIVE_INFINITY;
+      void this.extendDue().finally(() => {
+        if (generation === this.generation && this.held.size > 0) this.arm();
+      });
+    }, at - this.now());
   }
 
   private async extendDue(): Promise<void> {

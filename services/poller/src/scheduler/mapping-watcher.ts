@@ -50,7 +50,8 @@ export class MappingWatcher {
     }
   }
 
-  private async reload(): Promise<void> {
+  /** Reads every mapping again now (also done on a timer); a mapping no longer stored is dropped. */
+  async reload(): Promise<void> {
     try {
       const seen = new Set<string>();
       let marker: string | undefined;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EventSourceMapping, Logger, MappingStore } from '@sluice/shared';
+import type { EventSourceMapping, Logger, MappingStore, RegistryCheck } from '@sluice/shared';
 import { isMappingActive } from './mapping-activity.js';
 import { MappingWatcher } from './mapping-watcher.js';
 import type { SourceRunner, SourceRunners } from './source-runner.js';
@@ -15,6 +15,8 @@ export interface SchedulerDeps {
   readonly shardSyncIntervalMs: number;
   /** Records a mapping's LastProcessingResult ("OK", "PROBLEM: ..."). */
   readonly reportResult: (mappingId: string, result: string) => void;
+  /** Tells whether Redis lost the registry since the last round (registry-epoch.ts); unchecked without it. */
+  readonly registry?: { check(): Promise<RegistryCheck> };
   readonly now?: () => number;
 }
 
@@ -81,6 +83,8 @@ export class Scheduler {
   }
 
   private async round(): Promise<void> {
+    // First, before any runner takes a lease the lost registry no longer has.
+    if ((await this.deps.registry?.check()) === 'vanished') await this.registryVanished();
     for (const [uuid, runner] of this.runners) {
       const mapping = this.watcher.get(uuid);
       if (mapping !== undefined && isMappingActive(mapping)) continue;
@@ -100,6 +104,25 @@ export class Scheduler {
       });
     }
     await this.cleanUp();
+  }
+
+  /**
+   * Redis lost its data under this process (restarted without persistence, flushed, failed over
+   * to an empty replica): every mapping, function, lease, checkpoint and queued batch is gone, and
+   * nobody deleted them. Said once, at error level; the runners stop without a word of deletion,
+   * there being nothing left to clean up, and the mappings are read again (none, or what was
+   * created since).
+   */
+  private async registryVanished(): Promise<void> {
+    const mappings = this.runners.size;
+    this.deps.logger.error(
+      { mappings, runners: [...this.runners.keys()] },
+      'the registry vanished: Redis lost its data (restarted without persistence, or flushed), and with it every mapping, function, lease, checkpoint and queued batch; recreate them, and give Redis persistence (README: Redis in production)',
+    );
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    this.runners.clear();
+    this.cleanups.clear();
+    await this.watcher.reload();
   }
 
   /** Removes what Redis holds for each deleted mapping; what fails stays for the next round. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { ErrorCode, SluiceError, createLogger, createSluiceMetrics, type Destination, type DestinationDelivery, type EventInvokeConfig } from '@sluice/shared';
-import { FakeInvoker, createAsyncInvocationProcessor, type AsyncProcessableJob } from '@sluice/worker';
+import { FakeInvoker } from '@sluice/invokers';
+import { createAsyncInvocationProcessor, type AsyncProcessableJob } from '@sluice/worker';
 import { buildFunction } from '../../../helpers/stream-batch-fixture.js';
 
 const NOW = 1_700_000_000_000;
@@ -110,6 +111,16 @@ describe('async invocation processor', () => {
 
     expect(job.delayedUntil).toEqual([NOW + 1000]);
     expect(outcome).toEqual({ condition: 'Success', invocations: 1 });
+  });
+
+  it('spends a retry on a refusal of ours that will not pass (a non-retryable SluiceError), then parks the event', async () => {
+    const outside = new SluiceError(ErrorCode.InvokerUnavailable, 'Module outside SLUICE_FUNCTIONS_DIR', { retryable: false });
+    const { process, parked } = setup({ invoker: new FakeInvoker([], outside), config: { maximumRetryAttempts: 0 } });
+
+    const outcome = await process(fakeJob(event()), 'token');
+
+    expect(outcome).toMatchObject({ condition: 'RetriesExhausted', deliveredTo: 'dead-letter store' });
+    expect(parked).toHaveLength(1);
   });
 
   it('parks a failure without OnFailure in the dead-letter store', async () => {

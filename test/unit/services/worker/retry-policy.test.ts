@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, SluiceError } from '@sluice/shared';
-import { FakeInvoker, decideAfterAttempt, decideBeforeInvoke, recordAgeExceeded, type AttemptResult } from '@sluice/worker';
+import { FakeInvoker } from '@sluice/invokers';
+import { decideAfterAttempt, decideBeforeInvoke, recordAgeExceeded, type AttemptResult } from '@sluice/worker';
 import { buildStreamBatchJob } from '../../../helpers/stream-batch-fixture.js';
 
 // Rules: https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html (aws-facts.md 3.2).

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UnrecoverableError } from 'bullmq';
 import { ErrorCode, SluiceError, createLogger, createSluiceMetrics, packStreamBatchJob, type FunctionDefinition, type StreamBatchJob } from '@sluice/shared';
-import { FakeInvoker, createStreamBatchProcessor, type ProcessableJob } from '@sluice/worker';
+import { FakeInvoker } from '@sluice/invokers';
+import { createStreamBatchProcessor, type ProcessableJob } from '@sluice/worker';
 import { buildFunction, buildStreamBatchJob } from '../../../helpers/stream-batch-fixture.js';
 
 const NOW = 1_700_000_000_000;
@@ -123,6 +124,23 @@ describe('stream batch processor', () => {
 
     expect((job.data as StreamBatchJob).functionErrors).toBe(0);
     expect(await metric(metrics, 'sluice_invocations_total')).toEqual([{ function: 'orders', outcome: 'transport_error', value: 1 }]);
+  });
+
+  it('spends the budget on a refusal of ours that will not pass (a non-retryable SluiceError), so the batch ends by the mapping rules instead of holding the shard', async () => {
+    // Arrange: a node function whose Module is outside SLUICE_FUNCTIONS_DIR (the runtime refuses it, and will again)
+    const outside = new SluiceError(ErrorCode.InvokerUnavailable, 'function orders: Module "../x.mjs" is outside SLUICE_FUNCTIONS_DIR; it is not run', { retryable: false });
+    const { process } = setup({ invoker: new FakeInvoker([outside, outside]) });
+    const job = fakeJob(buildStreamBatchJob({ firstArrivalMs: NOW, maximumRetryAttempts: 1 }));
+
+    // Act: BullMQ runs the job again after the first throw
+    const first = await process(job).catch((e: unknown) => e);
+    const outcome = await process(job);
+
+    // Assert
+    expect(first).toMatchObject({ retryable: true });
+    expect((job.data as StreamBatchJob).functionErrors).toBe(2);
+    expect(outcome).toMatchObject({ status: 'discarded', condition: 'RetryAttemptsExhausted', invocations: 0 });
+    expect(outcome.status === 'discarded' && outcome.lastError).toContain('outside SLUICE_FUNCTIONS_DIR');
   });
 
   it('treats a deleted function as a function error, ending by the mapping rules', async () => {

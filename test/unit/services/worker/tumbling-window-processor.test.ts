@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UnrecoverableError } from 'bullmq';
 import { createLogger, type StreamBatchJob, type WindowStateKey, type WindowStateRecord, type WindowStateStore } from '@sluice/shared';
-import { FakeInvoker, createStreamBatchProcessor, type ProcessableJob } from '@sluice/worker';
+import { FakeInvoker } from '@sluice/invokers';
+import { createStreamBatchProcessor, type ProcessableJob } from '@sluice/worker';
 import { TumblingWindowInvocation } from '../../../../services/worker/src/tumbling-window-invocation.js';
 import { buildFunction, buildKinesisBatchJob } from '../../../helpers/stream-batch-fixture.js';
 
