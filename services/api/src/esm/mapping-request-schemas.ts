@@ -50,7 +50,9 @@ export const sourceArn = modelPattern('arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:
  * Tags: keys 1-128, values 0-256, of letters, digits, spaces and `_.:/=+-@`.
  * https://docs.aws.amazon.com/lambda/latest/api/API_TagResource.html
  */
-export const tags = z.record(modelPattern('([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)').min(1).max(128), modelPattern('([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)').max(256));
+const TAG_CHARACTERS = '([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)';
+export const tagKey = modelPattern(TAG_CHARACTERS).min(1).max(128);
+export const tags = z.record(tagKey, modelPattern(TAG_CHARACTERS).max(256));
 
 /** Model members of sources Sluice does not map: taken as they come, refused by every profile. */
 const otherSourceMembers = {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { tags } from '../esm/mapping-request-schemas.js';
-import { modelPattern, parseRequest } from '../esm/validation-message.js';
+import { tagKey, tags } from '../esm/mapping-request-schemas.js';
+import { parseRequest } from '../esm/validation-message.js';
 import type { TagService } from '../tags/tag-service.js';
 
 const PATH = '/2017-03-31/tags/:arn';
@@ -9,7 +9,7 @@ const PATH = '/2017-03-31/tags/:arn';
 const tagRequest = z.strictObject({ Tags: tags });
 // UntagResource's keys come as repeated `tagKeys` query parameters (one value arrives as a string).
 const untagQuery = z.object({
-  tagKeys: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(modelPattern('([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)').min(1).max(128))),
+  tagKeys: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(tagKey)),
 });
 
 interface TagRoute {
