@@ -294,7 +294,7 @@ describe('content type, path and method', () => {
   it.each([
     ['an unknown path', 'GET', '/nope'],
     ['another API version', 'GET', '/2099-01-01/event-source-mappings/'],
-    ['a Lambda API Sluice does not serve', 'GET', '/2015-03-31/functions/'],
+    ['a Lambda API Sluice does not serve (ListLayers; ListFunctions is served since issue 12)', 'GET', '/2018-10-31/layers'],
   ])('%s: 404 in Lambda\'s shape', async (_label, method, path) => {
     const response = await send(sluice.url, path, { method });
 
