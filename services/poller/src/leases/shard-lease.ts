@@ -1,9 +1,7 @@
-/** Where leases and checkpoints of one mapping on one incarnation of its stream live. */
-export interface LeaseScope {
-  readonly mappingId: string;
-  /** StreamSource.identity(): a stream deleted and created again gets fresh leases and checkpoints. */
-  readonly streamIdentity: string;
-}
+import type { LeaseScope } from '@sluice/shared';
+
+/** Where leases and checkpoints of one mapping on one incarnation of StreamSource.identity() live (its keys: shared/src/leases). */
+export type { LeaseScope };
 
 /** The checkpoint a finished shard gets; its children may start once every parent has it. */
 export const SHARD_END = 'SHARD_END';
