@@ -23,7 +23,7 @@ export type {
   MappingPage,
 } from './mapping/mapping-store.js';
 export { RedisMappingStore } from './mapping/redis-mapping-store.js';
-export { leaseKeys, type LeaseKeys, type LeaseScope } from './leases/lease-keys.js';
+export { SHARD_END, leaseKeys, type LeaseKeys, type LeaseScope } from './leases/lease-keys.js';
 export { RedisLeaseReader, type LeaseView, type LeaseReading } from './leases/redis-lease-reader.js';
 export type { FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
 export { moduleLeavesFunctionsDir } from './functions/function-module-path.js';

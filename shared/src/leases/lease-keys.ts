@@ -7,6 +7,9 @@ export interface LeaseScope {
   readonly streamIdentity: string;
 }
 
+/** The checkpoint a finished shard gets; its children may start once every parent has it. */
+export const SHARD_END = 'SHARD_END';
+
 /**
  * Where leases, checkpoints and live workers live in Redis, under the installation's prefix. The
  * poller writes them (services/poller/src/leases); the API's dashboard reads them (lease-reader.ts).

@@ -1,10 +1,10 @@
 import type { LeaseScope } from '@sluice/shared';
 
-/** Where leases and checkpoints of one mapping on one incarnation of StreamSource.identity() live (its keys: shared/src/leases). */
-export type { LeaseScope };
-
-/** The checkpoint a finished shard gets; its children may start once every parent has it. */
-export const SHARD_END = 'SHARD_END';
+/**
+ * Where leases and checkpoints of one mapping on one incarnation of StreamSource.identity() live,
+ * and the checkpoint of a finished shard (the key layout: shared/src/leases/lease-keys.ts).
+ */
+export { SHARD_END, type LeaseScope } from '@sluice/shared';
 
 /**
  * One (mapping, shard) lease, in the Kinesis Client Library's terms
