@@ -1,4 +1,5 @@
 import { SHARD_END, parseSourceArn, type EventSourceMapping, type LeaseReading, type LeaseView, type MappingStore, type SluiceMetrics } from '@sluice/shared';
+import type { DashboardMapping, DashboardSnapshot, LeaseStatus, MappingCounters, QueueView, ShardView, StreamView } from './dashboard-wire.js';
 import { readMetrics, type MetricReadings } from './metric-readings.js';
 
 /** Where the dashboard's figures come from: the stores, and this process's own metrics. */
@@ -24,17 +25,16 @@ const PAGE = 100;
  * RedisLeaseReader) and this process's prom-client registry (no Redis). Counters are cumulative:
  * the page turns them into rates between two snapshots, by their `Time`.
  */
-export async function buildDashboardSnapshot(deps: DashboardSnapshotDeps) {
+export async function buildDashboardSnapshot(deps: DashboardSnapshotDeps): Promise<DashboardSnapshot> {
   const { mappings, truncated } = await listMappings(deps.mappings);
   const streamIds = mappings.filter((m) => m.sourceModel === 'stream').map((m) => m.uuid);
   const [leases, readings] = await Promise.all([deps.leases.read(streamIds), readMetrics(deps.metrics)]);
   const local = deps.localPollerId === undefined ? undefined : { pollerId: deps.localPollerId, readings };
   return {
     Time: (deps.now ?? Date.now)(),
-    /** Whether the per-shard and queue figures are there: they are this process's, when its poller runs here. */
-    Metrics: local === undefined ? ('absent' as const) : ('this-process' as const),
-    ...(truncated ? { Truncated: true } : {}),
-    Mappings: mappings.map((mapping) => ({
+    Metrics: local === undefined ? 'absent' : 'this-process',
+    ...(truncated ? { Truncated: true as const } : {}),
+    Mappings: mappings.map((mapping): DashboardMapping => ({
       ...mappingSummary(mapping),
       ...(local === undefined ? {} : { Counters: mappingCounters(readings, mapping.uuid) }),
       ...(mapping.sourceModel === 'stream'
@@ -45,8 +45,6 @@ export async function buildDashboardSnapshot(deps: DashboardSnapshotDeps) {
     })),
   };
 }
-
-export type DashboardSnapshot = Awaited<ReturnType<typeof buildDashboardSnapshot>>;
 
 async function listMappings(store: Pick<MappingStore, 'list'>): Promise<{ mappings: EventSourceMapping[]; truncated: boolean }> {
   const mappings: EventSourceMapping[] = [];
@@ -59,7 +57,7 @@ async function listMappings(store: Pick<MappingStore, 'list'>): Promise<{ mappin
   return { mappings, truncated: marker !== undefined };
 }
 
-function mappingSummary(m: EventSourceMapping) {
+function mappingSummary(m: EventSourceMapping): Omit<DashboardMapping, 'Counters' | 'Stream' | 'Queue'> {
   return {
     UUID: m.uuid,
     State: m.state,
@@ -76,7 +74,7 @@ function mappingSummary(m: EventSourceMapping) {
   };
 }
 
-function mappingCounters(readings: MetricReadings, uuid: string) {
+function mappingCounters(readings: MetricReadings, uuid: string): MappingCounters {
   return {
     BatchesSucceeded: readings.ofMapping('batches', uuid, ['outcome', 'succeeded']) ?? 0,
     BatchesDiscarded: readings.ofMapping('batches', uuid, ['outcome', 'discarded']) ?? 0,
@@ -86,7 +84,7 @@ function mappingCounters(readings: MetricReadings, uuid: string) {
   };
 }
 
-function queueView(readings: MetricReadings, uuid: string) {
+function queueView(readings: MetricReadings, uuid: string): QueueView {
   return {
     Pollers: readings.ofMapping('queuePollers', uuid) ?? 0,
     InFlight: readings.ofMapping('queueMessagesInFlight', uuid) ?? 0,
@@ -102,13 +100,13 @@ function queueView(readings: MetricReadings, uuid: string) {
  * The shards of a stream mapping's current stream incarnation: the one whose lease was renewed
  * last (leases of a stream deleted and created again stay until the mapping goes, never renewed).
  */
-function streamView(uuid: string, leases: readonly LeaseView[], nowMs: number, local: { pollerId: string; readings: MetricReadings } | undefined) {
+function streamView(uuid: string, leases: readonly LeaseView[], nowMs: number, local: { pollerId: string; readings: MetricReadings } | undefined): StreamView {
   const current = currentIdentity(leases);
   const shards = leases.filter((l) => l.streamIdentity === current);
   return {
     ...(current === undefined ? {} : { StreamIdentity: current }),
     OlderIncarnationLeases: leases.length - shards.length,
-    Shards: shards.map((lease) => {
+    Shards: shards.map((lease): ShardView => {
       const status = leaseStatus(lease, nowMs);
       // A gauge keeps the value its poller last set: only a shard held here has current figures.
       const here = local !== undefined && status === 'held' && lease.owner === local.pollerId;
@@ -140,7 +138,7 @@ function currentIdentity(leases: readonly LeaseView[]): string | undefined {
   return best?.streamIdentity;
 }
 
-function leaseStatus(lease: LeaseView, nowMs: number): 'ended' | 'held' | 'expired' | 'free' {
+function leaseStatus(lease: LeaseView, nowMs: number): LeaseStatus {
   if (lease.checkpoint === SHARD_END) return 'ended';
   if (lease.owner === undefined) return 'free';
   return lease.expiresAtMs > nowMs ? 'held' : 'expired';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { notFound } from '../errors/lambda-api-error.js';
 import type { DashboardAsset } from '../dashboard/dashboard-assets.js';
-import type { DashboardSnapshot } from '../dashboard/dashboard-snapshot.js';
+import type { DashboardSnapshot } from '../dashboard/dashboard-wire.js';
 
 export interface DashboardRoutesDeps {
   /** The built page (loadDashboardAssets); without it /dashboard says how to build it. */
@@ -35,6 +35,7 @@ export function dashboardRoutes(app: FastifyInstance, deps: DashboardRoutesDeps)
     return reply.headers(PAGE_HEADERS).type(asset.type).send(asset.body);
   };
   app.get(DASHBOARD_PATH, async (_request, reply) => send(reply, 'index.html'));
-  app.get<{ Params: { file: string } }>(`${DASHBOARD_PATH}/:file`, async (request, reply) => send(reply, request.params.file));
+  // `/dashboard/` is the page too, whatever the router does with trailing slashes.
+  app.get<{ Params: { file: string } }>(`${DASHBOARD_PATH}/:file`, async (request, reply) => send(reply, request.params.file || 'index.html'));
   app.get(DASHBOARD_SNAPSHOT_PATH, async (_request, reply) => reply.header('cache-control', 'no-store').send(await deps.snapshot()));
 }
