@@ -44,7 +44,8 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const text = async (locator: Locator) => (await locator.textContent()) ?? '';
+/** The locator's text now, '' when nothing matches yet (no auto-wait: expect.poll does the waiting, within its timeout). */
+const text = async (locator: Locator) => (await locator.allTextContents()).join('');
 const screenshot = (page: Page, name: string) => page.screenshot({ path: browser.screenshotPath(name), fullPage: true });
 /** Waits (the page polls by itself: nothing reloads it) until the locator's text matches. */
 const untilText = (locator: Locator, pattern: RegExp, timeout = 20_000) => expect.poll(() => text(locator), { timeout, interval: 250 }).toMatch(pattern);
@@ -236,8 +237,8 @@ describe('dashboard', () => {
       await page.reload();
       await untilText(page.locator('tr[data-function="guarded"]'), /guarded.*http/);
       expect(await prompt.count()).toBe(0);
-      expect((await fetch(`${api.url}/dashboard`)).status).toBe(200);
-      expect((await fetch(`${api.url}/sluice/v1/dashboard`)).status).toBe(401);
+      const bare = await Promise.all([`${api.url}/dashboard`, `${api.url}/sluice/v1/dashboard`].map(async (url) => (await fetch(url)).status));
+      expect(bare).toEqual([200, 401]);
     } finally {
       await page.close();
       await api.stop();

@@ -30,6 +30,8 @@ export async function launchChromium(artifactsFolder: string): Promise<TestBrows
     viewport: { width: 1360, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // Well inside a test's timeout, so a wait that fails says what it waited for.
+  context.setDefaultTimeout(10_000);
   const folder = join(ARTIFACTS_DIR, artifactsFolder);
   mkdirSync(folder, { recursive: true });
   return {

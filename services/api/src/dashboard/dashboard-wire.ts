@@ -30,7 +30,7 @@ export interface DashboardMapping {
   /** Epoch ms. */
   readonly LastModified: number;
   readonly BatchSize: number;
-  /** This process's counters for the mapping; absent without a poller here. */
+  /** This process's counters for the mapping (batches and filtered records from its poller, retries and dead letters from its worker); absent without a poller here. */
   readonly Counters?: MappingCounters;
   /** Stream mappings. */
   readonly Stream?: StreamView;
