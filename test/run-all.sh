@@ -49,6 +49,13 @@ if ! command -v docker-compose >/dev/null 2>&1; then
   apt_install docker-compose
 fi
 
+# Debian's Chromium at /usr/bin/chromium: the dashboard's browser test drives it with playwright-core,
+# which brings no browser of its own (test/helpers/chromium.ts).
+if [[ ! -x /usr/bin/chromium ]]; then
+  say "installing chromium"
+  apt_install chromium
+fi
+
 if ! command -v redis-server >/dev/null 2>&1; then
   say "installing redis-server"
   apt_install redis-server
