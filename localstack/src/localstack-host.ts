@@ -43,6 +43,8 @@ const preload = (name: string) => fileURLToPath(new URL(`../preload/${name}`, im
  * - OVERRIDE_IN_DOCKER=0: these machines have a /.dockerenv, which would make LocalStack think it
  *   runs in its own container; FILESYSTEM_ROOT keeps its state in a temporary directory instead.
  * - DNS_ADDRESS=0 (no DNS server on port 53), DISABLE_EVENTS=1 (no analytics), SKIP_SSL_CERT_DOWNLOAD=1.
+ * - GATEWAY_SERVER=hypercorn: the default gateway server (twisted) listens on every interface
+ *   whatever GATEWAY_LISTEN's host says; an emulator that takes any credentials stays on loopback.
  * - Kinesis: LocalStack runs kinesis-local (kinesis-mock's JavaScript build), which it would
  *   `npm install` at its first Kinesis call; this package's own copy is linked where LocalStack
  *   looks for it (KINESIS_MOCK_VERSION), and bound to loopback by the same preload as
@@ -76,6 +78,7 @@ export async function startLocalStackHost(options: LocalStackHostOptions): Promi
       ...options.env,
       SERVICES: options.services.join(','),
       GATEWAY_LISTEN: host,
+      GATEWAY_SERVER: 'hypercorn',
       LOCALSTACK_HOST: host,
       OVERRIDE_IN_DOCKER: '0',
       FILESYSTEM_ROOT: root,
