@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CreateEventSourceMappingCommand, type LambdaClient } from '@aws-sdk/client-lambda';
@@ -7,6 +10,7 @@ import { CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptions
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { findFreePort, type LocalStackHost } from '@sluice/localstack';
+import { runAwsLambdaCli } from '../helpers/aws-cli.js';
 import { composeEnvironment } from '../helpers/compose-environment.js';
 import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { createTestStream, decodeKinesisData, kinesisClient, putJsonRecords, REGION, ACCOUNT } from '../helpers/kinesis-test-stream.js';
@@ -206,5 +210,20 @@ describe('docker-compose.yml against a real LocalStack 4.14.0 (host mode)', () =
       const forged = await callSluiceApi(ingressUrl, 'POST', '/sns', { ...delivered, Message: delivered.Message.replace('b.jpg', 'c.jpg') });
       expect(forged).toMatchObject({ status: 403, errorType: 'InvalidSignatureException' });
     });
+  });
+
+  it("answers what compose's healthchecks and its header's command ask: /readyz, and `aws lambda list-event-source-mappings`", async () => {
+    expect((await fetch(`${apiUrl}/readyz`)).status).toBe(200);
+    expect((await fetch(`${ingressUrl}/readyz`)).status).toBe(200);
+    const home = await mkdtemp(join(tmpdir(), 'sluice-aws-cli-'));
+    try {
+      const listed = await runAwsLambdaCli(['list-event-source-mappings'], { endpointUrl: apiUrl, home, region: REGION });
+      expect(listed.code, listed.stderr).toBe(0);
+      const { EventSourceMappings } = JSON.parse(listed.stdout) as { EventSourceMappings: { FunctionArn: string; State: string }[] };
+      expect(EventSourceMappings.map((m) => m.FunctionArn.split(':').pop()).sort()).toEqual(['ls-failing', 'ls-kinesis', 'ls-sqs']);
+      expect(EventSourceMappings.map((m) => m.State)).toEqual(['Enabled', 'Enabled', 'Enabled']);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
