@@ -17,7 +17,7 @@ import { createTestStream, decodeKinesisData, kinesisClient, putJsonRecords, REG
 import { startTestLocalStack } from '../helpers/localstack-host.js';
 import { startRecordingFunction, type RecordingFunction } from '../helpers/recording-function.js';
 import { createStreamMapping, sluiceLambdaClient, TEST_CREDENTIALS } from '../helpers/sluice-lambda.js';
-import { callSluiceApi, registerHttpFunction, SLUICE_BIN, startSluice, startSluiceRole, type SluiceProcess } from '../helpers/sluice-process.js';
+import { callSluiceApi, registerHttpFunction, SLUICE_BIN, startSluice, type SluiceProcess } from '../helpers/sluice-process.js';
 import { createSourceQueue, sqsClient, waitForEmptyQueue } from '../helpers/sqs-source-queue.js';
 import { FUNCTION_ERROR } from '../helpers/sqs-function-router.js';
 import { createTestQueue, receiveJsonMessages } from '../helpers/sqs-test-queue.js';
@@ -33,6 +33,8 @@ import { waitFor } from '../helpers/wait-for.js';
 const stack = inject('stack');
 const prefix = uniqueName('e2e-ls');
 const ROLES = ['api', 'poller', 'ingress', 'worker'] as const;
+/** What each role prints once it is up (the API's listening line when undefined; group 1 the URL). */
+const READY = { api: undefined, ingress: /Sluice ingress listening on (http:\/\/\S+)/, poller: /"msg":"sluice started"/, worker: /"msg":"sluice started"/ };
 
 let localstack: LocalStackHost;
 let seeded: { code: number; stdout: string; stderr: string };
@@ -80,6 +82,7 @@ async function waitForConfirmed(topicArn: string, endpoint: string): Promise<voi
   );
 }
 
+// Up to 240 s: installing LocalStack when missing (~15 s), its start (up to 60 s), seed, the roles (up to 40 s).
 beforeAll(async () => {
   const port = await findFreePort();
   const addresses = { 'redis://redis:6379': stack.redisUrl, 'localstack:4566': `127.0.0.1:${port}`, '0.0.0.0': '127.0.0.1' };
@@ -94,21 +97,20 @@ beforeAll(async () => {
   );
 
   const roleEnv = (role: string) => ({ ...composeEnvironment(role, addresses), SLUICE_REDIS_PREFIX: prefix, SLUICE_PORT: '0', SLUICE_INGRESS_PORT: '0' });
-  [roles.api, roles.ingress, roles.poller, roles.worker] = await Promise.all([
-    startSluice({ args: ['start', '--role', 'api'], env: roleEnv('api') }),
-    startSluice({ args: ['start', '--role', 'ingress'], env: roleEnv('ingress'), readyPattern: /Sluice ingress listening on (http:\/\/\S+)/ }),
-    startSluiceRole('poller', roleEnv('poller')),
-    startSluiceRole('worker', roleEnv('worker')),
-  ]);
-  apiUrl = roles.api.url;
-  ingressUrl = roles.ingress.url;
+  await Promise.all(
+    ROLES.map(async (role) => {
+      roles[role] = await startSluice({ args: ['start', '--role', role], env: roleEnv(role), readyPattern: READY[role], timeoutMs: 40_000 });
+    }),
+  );
+  apiUrl = roles.api!.url;
+  ingressUrl = roles.ingress!.url;
   lambda = sluiceLambdaClient(apiUrl);
   const aws = { region: REGION, endpoint: localstack.endpoint, credentials: TEST_CREDENTIALS };
   kinesis = kinesisClient(localstack.endpoint);
   s3 = new S3Client({ ...aws, forcePathStyle: true });
   sns = new SNSClient(aws);
   sqs = sqsClient(localstack.endpoint);
-});
+}, 240_000);
 
 afterAll(async () => {
   await Promise.all(ROLES.map((role) => roles[role]?.stop()));
