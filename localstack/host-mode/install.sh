@@ -5,7 +5,7 @@
 #   bash localstack/host-mode/install.sh [VENV]      (default: .cache/localstack-venv)
 # Needs Python 3.13 or later (on 3.11 LocalStack's package installer fails); set
 # SLUICE_LOCALSTACK_PYTHON to pick the interpreter. The packages come from PyPI through uv (itself
-# from PyPI): pip takes about 90 s for LocalStack's ~110 packages here, uv about 20 s.
+# from PyPI): pip takes about 90 s for LocalStack's ~110 packages here, uv about 15 s.
 # A second run with the same constraints.txt does nothing.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
