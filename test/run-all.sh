@@ -36,6 +36,10 @@ if [[ ! -x .venv/bin/moto_server ]]; then
   .venv/bin/pip install --quiet 'moto[server]'
 fi
 
+# LocalStack 4.14.0 in host mode for test/e2e/localstack-compose.test.ts (.cache/localstack-venv,
+# ~15 s from PyPI, nothing when installed). If it fails here, that test tries again and says why.
+bash localstack/host-mode/install.sh || say "installing LocalStack failed; test/e2e/localstack-compose.test.ts will try again"
+
 # AWS CLI v2 at /usr/bin/aws: the e2e tests call it by that path, because a pyenv `aws` (v1) shim
 # may come first on PATH.
 if [[ ! -x /usr/bin/aws ]]; then
@@ -47,6 +51,13 @@ fi
 if ! command -v docker-compose >/dev/null 2>&1; then
   say "installing docker-compose"
   apt_install docker-compose
+fi
+
+# Debian's Chromium at /usr/bin/chromium: the dashboard's browser test drives it with playwright-core,
+# which brings no browser of its own (test/helpers/chromium.ts).
+if [[ ! -x /usr/bin/chromium ]]; then
+  say "installing chromium"
+  apt_install chromium
 fi
 
 if ! command -v redis-server >/dev/null 2>&1; then

@@ -27,6 +27,8 @@ export { RedisMappingStore } from './mapping/redis-mapping-store.js';
 export type { TagStore, TaggedResource, Tags, TagWriteResult } from './tags/tag-store.js';
 export { RedisTagStore } from './tags/redis-tag-store.js';
 export type { FunctionCode, FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
+export { SHARD_END, leaseKeys, type LeaseKeys, type LeaseScope } from './leases/lease-keys.js';
+export { RedisLeaseReader, type LeaseView, type LeaseReading } from './leases/redis-lease-reader.js';
 export { moduleLeavesFunctionsDir } from './functions/function-module-path.js';
 export type { FunctionStore, FunctionPage, FunctionUsers, RemoveFunctionResult } from './functions/function-store.js';
 export { RedisFunctionStore, functionChangesChannel } from './functions/redis-function-store.js';

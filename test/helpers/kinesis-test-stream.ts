@@ -4,7 +4,6 @@ import {
   KinesisClient,
   ListShardsCommand,
   PutRecordsCommand,
-  waitUntilStreamExists,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { waitFor } from './wait-for.js';
@@ -21,10 +20,14 @@ export function kinesisClient(endpoint: string): KinesisClient {
   });
 }
 
-/** Creates a fresh small stream (kinesis-local slows as shards fill) and returns its ARN. */
+/**
+ * Creates a fresh small stream (kinesis-local slows as shards fill) and returns its ARN once ACTIVE
+ * (polled every 100 ms: the SDK's waiter sleeps 10 s after a first CREATING, which LocalStack's
+ * default 500 ms KINESIS_LATENCY always gives).
+ */
 export async function createTestStream(kinesis: KinesisClient, name: string, shards: number): Promise<string> {
   await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-  await waitUntilStreamExists({ client: kinesis, maxWaitTime: 30 }, { StreamName: name });
+  await waitForActive(kinesis, name);
   return `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`;
 }
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import {
   CachedFunctionStore,
   FunctionChangeListener,
@@ -5,6 +6,7 @@ import {
   RedisDeadLetterStore,
   RedisEventInvokeConfigStore,
   RedisFunctionStore,
+  RedisLeaseReader,
   RedisMappingStore,
   RedisTagStore,
   RedisOutageLog,
@@ -24,12 +26,16 @@ import {
 } from '@sluice/shared';
 import { InvokerRegistry, closeInvokers, createInvokers } from '@sluice/invokers';
 import { buildApp } from './app.js';
+import { loadDashboardAssets } from './dashboard/dashboard-assets.js';
 import { AwsSourceChecker } from './esm/aws-source-checker.js';
 import type { SourceChecker } from './esm/source-checker.js';
 import { StateSettler } from './state/state-settler.js';
 import { FunctionCodeStore } from './lambda-functions/function-code-store.js';
 import { AwsS3NotificationWiring } from './s3-bindings/aws-s3-notification-wiring.js';
 import { RedisBucketLock } from './s3-bindings/redis-bucket-lock.js';
+
+/** Where `npm run build` bundles the dashboard (services/api/dashboard-ui/build.mjs), beside this file in dist/. */
+const DASHBOARD_ASSETS_DIR = fileURLToPath(new URL('./dashboard-ui/', import.meta.url));
 
 export interface RunningApi {
   readonly url: string;
@@ -46,7 +52,8 @@ const TRUSTING_SOURCES: SourceChecker = {
 
 /**
  * Starts the registry API role: HTTP server plus the state settler. `outages` logs Redis faults
- * once per outage; one per process (run-roles.ts), else the role's own.
+ * once per outage; one per process (run-roles.ts), else the role's own. `localPollerId` names
+ * the poller role running in the same process, whose metrics the dashboard then shows.
  */
 export async function startApiRole(
   config: SluiceConfig,
@@ -54,6 +61,7 @@ export async function startApiRole(
   logger: Logger,
   metrics: SluiceMetrics,
   outages = new RedisOutageLog(logger),
+  beside: { readonly localPollerId?: string } = {},
 ): Promise<RunningApi> {
   const log = logger.child({ role: 'api' });
   const redis = createRedis(config.REDIS_URL, { outages });
@@ -95,6 +103,11 @@ export async function startApiRole(
     },
     eventInvokeConfigs: new RedisEventInvokeConfigStore(redis, keys),
     lambdaFunctions: { codes: new FunctionCodeStore(config.SLUICE_FUNCTIONS_DIR), s3: aws.s3 },
+    dashboard: {
+      assets: loadDashboardAssets(DASHBOARD_ASSETS_DIR),
+      leases: new RedisLeaseReader(redis, keys),
+      ...(beside.localPollerId === undefined ? {} : { localPollerId: beside.localPollerId }),
+    },
     s3Bindings: {
       store: new RedisS3BindingStore(redis, keys),
       wiring: new AwsS3NotificationWiring({ s3: aws.s3, sns: aws.sns }, new RedisBucketLock(redis, keys)),

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { DeadLetterStore, EventInvokeConfigStore, FunctionStore, Logger, MappingStore, S3BindingStore, SluiceMetrics, TagStore } from '@sluice/shared';
+import type { DeadLetterStore, EventInvokeConfigStore, FunctionStore, LeaseReading, Logger, MappingStore, S3BindingStore, SluiceMetrics, TagStore } from '@sluice/shared';
 import { installApiTokenAuth } from './auth/api-token-auth.js';
+import type { DashboardAsset } from './dashboard/dashboard-assets.js';
+import { buildDashboardSnapshot } from './dashboard/dashboard-snapshot.js';
+import { sharedRefresh } from './dashboard/shared-refresh.js';
 import { MappingService } from './esm/mapping-service.js';
 import type { MappingLimits } from './esm/rules/common-rules.js';
 import type { ArnContext } from './esm/mapping-wire.js';
@@ -10,6 +13,7 @@ import type { SourceChecker } from './esm/source-checker.js';
 import { FunctionResolver } from './functions/function-resolver.js';
 import { installErrorHandling, sendLambdaError, toLambdaApiError } from './http/error-handler.js';
 import { installJsonBodyParser } from './http/json-body.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
 import { eventSourceMappingRoutes } from './routes/event-source-mappings.js';
 import { filterCriteriaTestRoutes } from './routes/filter-criteria-test.js';
@@ -55,8 +59,18 @@ export interface ApiDeps {
   readonly lambdaFunctions?: Pick<LambdaFunctionServiceDeps, 'codes' | 's3'>;
   /** Lambda's event-invoke-config API (issue #5); without the store the routes are absent. */
   readonly eventInvokeConfigs?: EventInvokeConfigStore;
+  /** The operator's dashboard: its built page, the lease reader, and the poller beside it; without it the routes are absent. */
+  readonly dashboard?: {
+    readonly assets: ReadonlyMap<string, DashboardAsset> | undefined;
+    readonly leases: { read(mappingIds: readonly string[]): Promise<LeaseReading> };
+    /** The worker id of the poller role in this process, if one runs here (its metrics are then this process's). */
+    readonly localPollerId?: string;
+  };
   readonly now?: () => number;
 }
+
+/** However many dashboards poll, the stores are read for them at most once in this long. */
+const DASHBOARD_REFRESH_MS = 500;
 
 /** Builds the registry API: Lambda's event-source-mapping API plus Sluice's function registry and dead-letter store. */
 export function buildApp(deps: ApiDeps): FastifyInstance {
@@ -104,6 +118,18 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     lambdaFunctionRoutes(app, { service: lambdaService, store: deps.functions, resolver });
   }
   if (deps.deadLetters !== undefined) deadLetterRoutes(app, deps.deadLetters);
+  if (deps.dashboard !== undefined) {
+    const { assets, leases, localPollerId } = deps.dashboard;
+    const build = () =>
+      buildDashboardSnapshot({
+        mappings: deps.mappings,
+        leases,
+        metrics: deps.metrics,
+        ...(localPollerId === undefined ? {} : { localPollerId }),
+        ...(deps.now === undefined ? {} : { now: deps.now }),
+      });
+    dashboardRoutes(app, { assets, snapshot: sharedRefresh(build, DASHBOARD_REFRESH_MS) });
+  }
   if (deps.invoke !== undefined) {
     const { cachedFunctions, ...invoke } = deps.invoke;
     const cachedResolver = new FunctionResolver(cachedFunctions, deps.arns);

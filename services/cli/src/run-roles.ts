@@ -43,6 +43,7 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
   ];
   let apiUrl: string | undefined;
   let ingressUrl: string | undefined;
+  let localPollerId: string | undefined;
   try {
     // Workers first and the API last, so nothing is accepted before it can be handled; stop() reverses.
     if (roles.includes('worker')) {
@@ -51,6 +52,7 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
     }
     if (roles.includes('poller')) {
       const poller = await startPollerRole(config, aws, logger, metrics, localOutcomes, outages);
+      localPollerId = poller.workerId;
       stops.push(() => poller.stop());
     }
     if (roles.includes('ingress')) {
@@ -59,7 +61,7 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
       stops.push(() => ingress.stop());
     }
     if (roles.includes('api')) {
-      const api = await startApiRole(config, aws, logger, metrics, outages);
+      const api = await startApiRole(config, aws, logger, metrics, outages, localPollerId === undefined ? {} : { localPollerId });
       apiUrl = api.url;
       stops.push(() => api.stop());
     }

@@ -1,16 +1,21 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LambdaApiError } from '../errors/lambda-api-error.js';
+import { DASHBOARD_PAGE_ROUTES } from '../routes/dashboard.js';
 import { parseSigV4Authorization, verifySigV4 } from './sigv4-verifier.js';
 
-/** Routes that answer without a token: liveness and readiness probes, which orchestrators send bare. */
-const OPEN_ROUTES = new Set(['/healthz', '/readyz']);
+/**
+ * Routes that answer without a token: liveness and readiness probes, which orchestrators send
+ * bare, and the dashboard's static page, which asks for the token itself.
+ */
+const OPEN_ROUTES = new Set<string>(['/healthz', '/readyz', ...DASHBOARD_PAGE_ROUTES]);
 const SIGV4 = 'AWS4-HMAC-SHA256 ';
 
 /**
- * When SLUICE_API_TOKEN is set, every call but the probes (/metrics included) must prove it knows
- * the token, either as `Authorization: Bearer <token>` (curl, plain HTTP, Prometheus) or by an AWS
- * SigV4 signature made with the token as the secret access key (the AWS SDK and CLI, unchanged).
+ * When SLUICE_API_TOKEN is set, every call but the probes and the dashboard's page (/metrics
+ * included) must prove it knows the token, either as `Authorization: Bearer <token>` (curl, plain
+ * HTTP, Prometheus, the dashboard) or by an AWS SigV4 signature made with the token as the secret
+ * access key (the AWS SDK and CLI, unchanged).
  * Anything else is 401 in Lambda's error shape.
  *
  * A request without a credential, with a wrong Bearer token or with a malformed or stale SigV4

@@ -24,6 +24,7 @@ export function devBanner(facts: DevBannerFacts): string {
   const { stack } = facts;
   const lines = [
     `Sluice API listening on ${facts.apiUrl}`,
+    `  Dashboard:                 ${facts.apiUrl}/dashboard`,
     ...(facts.ingressUrl === undefined ? [] : [`  S3 ingress (POST /s3, /sns, /eventbridge): ${facts.ingressUrl}`]),
     `  Kinesis (kinesis-local):   ${stack.kinesisEndpoint}`,
     ...(stack.motoEndpoint === undefined

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { defineLuaScript, runLuaScript, type RedisKeys } from '@sluice/shared';
+import { defineLuaScript, leaseKeys, runLuaScript, type LeaseKeys, type RedisKeys } from '@sluice/shared';
 import type { LeaseStore } from './lease-store.js';
-import { leaseKeys, type LeaseKeys } from './lease-keys.js';
 import { CheckpointLeaseCode, RecordLeaseLayoutCode, RenewLeaseCode, TakeLeaseCode, type ReleaseLeaseCode } from './lease-script-codes.js';
 import { SHARD_END, type CheckpointResult, type LeaseScope, type ShardLayout, type ShardLease } from './shard-lease.js';
 

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
-import { defineLuaScript, runLuaScript, type RedisKeys } from '@sluice/shared';
-import { leaseKeys } from './lease-keys.js';
+import { defineLuaScript, leaseKeys, runLuaScript, type RedisKeys } from '@sluice/shared';
 import type { WorkerRegistry } from './worker-registry.js';
 
 /**

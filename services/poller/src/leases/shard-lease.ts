@@ -1,12 +1,10 @@
-/** Where leases and checkpoints of one mapping on one incarnation of its stream live. */
-export interface LeaseScope {
-  readonly mappingId: string;
-  /** StreamSource.identity(): a stream deleted and created again gets fresh leases and checkpoints. */
-  readonly streamIdentity: string;
-}
+import type { LeaseScope } from '@sluice/shared';
 
-/** The checkpoint a finished shard gets; its children may start once every parent has it. */
-export const SHARD_END = 'SHARD_END';
+/**
+ * Where leases and checkpoints of one mapping on one incarnation of StreamSource.identity() live,
+ * and the checkpoint of a finished shard (the key layout: shared/src/leases/lease-keys.ts).
+ */
+export { SHARD_END, type LeaseScope } from '@sluice/shared';
 
 /**
  * One (mapping, shard) lease, in the Kinesis Client Library's terms

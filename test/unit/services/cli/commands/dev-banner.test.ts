@@ -41,6 +41,7 @@ describe('devBanner', () => {
 
     // Assert
     expect(lines[0]).toBe('Sluice API listening on http://127.0.0.1:9070');
+    expect(lines[1]).toBe('  Dashboard:                 http://127.0.0.1:9070/dashboard');
     expect(lines.at(-1)).toBe('Press Ctrl+C to stop.');
     expect(lines.some((line) => line.includes('Warning'))).toBe(false);
     expect(lines).toContain(

@@ -1,0 +1,88 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../redis/redis-keys.js';
+import { leaseKeys, type LeaseKeys } from './lease-keys.js';
+
+/** One shard lease as stored, for reading only (the poller's ShardLease without its token). */
+export interface LeaseView {
+  readonly streamIdentity: string;
+  readonly shardId: string;
+  readonly parentShardIds: readonly string[];
+  /** The last owner: it holds the lease only while `expiresAtMs` is ahead of Redis's clock. */
+  readonly owner: string | undefined;
+  /** On Redis's clock; 0 for a lease never taken. */
+  readonly expiresAtMs: number;
+  /** The last fully handled sequence number, SHARD_END, or undefined (none yet). */
+  readonly checkpoint: string | undefined;
+}
+
+export interface LeaseReading {
+  /** Redis's clock when the leases were read, to compare `expiresAtMs` with. */
+  readonly nowMs: number;
+  /** Every lease of each mapping asked for, under every stream identity, by shard id. */
+  readonly byMapping: ReadonlyMap<string, readonly LeaseView[]>;
+}
+
+const FIELDS = ['shardId', 'parents', 'owner', 'expiresAt', 'checkpoint'] as const;
+
+/**
+ * Reads the leases the pollers keep (services/poller/src/leases/redis-lease-store.ts writes them)
+ * without taking part in them: two pipelined round trips however many mappings and shards, the
+ * mappings' key indexes with Redis's clock, then every lease hash they name.
+ */
+export class RedisLeaseReader {
+  private readonly k: LeaseKeys;
+
+  constructor(
+    private readonly redis: Redis,
+    keys: RedisKeys,
+  ) {
+    this.k = leaseKeys(keys);
+  }
+
+  async read(mappingIds: readonly string[]): Promise<LeaseReading> {
+    const first = this.redis.pipeline().time();
+    for (const id of mappingIds) first.smembers(this.k.mappingIndex(id));
+    const [[seconds, micros], ...indexes] = results(await first.exec()) as [[string, string], ...string[][]];
+    const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+
+    const wanted = indexes.flatMap((index) => index.flatMap((key) => (this.k.parseLease(key) === undefined ? [] : [key])));
+    const second = this.redis.pipeline();
+    for (const key of wanted) second.hmget(key, ...FIELDS);
+    const hashes = wanted.length === 0 ? [] : (results(await second.exec()) as (string | null)[][]);
+
+    const byMapping = new Map<string, LeaseView[]>(mappingIds.map((id) => [id, []]));
+    hashes.forEach(([shardId, parents, owner, expiresAt, checkpoint], i) => {
+      const scope = this.k.parseLease(wanted[i]!)!;
+      // A lease deleted between the two reads (its mapping went) has no fields left.
+      if (shardId === null || shardId === undefined) return;
+      byMapping.get(scope.mappingId)?.push({
+        streamIdentity: scope.streamIdentity,
+        shardId,
+        parentShardIds: parseParents(parents ?? null),
+        owner: owner ?? undefined,
+        expiresAtMs: Number(expiresAt ?? 0),
+        checkpoint: checkpoint ?? undefined,
+      });
+    });
+    for (const leases of byMapping.values()) leases.sort((a, b) => (a.shardId < b.shardId ? -1 : a.shardId > b.shardId ? 1 : 0));
+    return { nowMs, byMapping };
+  }
+}
+
+/** A pipeline's answers, or its first error. */
+function results(replies: [Error | null, unknown][] | null): unknown[] {
+  if (replies === null) throw new Error('the Redis pipeline was discarded');
+  return replies.map(([error, value]) => {
+    if (error !== null) throw error;
+    return value;
+  });
+}
+
+function parseParents(value: string | null): string[] {
+  try {
+    const parsed: unknown = JSON.parse(value ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string') : [];
+  } catch {
+    return [];
+  }
+}
