@@ -59,5 +59,8 @@ function invokerTarget(invoker: FunctionConfiguration['Invoker']): string {
       return invoker.FunctionName + (invoker.Qualifier === undefined ? '' : `:${invoker.Qualifier}`);
     case 'node':
       return `${invoker.Module} ${invoker.Handler}`;
+    case 'none':
+      // Created through Lambda's API with a runtime or image Sluice cannot run: point it at an http invoker.
+      return 'not runnable here (give it an http invoker)';
   }
 }
