@@ -423,12 +423,13 @@ describe('TagResource, UntagResource and ListTags through the AWS SDK', () => {
 
   it('answers Lambda\'s errors: an unknown function or mapping, a version or alias, an ARN outside the model, too many tags', async () => {
     const ghost = `arn:aws:lambda:${region}:${account}:function:${uniqueName('ghost')}`;
+    // One call at a time: a call begun before its refusal is awaited would reject unhandled.
     for (const call of [
-      lambda.send(new ListTagsCommand({ Resource: ghost })),
-      lambda.send(new TagResourceCommand({ Resource: ghost, Tags: { a: 'b' } })),
-      lambda.send(new UntagResourceCommand({ Resource: ghost, TagKeys: ['a'] })),
+      () => lambda.send(new ListTagsCommand({ Resource: ghost })),
+      () => lambda.send(new TagResourceCommand({ Resource: ghost, Tags: { a: 'b' } })),
+      () => lambda.send(new UntagResourceCommand({ Resource: ghost, TagKeys: ['a'] })),
     ]) {
-      expect(await sdkRefusal(call)).toEqual({ name: 'ResourceNotFoundException', message: `Function not found: ${ghost}`, status: 404 });
+      expect(await sdkRefusal(call())).toEqual({ name: 'ResourceNotFoundException', message: `Function not found: ${ghost}`, status: 404 });
     }
     const noMapping = `arn:aws:lambda:${region}:${account}:event-source-mapping:0d4f0b2c-1111-4222-8333-944455556666`;
     expect(await sdkRefusal(lambda.send(new ListTagsCommand({ Resource: noMapping })))).toMatchObject({ name: 'ResourceNotFoundException', message: 'The resource you requested does not exist.', status: 404 });

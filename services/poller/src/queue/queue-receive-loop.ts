@@ -86,6 +86,8 @@ export class QueueReceiveLoop {
   private stopped: Promise<void> | undefined;
   /** The batch in flight, if any: one at a time. */
   private inFlight: Promise<void> | undefined;
+  /** Deletes of a standard queue's finished batches, under way while the next batch runs. */
+  private readonly deleting = new Set<Promise<void>>();
 
   constructor(private readonly deps: QueueReceiveLoopDeps) {
     this.now = deps.now ?? Date.now;
@@ -138,6 +140,7 @@ export class QueueReceiveLoop {
         clearTimeout(grace);
       }
     }
+    await Promise.all(this.deleting);
   }
 
   private moveTo(next: QueueLoopState): void {
@@ -181,6 +184,7 @@ export class QueueReceiveLoop {
     // Stopping: the batch in flight finishes (stop() bounds the wait); what was gathered and never
     // sent, also by a receive still under way, goes back to the queue at once.
     await this.inFlight;
+    await Promise.all(this.deleting);
     const last = next === undefined ? undefined : await next;
     if (Array.isArray(last)) this.carried = [...last, ...this.carried];
     await this.giveBack(this.carried);
@@ -302,7 +306,10 @@ export class QueueReceiveLoop {
       const reason = outcome.status === 'failed' ? outcome.reason : 'batch_item_failures';
       this.deps.logger.info({ failed: keep.length, deleted: done.length, reason }, 'queue batch failed; its failed messages come back after their visibility timeout');
     }
-    await this.remove(mapping, done);
+    if (this.deps.fifo) return this.remove(mapping, done);
+    // A standard queue keeps no order: the next batch need not wait for this round trip.
+    const deleting: Promise<void> = this.remove(mapping, done).finally(() => this.deleting.delete(deleting));
+    this.deleting.add(deleting);
   }
 
   /** Deletes messages; one the queue no longer knows (its receipt handle lapsed) will be delivered again. */
