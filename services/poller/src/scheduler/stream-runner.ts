@@ -95,7 +95,7 @@ export class StreamRunner implements SourceRunner {
     }
     this.scope = { mappingId: this.mappingId, streamIdentity: identity };
     const shards = await listing;
-    const known = new Set((await this.deps.leases.listLeases(this.scope)).map((l) => l.shardId));
+    const known = new Set(await this.deps.leases.listShardIds(this.scope));
     await this.deps.leases.ensureLeases(this.scope, shardsToTrack(mapping, shards, known));
   }
 
