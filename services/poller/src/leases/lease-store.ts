@@ -4,7 +4,7 @@ import type { CheckpointResult, LeaseScope, ShardLayout, ShardLease } from './sh
 export interface LeaseRenewal {
   /** Redis's time of the round: every renewed lease now expires a ttl after it. */
   readonly nowMs: number;
-  /** The leases that were not renewed: taken over, released or deleted since. */
+  /** The leases given (the same objects) that were not renewed: taken over, released or deleted since. */
   readonly lost: readonly ShardLease[];
 }
 
