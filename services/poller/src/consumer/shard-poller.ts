@@ -489,6 +489,7 @@ export class ShardPoller {
       lanes: mapping.parallelizationFactor,
       pending: this.tracker.pendingCount,
       firstRead: this.firstRead,
+      readIntervalMs: 1000 / this.deps.readsPerSecond,
       atTip: this.atTip,
     });
   }
