@@ -50,7 +50,7 @@ export class RedisLeaseReader {
     const scopes = new Map(wanted.map((key) => this.k.parseLease(key)!).map((scope) => [this.k.scopeExpiries(scope), scope]));
     const second = this.redis.pipeline();
     for (const key of wanted) second.hmget(key, ...FIELDS);
-    for (const key of scopes.keys()) second.zrange(key, 0, -1, 'WITHSCORES');
+    for (const key of scopes.keys()) second.zrange(key, '0', '-1', 'WITHSCORES');
     const answers = wanted.length === 0 ? [] : results(await second.exec());
     const hashes = answers.slice(0, wanted.length) as (string | null)[][];
     const expiries = new Map<string, number>(); // by token: tokens are unique per take
