@@ -12,7 +12,7 @@
 local SHARD_END = 'SHARD_END'
 local proposed = ARGV[3]
 if proposed ~= SHARD_END and not string.match(proposed, '^%d+$') then return 3 end
-if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+-- A missing lease reads as no owner: lost (one command fewer than EXISTS first).
 local held = redis.call('HMGET', KEYS[1], 'owner', 'token', 'checkpoint')
 if held[1] ~= ARGV[1] or held[2] ~= ARGV[2] then return 1 end
 

@@ -7,7 +7,7 @@
   ARGV[1] owner  ARGV[2] token  ARGV[3] layout as JSON {tumblingWindowInSeconds, parallelizationFactor}
   Returns: 0 written | 1 lease lost (not held, or gone)
 ]]
-if redis.call('EXISTS', KEYS[1]) == 0 then return 1 end
+-- A missing lease reads as no owner: lost.
 local held = redis.call('HMGET', KEYS[1], 'owner', 'token')
 if held[1] ~= ARGV[1] or held[2] ~= ARGV[2] then return 1 end
 redis.call('HSET', KEYS[1], 'layout', ARGV[3])

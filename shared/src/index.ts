@@ -26,6 +26,7 @@ export type {
 export { RedisMappingStore } from './mapping/redis-mapping-store.js';
 export type { TagStore, TaggedResource, Tags, TagWriteResult } from './tags/tag-store.js';
 export { RedisTagStore } from './tags/redis-tag-store.js';
+export { ProcessingResult } from './mapping/processing-result.js';
 export type { FunctionCode, FunctionDefinition, InvokerConfig } from './functions/function-definition.js';
 export { SHARD_END, leaseKeys, type LeaseKeys, type LeaseScope } from './leases/lease-keys.js';
 export { RedisLeaseReader, type LeaseView, type LeaseReading } from './leases/redis-lease-reader.js';

@@ -79,6 +79,7 @@ export function startSluiceRole(role: 'poller' | 'worker', env: Record<string, s
 export const FAST_FLOW_ENV = {
   SLUICE_STATE_SETTLE_MS: '100',
   SLUICE_POLL_INTERVAL_MS: '50',
+  SLUICE_SHARD_READS_PER_SECOND: '50',
   SLUICE_SHARD_SYNC_INTERVAL_MS: '300',
   SLUICE_LEASE_TAKE_INTERVAL_MS: '200',
   SLUICE_RETRY_BASE_MS: '50',

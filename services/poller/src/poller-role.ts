@@ -110,6 +110,7 @@ export async function startPollerRole(
         dispatcher: new BullmqDispatcher(queue, events, localOutcomes),
         metrics,
         pollIntervalMs: config.SLUICE_POLL_INTERVAL_MS,
+        readsPerSecond: config.SLUICE_SHARD_READS_PER_SECOND,
         backoff,
       },
     },
@@ -133,6 +134,7 @@ export async function startPollerRole(
     takeIntervalMs: config.SLUICE_LEASE_TAKE_INTERVAL_MS,
     shardSyncIntervalMs: config.SLUICE_SHARD_SYNC_INTERVAL_MS,
     reportResult: (mappingId, result) => reporter.report(mappingId, result),
+    reportProblem: (mappingId, key, problem) => reporter.problem(mappingId, key, problem),
     registry,
   });
   await coordinator.start();

@@ -3,6 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import {
   ErrorCode,
   INVOKED_STATUS_CODE,
+  ProcessingResult,
   SluiceError,
   lambdaRecordPosition,
   streamProfile,
@@ -35,6 +36,8 @@ export interface ProcessableJob {
   readonly id?: string | undefined;
   readonly data: unknown;
   updateData(data: StreamBatchJob): Promise<void>;
+  /** BullMQ's progress event: how the poller awaiting the batch hears why it is being retried. */
+  updateProgress?(progress: object): Promise<void>;
 }
 
 export interface StreamBatchProcessorDeps {
@@ -148,6 +151,8 @@ export function createStreamBatchProcessor(deps: StreamBatchProcessorDeps): Stre
           const fields = { reason: step.reason, functionErrors: step.replaceWith[0]!.functionErrors, pending: next.pending.length, error: step.detail ?? describeFailure(batch, result) };
           if (step.reason === 'function_error') log.info(fields, 'batch will be retried');
           else log.warn(fields, 'batch will be retried');
+          // The mapping shows it while the batch keeps failing (LastProcessingResult); best effort.
+          await job.updateProgress?.({ problem: ProcessingResult.FunctionCallFailed }).catch((error: unknown) => log.warn({ err: error }, 'reporting the retry to the poller failed'));
           throw retryError(batch, step, result);
         }
       }

@@ -42,9 +42,13 @@ export const envSchema = z.object({
   SLUICE_API_BODY_LIMIT_BYTES: intFromEnv(1024, 64 * 1024 * 1024).default(1024 * 1024),
   // Filters per mapping: Lambda allows 5 by default and up to 10 with a quota increase.
   SLUICE_MAX_FILTERS: intFromEnv(1, 10).default(5),
-  // The longest a quiet shard waits between polls (the wait grows from 20 ms while it stays quiet).
-  // AWS polls about once a second; we aim lower for latency while keeping idle shards cheap.
-  SLUICE_POLL_INTERVAL_MS: intFromEnv(10, 60_000).default(250),
+  // The longest a quiet shard waits between polls (the wait grows from 20 ms while it stays quiet):
+  // Lambda polls an idle shard about once a second (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html).
+  SLUICE_POLL_INTERVAL_MS: intFromEnv(10, 60_000).default(1000),
+  // GetRecords a second Sluice may make on one shard. Kinesis allows 5 per shard, shared by every
+  // consumer (https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html): 2.5
+  // leaves the other half to one more consumer. Above 5 only makes sense against an emulator.
+  SLUICE_SHARD_READS_PER_SECOND: z.coerce.number().min(0.1).max(1000).default(2.5),
   // New shards (splits, merges) and new mappings are discovered this often (KCL syncs every 60 s).
   SLUICE_SHARD_SYNC_INTERVAL_MS: intFromEnv(100, 600_000).default(10_000),
   // A lease not renewed for this long can be taken over (KCL failoverTimeMillis, 10 s); renewed every third of it.

@@ -10,6 +10,7 @@ export const ErrorCode = {
   IteratorExpired: 'ITERATOR_EXPIRED', // renew from where we are, never from StartingPosition
   SourceTrimmed: 'SOURCE_TRIMMED', // TrimmedDataAccessException: the data we wanted is gone
   SourceNotFound: 'SOURCE_NOT_FOUND', // the stream (or shard) was deleted
+  SourceAccessDenied: 'SOURCE_ACCESS_DENIED', // our credentials may not read it (AccessDenied, KMS access): not retryable as is
   SourceInvalid: 'SOURCE_INVALID', // anything else the service refused: not retryable as is
   // Leases and checkpoints.
   LeaseLost: 'LEASE_LOST', // another process owns the shard now: stop, do not checkpoint

@@ -15,12 +15,14 @@ export const SHARD_END = 'SHARD_END';
  * poller writes them (services/poller/src/leases); the API's dashboard reads them (lease-reader.ts).
  */
 export interface LeaseKeys {
-  /** Hash of one lease: shardId, parents, owner, token, counter, expiresAt, checkpoint. */
+  /** Hash of one lease: shardId, parents, owner, token, counter, checkpoint, layout. */
   lease(scope: LeaseScope, shardId: string): string;
   /** The scope of a lease hash key (the inverse of `lease`), or undefined for any other key. */
   parseLease(key: string): LeaseScope | undefined;
   /** Set of the shard ids that have a lease in the scope. */
   scopeShards(scope: LeaseScope): string;
+  /** Zset of the scope's held leases: member the holder's token, score its expiry on Redis's clock. */
+  scopeExpiries(scope: LeaseScope): string;
   /** Set of every key written for a mapping, under every stream identity (deleteMapping). */
   mappingIndex(mappingId: string): string;
   /** Zset of live poller processes: member worker id, score expiry on Redis's clock. */
@@ -40,6 +42,7 @@ export function leaseKeys(keys: RedisKeys): LeaseKeys {
       return { mappingId: decodeURIComponent(parts[0]!), streamIdentity: decodeURIComponent(parts[1]!) };
     },
     scopeShards: (scope) => keys.key('lease-shards', part(scope.mappingId), part(scope.streamIdentity)),
+    scopeExpiries: (scope) => keys.key('lease-expiries', part(scope.mappingId), part(scope.streamIdentity)),
     mappingIndex: (mappingId) => keys.key('lease-keys', part(mappingId)),
     workers: keys.key('poller-workers'),
   };

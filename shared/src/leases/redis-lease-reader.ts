@@ -22,12 +22,13 @@ export interface LeaseReading {
   readonly byMapping: ReadonlyMap<string, readonly LeaseView[]>;
 }
 
-const FIELDS = ['shardId', 'parents', 'owner', 'expiresAt', 'checkpoint'] as const;
+const FIELDS = ['shardId', 'parents', 'owner', 'token', 'checkpoint'] as const;
 
 /**
  * Reads the leases the pollers keep (services/poller/src/leases/redis-lease-store.ts writes them)
  * without taking part in them: two pipelined round trips however many mappings and shards, the
- * mappings' key indexes with Redis's clock, then every lease hash they name.
+ * mappings' key indexes with Redis's clock, then every lease hash they name and each scope's
+ * expiries (the holders' tokens, scored by expiry).
  */
 export class RedisLeaseReader {
   private readonly k: LeaseKeys;
@@ -46,12 +47,19 @@ export class RedisLeaseReader {
     const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 
     const wanted = indexes.flatMap((index) => index.flatMap((key) => (this.k.parseLease(key) === undefined ? [] : [key])));
+    const scopes = new Map(wanted.map((key) => this.k.parseLease(key)!).map((scope) => [this.k.scopeExpiries(scope), scope]));
     const second = this.redis.pipeline();
     for (const key of wanted) second.hmget(key, ...FIELDS);
-    const hashes = wanted.length === 0 ? [] : (results(await second.exec()) as (string | null)[][]);
+    for (const key of scopes.keys()) second.zrange(key, '0', '-1', 'WITHSCORES');
+    const answers = wanted.length === 0 ? [] : results(await second.exec());
+    const hashes = answers.slice(0, wanted.length) as (string | null)[][];
+    const expiries = new Map<string, number>(); // by token: tokens are unique per take
+    for (const flat of answers.slice(wanted.length) as string[][]) {
+      for (let i = 0; i + 1 < flat.length; i += 2) expiries.set(flat[i]!, Number(flat[i + 1]));
+    }
 
     const byMapping = new Map<string, LeaseView[]>(mappingIds.map((id) => [id, []]));
-    hashes.forEach(([shardId, parents, owner, expiresAt, checkpoint], i) => {
+    hashes.forEach(([shardId, parents, owner, token, checkpoint], i) => {
       const scope = this.k.parseLease(wanted[i]!)!;
       // A lease deleted between the two reads (its mapping went) has no fields left.
       if (shardId === null || shardId === undefined) return;
@@ -60,7 +68,7 @@ export class RedisLeaseReader {
         shardId,
         parentShardIds: parseParents(parents ?? null),
         owner: owner ?? undefined,
-        expiresAtMs: Number(expiresAt ?? 0),
+        expiresAtMs: token === null || token === undefined ? 0 : (expiries.get(token) ?? 0),
         checkpoint: checkpoint ?? undefined,
       });
     });

@@ -73,8 +73,8 @@ async function startPoller(source: StreamSource, mapping: StreamMapping, shardId
   const metrics = createSluiceMetrics();
   const poller = new ShardPoller({
     lease, leases, source, dispatcher, mapping: () => mapping, initialPosition: { type: 'TRIM_HORIZON' },
-    reportResult: () => undefined, metrics, logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
-    pollIntervalMs: 50, backoff: { baseMs: 10, maxMs: 100 },
+    reportResult: () => undefined, reportProblem: () => undefined, metrics, logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
+    pollIntervalMs: 50, readsPerSecond: 50, backoff: { baseMs: 10, maxMs: 100 },
   });
   const running = poller.start();
   const checkpoint = async () => (await leases.listLeases(lease.scope)).find((l) => l.shardId === shardId)?.checkpoint;

@@ -49,8 +49,8 @@ async function currentLease(scope: LeaseScope): Promise<ShardLease> {
 function pollerFor(lease: ShardLease, source: KinesisSource, queue: SharedQueue, mapping: () => StreamMapping): ShardPoller {
   return new ShardPoller({
     lease, leases, source, dispatcher: queue.dispatcher(), mapping, initialPosition: { type: 'TRIM_HORIZON' },
-    reportResult: () => undefined, metrics: createSluiceMetrics(), logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
-    pollIntervalMs: 20, backoff: { baseMs: 10, maxMs: 100 },
+    reportResult: () => undefined, reportProblem: () => undefined, metrics: createSluiceMetrics(), logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
+    pollIntervalMs: 20, readsPerSecond: 50, backoff: { baseMs: 10, maxMs: 100 },
   });
 }
 

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ErrorCode,
-  SluiceError,
+  ProcessingResult,
   backoffDelay,
   compareSequenceNumbers,
   countsEvents,
+  internalFault,
   type BackoffOptions,
+  type SluiceError,
   type StreamMapping,
   type Logger,
   type SluiceMetrics,
@@ -22,8 +24,10 @@ import { createBatchPlanner } from './batch-planner.js';
 import type { PlannedWindow } from './tumbling-window-planner.js';
 import { MappingFilter } from './mapping-filter.js';
 import { PlannerSwitch } from './planner-switch.js';
-import { processingResult } from './processing-result.js';
+import { processingResult, readProblem } from './processing-result.js';
 import { nextReadLimit } from './read-budget.js';
+import { ReadPacer } from './read-pacer.js';
+import { transition, type ShardPollerState } from './shard-poller-state.js';
 
 /** How a shard poller ended; the scheduler decides what follows (release, delete, children). */
 export type ShardPollerEnd = 'shard-ended' | 'stopped' | 'lease-lost' | 'source-gone';
@@ -37,23 +41,42 @@ export interface ShardPollerDeps {
   readonly mapping: () => StreamMapping;
   /** Where to start when the lease has no checkpoint (the scheduler applies lineage rules). */
   readonly initialPosition: ReadPosition;
+  /** Records a batch's result on the mapping (LastProcessingResult). */
   readonly reportResult: (result: string) => void;
+  /**
+   * An ongoing problem, under a key of this poller's (its reads, one of its lanes), shown on the
+   * mapping while it lasts; undefined when it is over.
+   */
+  readonly reportProblem: (key: string, problem: string | undefined) => void;
   readonly metrics: SluiceMetrics;
   readonly logger: Logger;
+  /** SLUICE_POLL_INTERVAL_MS: the longest a quiet shard waits between reads. */
   readonly pollIntervalMs: number;
+  /** SLUICE_SHARD_READS_PER_SECOND: the reads a second this poller may make on its shard. */
+  readonly readsPerSecond: number;
   readonly backoff: BackoffOptions;
   readonly now?: () => number;
+  /** Told of every state the poller enters (metrics, tests). */
+  readonly onState?: (state: ShardPollerState) => void;
 }
 
-/** The first wait after records stopped coming; it doubles while the shard stays quiet. */
-const FIRST_IDLE_POLL_MS = 20;
 /** Most records a single GetRecords returns (Kinesis: 10000; DynamoDB Streams caps at 1000 itself). */
 const READ_LIMIT = 10_000;
+/**
+ * A fault that may pass shows on the mapping once it persists: this many failed calls in a row, or
+ * failing for this long (one hung call that timed out counts), so one throttled read in a busy
+ * stream does not flip LastProcessingResult. One that cannot pass shows at once.
+ */
+const PROBLEM_AFTER_FAILURES = 3;
+const PROBLEM_AFTER_MS = 5_000;
 
 /**
  * The loop for one leased shard: read in order, split into lanes, batch, dispatch with at most one
- * batch in flight per lane, and checkpoint the completed prefix. Caught up, it polls every
- * pollIntervalMs; behind, it reads continuously. A lost lease stops it without checkpointing.
+ * batch in flight per lane, and checkpoint the completed prefix. Reads are paced (read-pacer.ts):
+ * within the shard's share of the read limit, less and less often while the shard is quiet, and
+ * backing off on failures; faults are classified once (SluiceError) and branch on `code` and
+ * `retryable`, and what keeps failing shows on the mapping. Its lifecycle is the named states of
+ * shard-poller-state.ts. A lost lease stops it without checkpointing.
  */
 export class ShardPoller {
   private readonly abort = new AbortController();
@@ -75,8 +98,12 @@ export class ShardPoller {
   private firstRead = true;
   /** The last read found the shard's tip. */
   private atTip = false;
-  /** Empty reads in a row: a quiet shard is polled less and less often, up to pollIntervalMs. */
-  private emptyReads = 0;
+  private readonly pacer: ReadPacer;
+  private current: ShardPollerState = 'initializing';
+  /** When the current run of failed calls began (undefined: the last call worked). */
+  private failingSince: number | undefined;
+  /** The problem keys this poller has reported and not yet cleared. */
+  private readonly problems = new Set<string>();
   private end: ShardPollerEnd | undefined;
   private running: Promise<ShardPollerEnd> | undefined;
 
@@ -95,10 +122,15 @@ export class ShardPoller {
       onRecorded: onLaneIdle,
     });
     this.filter = new MappingFilter(this.log);
+    this.pacer = new ReadPacer({ pollIntervalMs: deps.pollIntervalMs, readsPerSecond: deps.readsPerSecond, backoff: deps.backoff }, this.now());
   }
 
   get shardId(): string {
     return this.deps.lease.shardId;
+  }
+
+  get state(): ShardPollerState {
+    return this.current;
   }
 
   /** Starts the loop once; resolves when the poller has ended and its lanes are drained. */
@@ -119,43 +151,47 @@ export class ShardPoller {
   }
 
   private async run(): Promise<ShardPollerEnd> {
-    const { lease } = this.deps;
-    if (lease.checkpoint === SHARD_END) return 'shard-ended';
-    const start = this.startPosition();
-    this.log.info({ start, layout: this.lanes.layout }, 'shard poller started');
-    // No layout recorded yet (a new lease, or one from before layouts were recorded): record the one
-    // the first batches are cut under, before any is, so whoever takes over next cuts the same ones.
-    if (lease.layout === undefined) await this.recordLayout(this.lanes.layout);
-    if (this.abort.signal.aborted) return this.end ?? 'stopped';
-    let reader = await this.open(start);
-    if (reader === 'gone') return (this.end ??= 'source-gone');
-    if (reader === undefined) return this.end ?? 'stopped';
-    let nextReadAt = 0;
+    let reader: ShardReader | undefined;
     try {
+      const { lease } = this.deps;
+      if (lease.checkpoint === SHARD_END) return (this.end ??= 'shard-ended');
+      const start = this.startPosition();
+      this.log.info({ start, layout: this.lanes.layout }, 'shard poller started');
+      // No layout recorded yet (a new lease, or one from before layouts were recorded): record the one
+      // the first batches are cut under, before any is, so whoever takes over next cuts the same ones.
+      if (lease.layout === undefined) await this.recordLayout(this.lanes.layout);
+      if (this.abort.signal.aborted) return this.end ?? 'stopped';
+      const opened = await this.open(start);
+      if (opened === 'gone') return (this.end ??= 'source-gone');
+      if (opened === undefined) return this.end ?? 'stopped';
+      reader = opened;
+      this.enter('processing');
       while (!this.abort.signal.aborted) {
         // Batches first: a lane that just finished gets its next batch before we read again.
         this.dispatchReadyLanes();
         // How much to read, if anything (read-budget.ts): half the buffer free, a small first read.
         const limit = this.readLimit();
-        if (limit > 0 && this.now() >= nextReadAt) {
+        if (limit > 0 && this.now() >= this.pacer.nextReadAt(this.now())) {
           const readStartedAt = this.now();
+          this.pacer.readStarted(readStartedAt);
           const read = await this.read(reader, limit);
           if (read === 'gone') return (this.end ??= 'source-gone');
           if (read === 'reopen' || read === 'trimmed') {
+            this.enter('initializing');
             const reopened = await this.reopen(reader, read === 'trimmed');
             if (reopened === 'gone') return (this.end ??= 'source-gone');
             if (reopened === undefined) break;
             reader = reopened;
+            this.enter('processing');
             continue;
           }
           if (read !== undefined) {
             this.ingest(read.records);
             this.shardEnded = read.shardEnded;
             // At the tip of the shard (nothing new, or the service says 0 ms behind): wait a little,
-            // longer while it stays quiet. Behind: read again at once, as Lambda keeps reading.
+            // longer while it stays quiet. Behind: read again as soon as the share allows, as Lambda keeps reading.
             const caughtUp = read.records.length === 0 || read.millisBehindLatest === 0;
-            this.emptyReads = read.records.length === 0 ? this.emptyReads + 1 : 0;
-            nextReadAt = caughtUp ? this.now() + this.idleWaitMs() : 0;
+            this.pacer.readSucceeded(this.now(), { empty: read.records.length === 0, caughtUp });
             this.firstRead = false;
             this.atTip = caughtUp;
             this.lanes.observeRead?.(readStartedAt, caughtUp);
@@ -163,20 +199,29 @@ export class ShardPoller {
           }
         }
         if (this.shardEnded && this.tracker.pendingCount === 0 && this.lanes.inFlightCount === 0) {
+          this.enter('shutting-down');
           await this.writeCheckpoint(SHARD_END);
           return (this.end ??= 'shard-ended');
         }
-        await this.waitForWork(this.readLimit() > 0 ? nextReadAt : Number.POSITIVE_INFINITY);
+        await this.waitForWork(this.readLimit() > 0 ? this.pacer.nextReadAt(this.now()) : Number.POSITIVE_INFINITY);
       }
       return this.end ?? 'stopped';
     } finally {
+      this.enter('shutting-down');
       await reader?.close().catch(() => undefined);
       await this.lanes.settled();
       await this.checkpointChain;
+      // What this poller saw is not the mapping's problem any more: the next owner reports its own.
+      for (const key of this.problems) this.deps.reportProblem(key, undefined);
+      this.problems.clear();
+      this.enter('shut-down');
     }
   }
 
-  /** One read; classified faults back off here and never count as function retries. */
+  /**
+   * One read. A stream that is gone ends the poller, trimmed records and an expired iterator
+   * reopen the shard; any other fault backs off (read-pacer.ts) and never counts as a function retry.
+   */
   private async read(reader: ShardReader, limit: number) {
     const mapping = this.deps.mapping();
     try {
@@ -184,28 +229,51 @@ export class ShardPoller {
       if (result.millisBehindLatest !== undefined) {
         this.deps.metrics.millisBehindLatest.set({ mapping: mapping.uuid, shard: this.shardId }, result.millisBehindLatest);
       }
+      this.callWorked();
       return result;
     } catch (error) {
       if (this.abort.signal.aborted) return undefined;
-      const code = error instanceof SluiceError ? error.code : undefined;
-      if (code === ErrorCode.SourceNotFound) {
-        this.deps.reportResult('PROBLEM: Stream not found');
+      const fault = internalFault(error);
+      if (fault.code === ErrorCode.SourceNotFound) {
+        this.deps.reportResult(ProcessingResult.StreamNotFound);
         this.log.error({ err: error }, 'stream is gone');
         return 'gone' as const;
       }
-      if (code === ErrorCode.SourceTrimmed) {
-        this.deps.reportResult('PROBLEM: Records were trimmed from the stream before they were processed');
+      if (fault.code === ErrorCode.SourceTrimmed) {
+        this.deps.reportResult(ProcessingResult.RecordsTrimmed);
         this.log.error({ err: error, lastRead: this.lastRead }, 'records trimmed before they were read; continuing at TRIM_HORIZON');
         return 'trimmed' as const;
       }
-      if (code === ErrorCode.IteratorExpired) {
+      if (fault.code === ErrorCode.IteratorExpired) {
         this.log.warn({ err: error, lastRead: this.lastRead }, 'shard iterator expired; reopening after the last record read');
         return 'reopen' as const;
       }
-      this.log.warn({ err: error, code }, 'read failed; backing off');
-      await this.pause(backoffDelay(1, this.deps.backoff));
+      this.callFailed(fault, 'read failed; backing off');
       return undefined;
     }
+  }
+
+  /** A call on the shard answered: a problem its failures showed is over. */
+  private callWorked(): void {
+    this.failingSince = undefined;
+    if (this.current === 'backing-off') this.enter('processing');
+    this.clearProblem(this.shardId);
+  }
+
+  /**
+   * A call on the shard failed: back off (exponentially while the fault may pass, the longest wait at
+   * once when it cannot), and show it on the mapping once it persists.
+   */
+  private callFailed(fault: SluiceError, message: string): number {
+    const now = this.now();
+    this.failingSince ??= now;
+    const waitMs = this.pacer.callFailed(now, { retryable: fault.retryable, throttled: fault.code === ErrorCode.SourceThrottled });
+    const failures = this.pacer.consecutiveFailures;
+    const persistent = !fault.retryable || failures >= PROBLEM_AFTER_FAILURES || now - this.failingSince >= PROBLEM_AFTER_MS;
+    this.log[persistent ? 'error' : 'warn']({ err: fault, code: fault.code, retryable: fault.retryable, failures, waitMs }, message);
+    if (persistent) this.setProblem(this.shardId, readProblem(fault));
+    this.enter('backing-off');
+    return waitMs;
   }
 
   /**
@@ -230,25 +298,27 @@ export class ShardPoller {
    * TRIM_HORIZON, reported on the mapping, since the records in between no longer exist.
    */
   private async open(position: ReadPosition): Promise<ShardReader | 'gone' | undefined> {
-    for (let attempt = 1; !this.abort.signal.aborted; attempt += 1) {
+    while (!this.abort.signal.aborted) {
       try {
-        return await this.deps.source.openReader(this.shardId, position);
+        const reader = await this.deps.source.openReader(this.shardId, position);
+        this.callWorked();
+        return reader;
       } catch (error) {
-        const code = error instanceof SluiceError ? error.code : undefined;
-        if (code === ErrorCode.SourceNotFound) {
-          this.deps.reportResult('PROBLEM: Stream not found');
+        const fault = internalFault(error);
+        if (fault.code === ErrorCode.SourceNotFound) {
+          this.deps.reportResult(ProcessingResult.StreamNotFound);
           this.log.error({ err: error }, 'stream is gone');
           return 'gone';
         }
-        if (code === ErrorCode.SourceTrimmed && position.type !== 'TRIM_HORIZON') {
-          this.deps.reportResult('PROBLEM: Records were trimmed from the stream before they were processed');
+        if (fault.code === ErrorCode.SourceTrimmed && position.type !== 'TRIM_HORIZON') {
+          this.deps.reportResult(ProcessingResult.RecordsTrimmed);
           this.log.error({ err: error, position }, 'records trimmed before they were read; continuing at TRIM_HORIZON');
           position = { type: 'TRIM_HORIZON' };
           continue;
         }
         if (this.abort.signal.aborted) return undefined;
-        this.log.warn({ err: error, code, attempt }, 'opening the shard failed; backing off');
-        await this.pause(backoffDelay(attempt, this.deps.backoff));
+        await this.pause(this.callFailed(fault, 'opening the shard failed; backing off'));
+        if (!this.abort.signal.aborted) this.enter('initializing');
       }
     }
     return undefined;
@@ -297,7 +367,9 @@ export class ShardPoller {
   private async runBatch(lane: number, batch: StreamRecord[], window?: PlannedWindow): Promise<void> {
     const mapping = this.deps.mapping();
     const job = buildBatchJob(mapping, this.deps.lease.scope.streamIdentity, this.shardId, lane, batch, this.now(), window);
-    const result = await this.retrying(() => this.deps.dispatcher.dispatch(job, this.abort.signal));
+    // While the worker retries the batch, what it reports shows on the mapping (a lane's own key).
+    const laneKey = `${this.shardId}/${lane}`;
+    const result = await this.retrying(() => this.deps.dispatcher.dispatch(job, this.abort.signal, (problem) => this.setProblem(laneKey, problem)));
     if (result === undefined) return; // stopping: the job stays queued for whoever owns the shard next
     const covered = batch.filter((r) => compareSequenceNumbers(r.sequenceNumber, result.lastSequenceNumber) <= 0);
     const uncovered = batch.slice(covered.length);
@@ -309,6 +381,7 @@ export class ShardPoller {
     const last = covered.at(-1) ?? batch.at(-1);
     if (last !== undefined) this.deps.metrics.iteratorAgeMs.set({ mapping: mapping.uuid, shard: this.shardId }, Math.max(0, this.now() - last.approximateArrivalMs));
     this.deps.reportResult(processingResult(result.outcome));
+    this.clearProblem(laneKey);
     if (result.outcome.status === 'discarded') {
       this.log.warn({ condition: result.outcome.condition, first: job.firstSequenceNumber, last: job.lastSequenceNumber }, 'batch discarded');
     }
@@ -369,9 +442,20 @@ export class ShardPoller {
     }
   }
 
-  /** The wait after a read that found the shard's tip: 20 ms, doubling while it stays quiet, up to pollIntervalMs. */
-  private idleWaitMs(): number {
-    return Math.min(this.deps.pollIntervalMs, FIRST_IDLE_POLL_MS * 2 ** Math.min(Math.max(0, this.emptyReads - 1), 16));
+  private enter(next: ShardPollerState): void {
+    if (next === this.current) return;
+    this.current = transition(this.current, next);
+    this.log.debug({ state: next }, 'shard poller state');
+    this.deps.onState?.(next);
+  }
+
+  private setProblem(key: string, problem: string): void {
+    this.problems.add(key);
+    this.deps.reportProblem(key, problem);
+  }
+
+  private clearProblem(key: string): void {
+    if (this.problems.delete(key)) this.deps.reportProblem(key, undefined);
   }
 
   /**
@@ -405,6 +489,7 @@ export class ShardPoller {
       lanes: mapping.parallelizationFactor,
       pending: this.tracker.pendingCount,
       firstRead: this.firstRead,
+      readIntervalMs: 1000 / this.deps.readsPerSecond,
       atTip: this.atTip,
     });
   }

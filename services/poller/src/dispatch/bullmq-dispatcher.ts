@@ -24,9 +24,9 @@ export class BullmqDispatcher implements Dispatcher {
     private readonly local?: LocalBatchOutcomes,
   ) {}
 
-  async dispatch(job: StreamBatchJob, signal: AbortSignal): Promise<DispatchResult> {
+  async dispatch(job: StreamBatchJob, signal: AbortSignal, onProblem?: (problem: string) => void): Promise<DispatchResult> {
     const jobId = streamBatchJobId(job);
-    const outcome = await addAndAwait<BatchOutcome>(() => addStreamBatch(this.queue, job, jobId), jobId, this.events, this.local, signal);
+    const outcome = await addAndAwait<BatchOutcome>(() => addStreamBatch(this.queue, job, jobId), jobId, this.events, this.local, signal, onProblem);
     if (outcome.lastSequenceNumber !== undefined) return { outcome, lastSequenceNumber: outcome.lastSequenceNumber };
     // Only gone if it finished and aged out in between: then it was the batch offered.
     const stored = await this.queue.getJob(jobId);

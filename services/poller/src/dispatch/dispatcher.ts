@@ -10,7 +10,11 @@ export interface DispatchResult {
   readonly lastSequenceNumber: string;
 }
 
-/** Hands a batch to the workers and waits for its final outcome (the seam to BullMQ). */
+/**
+ * Hands a batch to the workers and waits for its final outcome (the seam to BullMQ). While a worker
+ * retries the batch, `onProblem` hears what it reports at each failed attempt (a LastProcessingResult
+ * such as "PROBLEM: Function call failed").
+ */
 export interface Dispatcher {
-  dispatch(job: StreamBatchJob, signal: AbortSignal): Promise<DispatchResult>;
+  dispatch(job: StreamBatchJob, signal: AbortSignal, onProblem?: (problem: string) => void): Promise<DispatchResult>;
 }

@@ -32,7 +32,7 @@ export class LeaseCoordinator {
     this.renewer = new LeaseRenewer({
       store: deps.store,
       ttlMs: deps.ttlMs,
-      heartbeat: { registry: deps.registry, workerId: deps.workerId },
+      workerId: deps.workerId,
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
     this.taker = new LeaseTaker({
@@ -42,6 +42,7 @@ export class LeaseCoordinator {
       workerId: deps.workerId,
       ttlMs: deps.ttlMs,
       isHeld: (lease) => this.renewer.isHeld(lease),
+      heldIn: (scope) => this.renewer.heldIn(scope),
       ...(deps.random ? { random: deps.random } : {}),
     });
   }

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@sluice/shared';
 import { leaseId } from './lease-id.js';
-import type { LeaseStore } from './lease-store.js';
-import type { ShardLease } from './shard-lease.js';
-import type { WorkerRegistry } from './worker-registry.js';
+import type { LeaseRenewal, LeaseStore } from './lease-store.js';
+import type { LeaseScope, ShardLease } from './shard-lease.js';
 
 /** Why a held lease stopped being this process's. */
 export const LeaseLossReason = {
@@ -25,8 +24,8 @@ export interface LeaseRenewerDeps {
   readonly ttlMs: number;
   /** Time between renewal rounds; default ttl/3, as KCL renews at failover/3. */
   readonly intervalMs?: number;
-  /** When given, each round also heartbeats this worker, so it counts as live while it renews. */
-  readonly heartbeat?: { readonly registry: Pick<WorkerRegistry, 'heartbeat'>; readonly workerId: string };
+  /** When given, each round also heartbeats this worker (in the same script), so it counts as live while it renews. */
+  readonly workerId?: string;
   readonly logger?: Logger;
   /** Local monotonic clock (ms): how long since the last renewal that Redis accepted. */
   readonly now?: () => number;
@@ -40,8 +39,9 @@ interface HeldLease {
 }
 
 /**
- * Keeps this process's leases alive (KCL's LeaseRenewer): every interval it renews each held lease
- * (owner and token checked by renewLease-1.lua) and reports each one it lost. A lease whose renewals
+ * Keeps this process's leases alive (KCL's LeaseRenewer): every interval it renews every held lease
+ * and heartbeats the worker in one step (renewLeases-n.lua: one script per round, one ZADD per
+ * scope, whatever the number of leases) and reports each one it lost. A lease whose renewals
  * all failed for a whole ttl is reported too, since another process may have taken it by then.
  * stop() releases nothing: the scheduler releases leases on a graceful stop, after its pollers
  * checkpoint; a crashed process's leases simply expire.
@@ -83,6 +83,15 @@ export class LeaseRenewer {
   /** The latest renewed state of every held lease. */
   heldLeases(): ShardLease[] {
     return [...this.held.values()].map((entry) => entry.lease);
+  }
+
+  /** The held leases of one scope by shard id, as last renewed. */
+  heldIn(scope: LeaseScope): Map<string, ShardLease> {
+    const out = new Map<string, ShardLease>();
+    for (const { lease } of this.held.values()) {
+      if (lease.scope.mappingId === scope.mappingId && lease.scope.streamIdentity === scope.streamIdentity) out.set(lease.shardId, lease);
+    }
+    return out;
   }
 
   /** Renews now and then every interval, until stop() or the signal aborts. Idempotent. */
@@ -137,36 +146,30 @@ export class LeaseRenewer {
   private async renewAll(): Promise<void> {
     const sentAt = this.now();
     const entries = [...this.held.values()];
-    await Promise.all([this.heartbeat(), ...entries.map((entry) => this.renew(entry, sentAt))]);
-  }
-
-  private async heartbeat(): Promise<void> {
-    const { heartbeat } = this.deps;
-    if (heartbeat === undefined) return;
+    let renewal: LeaseRenewal;
     try {
-      await heartbeat.registry.heartbeat(heartbeat.workerId, this.deps.ttlMs);
-    } catch (error) {
-      this.deps.logger?.warn({ err: error, workerId: heartbeat.workerId }, 'worker heartbeat failed; retrying next round');
-    }
-  }
-
-  private async renew(entry: HeldLease, sentAt: number): Promise<void> {
-    let renewed: ShardLease | undefined;
-    try {
-      renewed = await this.deps.store.renewLease(entry.lease, this.deps.ttlMs);
+      renewal = await this.deps.store.renewLeases(
+        entries.map((entry) => entry.lease),
+        this.deps.ttlMs,
+        this.deps.workerId,
+      );
     } catch (error) {
       // Transient: the next round tries again, and expireUnrenewed gives up after a whole ttl.
-      this.deps.logger?.warn({ err: error, ...fields(entry.lease) }, 'lease renewal failed; retrying next round');
+      this.deps.logger?.warn({ err: error, leases: entries.length }, 'lease renewal failed; retrying next round');
       return;
     }
-    const id = leaseId(entry.lease);
-    if (this.held.get(id) !== entry) return; // dropped, replaced or expired while the renewal ran
-    if (renewed === undefined) {
-      this.held.delete(id);
-      this.report(entry, LeaseLossReason.Taken);
-      return;
+    const lost = new Set(renewal.lost);
+    for (const entry of entries) {
+      const id = leaseId(entry.lease);
+      if (this.held.get(id) !== entry) continue; // dropped, replaced or expired while the renewal ran
+      if (lost.has(entry.lease)) {
+        this.held.delete(id);
+        this.report(entry, LeaseLossReason.Taken);
+        continue;
+      }
+      // Redis's expiry, as the script wrote it: the taker counts this lease as held until then.
+      this.held.set(id, { ...entry, lease: { ...entry.lease, expiresAtMs: renewal.nowMs + this.deps.ttlMs }, renewedAt: sentAt });
     }
-    this.held.set(id, { ...entry, lease: renewed, renewedAt: sentAt });
   }
 
   private report(entry: HeldLease, reason: LeaseLossReason): void {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { LeaseClock } from './lease-clock.js';
 import type { LeaseStore } from './lease-store.js';
 import { planLeaseTake } from './lease-take-plan.js';
@@ -17,8 +18,18 @@ export interface LeaseTakerDeps {
   readonly ttlMs: number;
   /** Leases this process still runs (the renewer's): not taken again while their poller runs. */
   readonly isHeld?: (lease: ShardLease) => boolean;
+  /** This process's held leases of a scope by shard id, as last renewed: not read from Redis again. */
+  readonly heldIn?: (scope: LeaseScope) => ReadonlyMap<string, ShardLease>;
   readonly random?: () => number;
+  /** Local monotonic clock (ms), for reusing one read of the live workers and Redis's time. */
+  readonly now?: () => number;
 }
+
+/**
+ * The live workers and Redis's time are read once for all the scopes of one scheduling round (the
+ * scheduler takes for each mapping in turn, within milliseconds), not once per mapping.
+ */
+const VIEW_REUSE_MS = 500;
 
 export interface TakeResult {
   /** Every lease this round gave this worker, stolen ones included, as the store returned them. */
@@ -32,20 +43,23 @@ export interface TakeResult {
 /**
  * KCL 1.x/2.x lease taking for one scope, one round at a time: fair share = ceil(eligible leases /
  * live workers); take unowned or expired leases up to it, and only when none is free steal one
- * from the most loaded worker. Every take is conditional on the counter read (takeLease-1.lua), so
+ * from the most loaded worker. Every take is conditional on the counter and expiry read (takeLease-2.lua), so
  * two processes racing for one lease cannot both win; the loser just tries the next one.
  * https://docs.aws.amazon.com/streams/latest/dev/kcl-dynamoDB.html
  */
 export class LeaseTaker {
   private readonly random: () => number;
+  private readonly now: () => number;
+  private view: { readonly readAt: number; readonly read: Promise<{ liveWorkers: string[]; nowMs: number }> } | undefined;
 
   constructor(private readonly deps: LeaseTakerDeps) {
     this.random = deps.random ?? Math.random;
+    this.now = deps.now ?? (() => performance.now());
   }
 
   async takeLeases(scope: LeaseScope, eligible: LeaseEligibility = () => true): Promise<TakeResult> {
     const { store, workerId, ttlMs } = this.deps;
-    const [all, liveWorkers, nowMs] = await Promise.all([store.listLeases(scope), this.deps.workers.liveWorkers(), this.deps.clock.nowMs()]);
+    const [all, { liveWorkers, nowMs }] = await Promise.all([store.listLeases(scope, this.deps.heldIn?.(scope)), this.liveView()]);
     // A finished shard has nothing left to read: it is never taken and does not count for the share.
     const leases = all.filter((lease) => lease.checkpoint !== SHARD_END && eligible(lease, all));
     const plan = planLeaseTake({ leases, workerId, liveWorkers, nowMs, random: this.random, ...(this.deps.isHeld ? { isHeld: this.deps.isHeld } : {}) });
@@ -62,5 +76,18 @@ export class LeaseTaker {
     if (plan.steal === undefined) return { taken, stolen: [], all };
     const stolen = await store.takeLease(plan.steal, workerId, ttlMs);
     return stolen === undefined ? { taken, stolen: [], all } : { taken: [...taken, stolen], stolen: [stolen], all };
+  }
+
+  /** Live workers and Redis's now, read at most once per VIEW_REUSE_MS (now moved on by the local clock). */
+  private async liveView(): Promise<{ liveWorkers: string[]; nowMs: number }> {
+    const at = this.now();
+    if (this.view === undefined || at - this.view.readAt > VIEW_REUSE_MS) {
+      const read = Promise.all([this.deps.workers.liveWorkers(), this.deps.clock.nowMs()]).then(([liveWorkers, nowMs]) => ({ liveWorkers, nowMs }));
+      this.view = { readAt: at, read };
+      read.catch(() => (this.view = undefined));
+    }
+    const { readAt, read } = this.view;
+    const { liveWorkers, nowMs } = await read;
+    return { liveWorkers, nowMs: nowMs + (at - readAt) };
   }
 }

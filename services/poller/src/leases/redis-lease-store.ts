@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { defineLuaScript, leaseKeys, runLuaScript, type LeaseKeys, type RedisKeys } from '@sluice/shared';
-import type { LeaseStore } from './lease-store.js';
-import { CheckpointLeaseCode, RecordLeaseLayoutCode, RenewLeaseCode, TakeLeaseCode, type ReleaseLeaseCode } from './lease-script-codes.js';
+import type { LeaseRenewal, LeaseStore } from './lease-store.js';
+import { CheckpointLeaseCode, RecordLeaseLayoutCode, TakeLeaseCode, type ReleaseLeaseCode } from './lease-script-codes.js';
 import { SHARD_END, type CheckpointResult, type LeaseScope, type ShardLayout, type ShardLease } from './shard-lease.js';
 
 const SCRIPTS = [
-  'ensureLeases-2.lua',
-  'takeLease-1.lua',
-  'renewLease-1.lua',
-  'releaseLease-1.lua',
+  'ensureLeases-3.lua',
+  'takeLease-2.lua',
+  'renewLeases-n.lua',
+  'releaseLease-2.lua',
   'checkpointLease-1.lua',
   'recordLeaseLayout-1.lua',
   'deleteMappingLeases-1.lua',
@@ -24,10 +24,16 @@ const CHECKPOINT_RESULTS: Record<number, CheckpointResult> = {
 /** Kinesis and DynamoDB Streams sequence numbers are decimal digits; SHARD_END is the one sentinel stored. */
 const CHECKPOINT_VALUE = /^(\d+|SHARD_END)$/;
 
+/** Leases per renewal script at most: Lua's unpack() of one ZADD's arguments has a stack limit. */
+const RENEWALS_PER_SCRIPT = 500;
+
 /**
- * LeaseStore on Redis: one hash per lease, a set of shard ids per scope, and an index of every key
- * of a mapping. Each write is one Lua script (shared/lua/*Lease*-N.lua), with expiry on Redis's
- * clock; reads are plain commands, since each lease hash is read whole and writes re-check it.
+ * LeaseStore on Redis: one hash per lease, a set of shard ids and a zset of expiries per scope (the
+ * holders' tokens, scored by expiry on Redis's clock), and an index of every key of a mapping. Each
+ * write is one Lua script (shared/lua/*Lease*-N.lua); reads are plain commands, since each lease
+ * hash is read whole and writes re-check it. Expiries live apart from the hashes so that one ZADD
+ * renews every lease a process holds in a scope: an idle shard costs about one Redis command per
+ * renewal round (every ttl/3), not one script of seven.
  */
 export class RedisLeaseStore implements LeaseStore {
   private readonly k: LeaseKeys;
@@ -43,43 +49,53 @@ export class RedisLeaseStore implements LeaseStore {
   async ensureLeases(scope: LeaseScope, shards: readonly { shardId: string; parentShardIds: readonly string[] }[]): Promise<void> {
     if (shards.length === 0) return;
     const args = shards.flatMap((s) => [this.k.lease(scope, s.shardId), s.shardId, JSON.stringify(s.parentShardIds)]);
-    await runLuaScript<number>(this.redis, 'ensureLeases', [this.k.scopeShards(scope), this.k.mappingIndex(scope.mappingId)], args);
+    await runLuaScript<number>(this.redis, 'ensureLeases', [this.k.scopeShards(scope), this.k.mappingIndex(scope.mappingId), this.k.scopeExpiries(scope)], args);
   }
 
-  async listLeases(scope: LeaseScope): Promise<ShardLease[]> {
-    const shardIds = await this.redis.smembers(this.k.scopeShards(scope));
-    const hashes = await Promise.all(shardIds.map((id) => this.redis.hgetall(this.k.lease(scope, id))));
-    return hashes
-      .filter((fields) => fields.shardId !== undefined) // deleted since the set was read
-      .map((fields) => toLease(scope, fields))
-      .sort((a, b) => (a.shardId < b.shardId ? -1 : a.shardId > b.shardId ? 1 : 0));
+  listShardIds(scope: LeaseScope): Promise<string[]> {
+    return this.redis.smembers(this.k.scopeShards(scope));
+  }
+
+  async listLeases(scope: LeaseScope, held: ReadonlyMap<string, ShardLease> = new Map()): Promise<ShardLease[]> {
+    const shardIds = await this.listShardIds(scope);
+    const unknown = shardIds.filter((id) => !held.has(id));
+    const hashes = (await Promise.all(unknown.map((id) => this.redis.hgetall(this.k.lease(scope, id))))).filter(
+      (fields) => fields.shardId !== undefined, // deleted since the set was read
+    );
+    const tokens = hashes.flatMap((fields) => (fields.token === undefined ? [] : [fields.token]));
+    const scores = tokens.length === 0 ? [] : await this.redis.zmscore(this.k.scopeExpiries(scope), ...tokens);
+    const expiries = new Map(tokens.map((token, i) => [token, Number(scores[i] ?? 0)]));
+    const read = hashes.map((fields) => toLease(scope, fields, fields.token === undefined ? 0 : (expiries.get(fields.token) ?? 0)));
+    const mine = shardIds.flatMap((id) => held.get(id) ?? []);
+    return [...read, ...mine].sort((a, b) => (a.shardId < b.shardId ? -1 : a.shardId > b.shardId ? 1 : 0));
   }
 
   async takeLease(lease: ShardLease, owner: string, ttlMs: number): Promise<ShardLease | undefined> {
-    const [code, fields] = await runLuaScript<[number, string[]?]>(
+    const [code, fields, expiresAt] = await runLuaScript<[number, string[]?, number?]>(
       this.redis,
       'takeLease',
-      [this.k.lease(lease.scope, lease.shardId)],
-      [lease.counter, owner, randomUUID(), ttlMs],
+      [this.k.lease(lease.scope, lease.shardId), this.k.scopeExpiries(lease.scope)],
+      [lease.counter, lease.expiresAtMs, owner, randomUUID(), ttlMs],
     );
-    return code === TakeLeaseCode.Taken && fields ? toLease(lease.scope, pairs(fields)) : undefined;
+    return code === TakeLeaseCode.Taken && fields ? toLease(lease.scope, pairs(fields), Number(expiresAt)) : undefined;
   }
 
-  async renewLease(lease: ShardLease, ttlMs: number): Promise<ShardLease | undefined> {
-    if (lease.owner === undefined || lease.token === undefined) return undefined;
-    const [code, fields] = await runLuaScript<[number, string[]?]>(
-      this.redis,
-      'renewLease',
-      [this.k.lease(lease.scope, lease.shardId)],
-      [lease.owner, lease.token, ttlMs],
-    );
-    return code === RenewLeaseCode.Renewed && fields ? toLease(lease.scope, pairs(fields)) : undefined;
+  async renewLeases(leases: readonly ShardLease[], ttlMs: number, workerId?: string): Promise<LeaseRenewal> {
+    const held = leases.filter((lease) => lease.owner !== undefined && lease.token !== undefined);
+    const unowned = leases.filter((lease) => lease.owner === undefined || lease.token === undefined);
+    const chunks: ShardLease[][] = [];
+    for (let i = 0; i < held.length; i += RENEWALS_PER_SCRIPT) chunks.push(held.slice(i, i + RENEWALS_PER_SCRIPT));
+    // The heartbeat goes with the first script; with nothing to renew it goes alone.
+    const rounds = await Promise.all((chunks.length === 0 ? [[]] : chunks).map((chunk, i) => this.renewChunk(chunk, ttlMs, i === 0 ? workerId : undefined)));
+    const lostTokens = new Set(rounds.flatMap(([, lost]) => lost));
+    return { nowMs: Number(rounds[0]![0]), lost: [...unowned, ...held.filter((lease) => lostTokens.has(lease.token!))] };
   }
 
   async releaseLease(lease: ShardLease): Promise<void> {
     if (lease.owner === undefined || lease.token === undefined) return;
     // Released, missing or already someone else's: in each case this process no longer holds it.
-    await runLuaScript<ReleaseLeaseCode>(this.redis, 'releaseLease', [this.k.lease(lease.scope, lease.shardId)], [lease.owner, lease.token]);
+    const keys = [this.k.lease(lease.scope, lease.shardId), this.k.scopeExpiries(lease.scope)];
+    await runLuaScript<ReleaseLeaseCode>(this.redis, 'releaseLease', keys, [lease.owner, lease.token]);
   }
 
   async checkpoint(lease: ShardLease, sequenceNumber: string): Promise<CheckpointResult> {
@@ -115,6 +131,20 @@ export class RedisLeaseStore implements LeaseStore {
   async deleteMapping(mappingId: string): Promise<void> {
     await runLuaScript<number>(this.redis, 'deleteMappingLeases', [this.k.mappingIndex(mappingId)], []);
   }
+
+  /** One renewLeases-n script: the leases grouped by scope, one expiries zset (one ZADD) per scope. */
+  private renewChunk(leases: readonly ShardLease[], ttlMs: number, workerId: string | undefined): Promise<[number, string[]]> {
+    const byScope = new Map<string, { key: string; tokens: string[] }>();
+    for (const lease of leases) {
+      const key = this.k.scopeExpiries(lease.scope);
+      const group = byScope.get(key) ?? { key, tokens: [] };
+      group.tokens.push(lease.token!);
+      byScope.set(key, group);
+    }
+    const groups = [...byScope.values()];
+    const args = [workerId ?? '', ttlMs, ...groups.flatMap((g) => [g.tokens.length, ...g.tokens])];
+    return runLuaScript<[number, string[]]>(this.redis, 'renewLeases', [this.k.workers, ...groups.map((g) => g.key)], args);
+  }
 }
 
 /** HGETALL as a script returns it (a flat field, value list) to a record. */
@@ -124,7 +154,8 @@ function pairs(flat: readonly string[]): Record<string, string> {
   return out;
 }
 
-function toLease(scope: LeaseScope, fields: Record<string, string>): ShardLease {
+/** A lease hash as read; its expiry comes from the scope's expiries zset (0: none, as unowned). */
+function toLease(scope: LeaseScope, fields: Record<string, string>, expiresAtMs: number): ShardLease {
   return {
     scope,
     shardId: fields.shardId ?? '',
@@ -132,7 +163,7 @@ function toLease(scope: LeaseScope, fields: Record<string, string>): ShardLease 
     owner: fields.owner,
     token: fields.token,
     counter: Number(fields.counter ?? 0),
-    expiresAtMs: Number(fields.expiresAt ?? 0),
+    expiresAtMs,
     checkpoint: fields.checkpoint,
     layout: parseLayout(fields.layout),
   };

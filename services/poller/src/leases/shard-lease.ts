@@ -18,9 +18,9 @@ export interface ShardLease {
   readonly parentShardIds: readonly string[];
   readonly owner: string | undefined;
   readonly token: string | undefined;
-  /** Bumped on every take and renew (KCL leaseCounter); takes are conditional on it. */
+  /** Bumped on every take and release (KCL leaseCounter); takes are conditional on it and on the expiry read. */
   readonly counter: number;
-  /** On Redis's clock (TIME), so processes with skewed clocks agree on expiry. */
+  /** On Redis's clock (TIME), so processes with skewed clocks agree on expiry; 0 when unowned. Moved by every renewal. */
   readonly expiresAtMs: number;
   /** The last fully handled sequence number, SHARD_END, or undefined (use StartingPosition). */
   readonly checkpoint: string | undefined;

@@ -15,6 +15,8 @@ export interface SchedulerDeps {
   readonly shardSyncIntervalMs: number;
   /** Records a mapping's LastProcessingResult ("OK", "PROBLEM: ..."). */
   readonly reportResult: (mappingId: string, result: string) => void;
+  /** An ongoing problem of a mapping under `key` (a shard's reads, a lane's batch), or its end (undefined). */
+  readonly reportProblem: (mappingId: string, key: string, problem: string | undefined) => void;
   /** Tells whether Redis lost the registry since the last round (registry-epoch.ts); unchecked without it. */
   readonly registry?: { check(): Promise<RegistryCheck> };
   readonly now?: () => number;
@@ -147,6 +149,7 @@ export class Scheduler {
       mapping: () => this.watcher.get(mapping.uuid),
       requestRound: () => this.requestRound(),
       reportResult: (result) => this.deps.reportResult(mapping.uuid, result),
+      reportProblem: (key, problem) => this.deps.reportProblem(mapping.uuid, key, problem),
     });
     this.runners.set(mapping.uuid, runner);
     return runner;

@@ -21,6 +21,8 @@ export interface RunnerContext {
   readonly requestRound: () => void;
   /** Records the mapping's LastProcessingResult ("OK", "PROBLEM: ..."). */
   readonly reportResult: (result: string) => void;
+  /** An ongoing problem under `key` shows as the mapping's LastProcessingResult until it ends (undefined). */
+  readonly reportProblem: (key: string, problem: string | undefined) => void;
 }
 
 /** Makes the runner of a mapping's source model, and removes what a deleted mapping left behind. */

@@ -8,7 +8,7 @@ import { StreamRunner, type StreamRunnerDeps } from './stream-runner.js';
 
 export interface SourceRunnersDeps {
   readonly logger: Logger;
-  readonly stream: Omit<StreamRunnerDeps, 'mapping' | 'source' | 'requestRound' | 'reportResult' | 'logger' | 'leases'> & {
+  readonly stream: Omit<StreamRunnerDeps, 'mapping' | 'source' | 'requestRound' | 'reportResult' | 'reportProblem' | 'logger' | 'leases'> & {
     readonly leases: LeaseStore;
     /** Tumbling-window state (RedisWindowStateStore): a deleted mapping's goes with its leases. */
     readonly windowStates: { deleteMapping(mappingId: string): Promise<unknown> };
@@ -36,6 +36,7 @@ export function createSourceRunners(deps: SourceRunnersDeps): SourceRunners {
             mapping: () => ofModel(context.mapping(), 'stream'),
             requestRound: context.requestRound,
             reportResult: context.reportResult,
+            reportProblem: context.reportProblem,
           });
         case 'queue':
           return new QueueRunner(mapping.uuid, {

@@ -1,4 +1,4 @@
-import { ErrorCode, SluiceError, type StreamMapping, type Logger } from '@sluice/shared';
+import { ErrorCode, ProcessingResult, SluiceError, type StreamMapping, type Logger } from '@sluice/shared';
 import type { LeaseStore } from '../leases/lease-store.js';
 import { SHARD_END, type LeaseScope, type ShardLease } from '../leases/shard-lease.js';
 import { ShardPoller, type ShardPollerDeps, type ShardPollerEnd } from '../consumer/shard-poller.js';
@@ -27,9 +27,11 @@ export interface StreamRunnerDeps {
   readonly shardSyncIntervalMs: number;
   readonly logger: Logger;
   /** Everything a shard poller needs besides its lease, mapping and position. */
-  readonly pollerDeps: Omit<ShardPollerDeps, 'lease' | 'mapping' | 'initialPosition' | 'source' | 'leases' | 'logger' | 'reportResult'>;
+  readonly pollerDeps: Omit<ShardPollerDeps, 'lease' | 'mapping' | 'initialPosition' | 'source' | 'leases' | 'logger' | 'reportResult' | 'reportProblem'>;
   /** Records the mapping's LastProcessingResult. */
   readonly reportResult: (result: string) => void;
+  /** An ongoing problem of one of its pollers (keys are the pollers' own), or its end. */
+  readonly reportProblem: (key: string, problem: string | undefined) => void;
   /** Asks the scheduler for another round soon (a shard ended: its children may start). */
   readonly requestRound: () => void;
 }
@@ -65,7 +67,7 @@ export class StreamRunner implements SourceRunner {
         await this.syncShards(mapping);
       } catch (error) {
         // A deleted stream shows on the mapping, as AWS reports it, not only in our logs.
-        if (error instanceof SluiceError && error.code === ErrorCode.SourceNotFound) this.deps.reportResult('PROBLEM: Stream not found');
+        if (error instanceof SluiceError && error.code === ErrorCode.SourceNotFound) this.deps.reportResult(ProcessingResult.StreamNotFound);
         throw error;
       }
       this.lastSyncAt = now;
@@ -95,7 +97,7 @@ export class StreamRunner implements SourceRunner {
     }
     this.scope = { mappingId: this.mappingId, streamIdentity: identity };
     const shards = await listing;
-    const known = new Set((await this.deps.leases.listLeases(this.scope)).map((l) => l.shardId));
+    const known = new Set(await this.deps.leases.listShardIds(this.scope));
     await this.deps.leases.ensureLeases(this.scope, shardsToTrack(mapping, shards, known));
   }
 
@@ -114,6 +116,7 @@ export class StreamRunner implements SourceRunner {
       mapping: () => this.deps.mapping() ?? mapping,
       initialPosition: initialPosition(mapping, parentsTracked),
       reportResult: this.deps.reportResult,
+      reportProblem: this.deps.reportProblem,
     });
     this.pollers.set(lease.shardId, { poller, lease });
     this.deps.coordination.hold(lease, () => void poller.stop('lease-lost'));

@@ -52,6 +52,13 @@ const BY_NAME: Readonly<Record<string, ErrorCode>> = {
   // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html#API_ReceiveMessage_Errors
   QueueDoesNotExist: ErrorCode.SourceNotFound,
   'AWS.SimpleQueueService.NonExistentQueue': ErrorCode.SourceNotFound,
+  // Our credentials may not read the stream or decrypt its records: reported, not retried at speed.
+  // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html#API_GetRecords_Errors
+  // https://docs.aws.amazon.com/kinesis/latest/APIReference/CommonErrors.html
+  AccessDeniedException: ErrorCode.SourceAccessDenied,
+  KMSAccessDeniedException: ErrorCode.SourceAccessDenied,
+  UnrecognizedClientException: ErrorCode.SourceAccessDenied,
+  ExpiredTokenException: ErrorCode.SourceAccessDenied,
 };
 
 const RETRYABLE = new Set<ErrorCode>([ErrorCode.SourceThrottled, ErrorCode.SourceTransient, ErrorCode.IteratorExpired]);

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { ErrorCode, SluiceError, buildDynamoDbStreamRecord } from '@sluice/shared';
 import { callAws } from './aws-error-classifier.js';
+import { withCallTimeout } from './call-timeout.js';
 import { PollingShardReader, type RecordsPage, type ShardIteratorApi } from './polling-shard-reader.js';
 import type { ReadPosition } from './stream-source.js';
 
@@ -30,7 +31,7 @@ export class DynamoDbShardIterators implements ShardIteratorApi {
   async getIterator(position: ReadPosition, signal?: AbortSignal): Promise<string | undefined> {
     const { streams, streamArn, shardId } = this.target;
     const input: GetShardIteratorCommandInput = { StreamArn: streamArn, ShardId: shardId, ...dynamoDbIteratorType(position) };
-    const out = await callAws('DynamoDB Streams GetShardIterator', () => streams.send(new GetShardIteratorCommand(input), { abortSignal: signal }), signal);
+    const out = await callAws('DynamoDB Streams GetShardIterator', () => streams.send(new GetShardIteratorCommand(input), { abortSignal: withCallTimeout(signal) }), signal);
     return out.ShardIterator;
   }
 
@@ -38,7 +39,7 @@ export class DynamoDbShardIterators implements ShardIteratorApi {
     const { streams, streamArn } = this.target;
     const out = await callAws(
       'DynamoDB Streams GetRecords',
-      () => streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), { abortSignal: signal }),
+      () => streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), { abortSignal: withCallTimeout(signal) }),
       signal,
     );
     return {

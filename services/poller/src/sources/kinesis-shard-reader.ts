@@ -1,6 +1,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type GetShardIteratorCommandInput, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { buildKinesisStreamRecord, defaultInvokeIdentityArn } from '@sluice/shared';
 import { callAws } from './aws-error-classifier.js';
+import { withCallTimeout } from './call-timeout.js';
 import { PollingShardReader, type RecordsPage, type ShardIteratorApi } from './polling-shard-reader.js';
 import type { ReadPosition } from './stream-source.js';
 
@@ -27,7 +28,7 @@ export class KinesisShardIterators implements ShardIteratorApi {
   async getIterator(position: ReadPosition, signal?: AbortSignal): Promise<string | undefined> {
     const { kinesis, streamArn, shardId } = this.target;
     const input: GetShardIteratorCommandInput = { StreamARN: streamArn, ShardId: shardId, ...kinesisIteratorType(position) };
-    const out = await callAws('Kinesis GetShardIterator', () => kinesis.send(new GetShardIteratorCommand(input), { abortSignal: signal }), signal);
+    const out = await callAws('Kinesis GetShardIterator', () => kinesis.send(new GetShardIteratorCommand(input), { abortSignal: withCallTimeout(signal) }), signal);
     return out.ShardIterator;
   }
 
@@ -35,7 +36,7 @@ export class KinesisShardIterators implements ShardIteratorApi {
     const { kinesis, streamArn, shardId, invokeIdentityArn } = this.target;
     const out = await callAws(
       'Kinesis GetRecords',
-      () => kinesis.send(new GetRecordsCommand({ StreamARN: streamArn, ShardIterator: iterator, Limit: limit }), { abortSignal: signal }),
+      () => kinesis.send(new GetRecordsCommand({ StreamARN: streamArn, ShardIterator: iterator, Limit: limit }), { abortSignal: withCallTimeout(signal) }),
       signal,
     );
     // The identity is the same for every record: derived once per read, not once per record.

@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createRedisKeys } from '@sluice/shared';
 import { RedisLeaseStore } from '../../../../services/poller/src/leases/redis-lease-store.js';
+import { RedisWorkerRegistry } from '../../../../services/poller/src/leases/redis-worker-registry.js';
+import { startTestRedisServer } from '../../../helpers/redis-server.js';
 import { SHARD_END, type LeaseScope, type ShardLease } from '../../../../services/poller/src/leases/shard-lease.js';
 import { deleteRedisPrefix } from '../../../helpers/delete-redis-prefix.js';
 import { uniqueName } from '../../../helpers/unique-name.js';
@@ -31,6 +33,12 @@ describe('RedisLeaseStore', () => {
     await deleteRedisPrefix(stack.redisUrl, prefix);
   });
 
+  /** One renewal round of one lease: the lease with its new expiry, or undefined when it was lost. */
+  async function renew(lease: ShardLease): Promise<ShardLease | undefined> {
+    const { nowMs, lost } = await store.renewLeases([lease], TTL);
+    return lost.length > 0 ? undefined : { ...lease, expiresAtMs: nowMs + TTL };
+  }
+
   async function oneLease(shardId = 'shardId-000000000000', parents: string[] = []): Promise<ShardLease> {
     await store.ensureLeases(scope, [{ shardId, parentShardIds: parents }]);
     const lease = (await store.listLeases(scope)).find((l) => l.shardId === shardId);
@@ -58,14 +66,16 @@ describe('RedisLeaseStore', () => {
     expect(leases[1]).toMatchObject({ counter: 0, expiresAtMs: 0, token: undefined });
   });
 
-  it('takes, renews (same token, counter bumped, expiry on Redis time) and releases keeping the checkpoint', async () => {
+  it('takes, renews (same token, expiry on Redis time, as listed) and releases keeping the checkpoint', async () => {
     // Arrange
     const lease = await oneLease();
     const [seconds] = await redis.time();
 
     // Act
     const taken = await store.takeLease(lease, 'w1', TTL);
-    const renewed = await store.renewLease(taken!, TTL);
+    await sleep(20);
+    const renewed = await renew(taken!);
+    const [listed] = await store.listLeases(scope);
     await store.checkpoint(renewed!, '100');
     await store.releaseLease(renewed!);
 
@@ -73,10 +83,42 @@ describe('RedisLeaseStore', () => {
     expect(taken).toMatchObject({ owner: 'w1', counter: 1 });
     expect(taken!.token).toMatch(/^[0-9a-f-]{36}$/);
     expect(Math.abs(taken!.expiresAtMs - (Number(seconds) * 1000 + TTL))).toBeLessThan(1500);
-    expect(renewed).toMatchObject({ owner: 'w1', token: taken!.token, counter: 2 });
-    expect(renewed!.expiresAtMs).toBeGreaterThanOrEqual(taken!.expiresAtMs);
+    expect(renewed!.expiresAtMs).toBeGreaterThan(taken!.expiresAtMs);
+    expect(listed).toMatchObject({ owner: 'w1', token: taken!.token, counter: 1, expiresAtMs: renewed!.expiresAtMs });
     const [released] = await store.listLeases(scope);
-    expect(released).toMatchObject({ owner: undefined, token: undefined, counter: 3, expiresAtMs: 0, checkpoint: '100' });
+    expect(released).toMatchObject({ owner: undefined, token: undefined, counter: 2, expiresAtMs: 0, checkpoint: '100' });
+  });
+
+  it('renews every lease of a process in one script, the heartbeat included: one ZADD per scope, not a script per lease', async () => {
+    // Arrange: a Redis of the test's own, so its command counts are this test's alone; 12 leases in 3 scopes.
+    const own = await startTestRedisServer();
+    const client = new Redis(own.url);
+    try {
+      const keys = createRedisKeys(prefix);
+      const ownStore = new RedisLeaseStore(client, keys);
+      const scopes = [0, 1, 2].map((n) => ({ ...scope, mappingId: `${scope.mappingId}-${n}` }));
+      const held: ShardLease[] = [];
+      for (const s of scopes) {
+        await ownStore.ensureLeases(s, [0, 1, 2, 3].map((n) => ({ shardId: `shardId-00000000000${n}`, parentShardIds: [] })));
+        for (const lease of await ownStore.listLeases(s)) held.push((await ownStore.takeLease(lease, 'w1', TTL))!);
+      }
+      const stolen = (await ownStore.takeLease((await ownStore.listLeases(scopes[0]!))[0]!, 'w2', TTL))!;
+      await ownStore.renewLeases([], TTL); // loads the script (EVAL once), so the round below is EVALSHA
+      await client.config('RESETSTAT');
+
+      // Act
+      const renewal = await ownStore.renewLeases(held, TTL, 'w1');
+
+      // Assert: TIME, the heartbeat's ZREMRANGEBYSCORE and ZADD, a ZADD per scope, a ZMSCORE for the scope that lost one.
+      expect(renewal.lost.map((l) => l.token)).toEqual([held.find((l) => l.shardId === stolen.shardId && l.scope === scopes[0])!.token]);
+      const stats = await client.info('commandstats');
+      const calls = Object.fromEntries([...stats.matchAll(/cmdstat_(\w+):calls=(\d+)/g)].map(([, name, n]) => [name, Number(n)]));
+      expect(calls).toEqual({ evalsha: 1, time: 1, zremrangebyscore: 1, zadd: 4, zmscore: 1 });
+      expect(await new RedisWorkerRegistry(client, keys).liveWorkers()).toEqual(['w1']);
+    } finally {
+      client.disconnect();
+      await own.stop();
+    }
   });
 
   it('a take is conditional on the counter read: of two racing takers one wins, and a renewal in between fails a take', async () => {
@@ -87,7 +129,8 @@ describe('RedisLeaseStore', () => {
     const [a, b] = await Promise.all([store.takeLease(lease, 'a', TTL), store.takeLease(lease, 'b', TTL)]);
     const held = (a ?? b)!;
     const [read] = await store.listLeases(scope);
-    await store.renewLease(held, TTL);
+    await sleep(5); // a renewal in another millisecond: a new expiry
+    await renew(held);
     const steal = await store.takeLease(read!, 'c', TTL);
 
     // Assert
@@ -112,7 +155,7 @@ describe('RedisLeaseStore', () => {
     expect(expired!.expiresAtMs).toBeLessThanOrEqual(now);
     expect(taken).toMatchObject({ owner: 'w2', checkpoint: '10' });
     expect(await store.checkpoint(old, '20')).toBe('lease-lost');
-    expect(await store.renewLease(old, TTL)).toBeUndefined();
+    expect(await renew(old)).toBeUndefined();
     await store.releaseLease(old);
     expect((await store.listLeases(scope))[0]).toMatchObject({ owner: 'w2', token: taken!.token, checkpoint: '10' });
     expect(await store.checkpoint(taken!, '20')).toBe('written');
@@ -128,7 +171,7 @@ describe('RedisLeaseStore', () => {
     // Act / Assert
     expect(second.token).not.toBe(first.token);
     expect(await store.checkpoint(first, '7')).toBe('lease-lost');
-    expect(await store.renewLease(first, TTL)).toBeUndefined();
+    expect(await renew(first)).toBeUndefined();
     expect(await store.checkpoint(second, '7')).toBe('written');
   });
 
@@ -155,7 +198,8 @@ describe('RedisLeaseStore', () => {
     const held = (await store.takeLease(await oneLease(), 'w1', TTL))!;
     await sleep(TTL + 50);
     expect(await store.checkpoint(held, '3')).toBe('written');
-    expect(await store.renewLease(held, TTL)).toMatchObject({ owner: 'w1', token: held.token });
+    expect(await renew(held)).toMatchObject({ owner: 'w1', token: held.token });
+    expect((await store.listLeases(scope))[0]!.expiresAtMs).toBeGreaterThan(held.expiresAtMs);
   });
 
   it('checkpoints only move forward, comparing long sequence numbers exactly', async () => {
@@ -218,7 +262,7 @@ describe('RedisLeaseStore', () => {
 
     // Assert
     expect(fresh).toMatchObject({ owner: undefined, checkpoint: undefined, counter: 0 });
-    const renewedOld = await store.renewLease({ ...old, scope: after }, TTL);
+    const renewedOld = await renew({ ...old, scope: after });
     expect(renewedOld).toBeUndefined();
     expect(await store.checkpoint({ ...old, scope: after }, '1000000')).toBe('lease-lost');
     expect((await store.listLeases(before))[0]?.checkpoint).toBe('999999');
@@ -247,7 +291,22 @@ describe('RedisLeaseStore', () => {
     expect(left.length).toBeGreaterThan(0);
     expect(left.filter((k) => k.includes(encodeURIComponent(scope.mappingId)))).toEqual([]);
     expect(await store.checkpoint(held, '43')).toBe('lease-lost');
-    expect(await store.renewLease(held, TTL)).toBeUndefined();
+    expect(await renew(held)).toBeUndefined();
+  });
+
+  it('lists the leases this process holds as it holds them, reading only the others from Redis', async () => {
+    // Arrange
+    await store.ensureLeases(scope, [0, 1].map((n) => ({ shardId: `shardId-00000000000${n}`, parentShardIds: [] })));
+    const [first, second] = await store.listLeases(scope);
+    const mine = (await store.takeLease(first!, 'w1', TTL))!;
+    const theirs = (await store.takeLease(second!, 'w2', TTL))!;
+    const asHeld = { ...mine, expiresAtMs: 42 };
+
+    // Act
+    const listed = await store.listLeases(scope, new Map([[mine.shardId, asHeld]]));
+
+    // Assert
+    expect(listed).toEqual([asHeld, theirs]);
   });
 });
 

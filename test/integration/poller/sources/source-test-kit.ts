@@ -125,13 +125,31 @@ export function injectFault(client: SdkClient, commandName: string, fault: () =>
   return { remaining: () => remaining };
 }
 
-/** Records the input of every call the client sends, by command name. */
-export function recordCalls(client: SdkClient): { commandName: string; input: Record<string, unknown> }[] {
-  const calls: { commandName: string; input: Record<string, unknown> }[] = [];
+/** Fault injection on a real client: every `every`-th call of `commandName` throws `fault()` (the 3rd, 6th, ...). */
+export function injectFaultEvery(client: SdkClient, commandName: string, fault: () => Error, every: number): { injected(): number } {
+  let calls = 0;
+  let injected = 0;
   addInitializeMiddleware(
     client,
     (next, context) => async (args) => {
-      calls.push({ commandName: context.commandName ?? '', input: args.input as Record<string, unknown> });
+      if (context.commandName === commandName && ++calls % every === 0) {
+        injected += 1;
+        throw fault();
+      }
+      return next(args);
+    },
+    `injectFaultEvery-${commandName}-${Math.random()}`,
+  );
+  return { injected: () => injected };
+}
+
+/** Records the input of every call the client sends, by command name, and when it was sent (performance.now()). */
+export function recordCalls(client: SdkClient): { commandName: string; input: Record<string, unknown>; at: number }[] {
+  const calls: { commandName: string; input: Record<string, unknown>; at: number }[] = [];
+  addInitializeMiddleware(
+    client,
+    (next, context) => async (args) => {
+      calls.push({ commandName: context.commandName ?? '', input: args.input as Record<string, unknown>, at: performance.now() });
       return next(args);
     },
     `recordCalls-${Math.random()}`,

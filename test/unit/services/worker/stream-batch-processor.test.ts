@@ -25,13 +25,17 @@ function setup(options: { invoker?: FakeInvoker; functions?: FunctionDefinition[
   return { invoker, metrics, process, parked };
 }
 
-/** A stand-in for BullMQ's Job: data in memory, updateData replaces it. */
-function fakeJob(data: unknown): ProcessableJob & { data: unknown } {
+/** A stand-in for BullMQ's Job: data in memory, updateData replaces it, updateProgress is recorded. */
+function fakeJob(data: unknown): ProcessableJob & { data: unknown; progress: object[] } {
   const job = {
     id: 'job-1',
     data,
+    progress: [] as object[],
     async updateData(next: StreamBatchJob) {
       job.data = next;
+    },
+    async updateProgress(progress: object) {
+      job.progress.push(progress);
     },
   };
   return job;
@@ -77,6 +81,8 @@ describe('stream batch processor', () => {
     expect(error).toBeInstanceOf(SluiceError);
     expect((error as SluiceError).code).toBe(ErrorCode.FunctionError);
     expect((job.data as StreamBatchJob).functionErrors).toBe(1);
+    // The poller awaiting the batch hears it (BullMQ's progress event) and shows it on the mapping.
+    expect(job.progress).toEqual([{ problem: 'PROBLEM: Function call failed' }]);
     expect(job.data).toMatchObject({ records: stored.records, sharedRecordMembers: stored.sharedRecordMembers });
     expect(await metric(metrics, 'sluice_retries_total')).toEqual([{ mapping: buildStreamBatchJob().mappingId, reason: 'function_error', value: 1 }]);
   });

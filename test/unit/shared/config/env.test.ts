@@ -13,6 +13,9 @@ describe('loadConfig', () => {
       SLUICE_ACCOUNT_ID: '000000000000',
       SLUICE_MAX_FILTERS: 5,
       SLUICE_VALIDATE_SOURCES: true,
+      // Lambda's cadence on an idle shard, and half of Kinesis's 5 reads a second per shard.
+      SLUICE_POLL_INTERVAL_MS: 1000,
+      SLUICE_SHARD_READS_PER_SECOND: 2.5,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -26,6 +29,7 @@ describe('loadConfig', () => {
       [{ SLUICE_API_TOKEN: 'short' }, /^SLUICE_API_TOKEN="short": must be at least 8 characters/],
       [{ SLUICE_MAX_FILTERS: '11' }, /^SLUICE_MAX_FILTERS=/],
       [{ SLUICE_VALIDATE_SOURCES: 'maybe' }, /^SLUICE_VALIDATE_SOURCES=/],
+      [{ SLUICE_SHARD_READS_PER_SECOND: '0' }, /^SLUICE_SHARD_READS_PER_SECOND=/],
     ];
     for (const [env, message] of cases) {
       const error = (() => {

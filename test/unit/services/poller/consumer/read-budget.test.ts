@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bufferCap, nextReadLimit } from '../../../../../services/poller/src/consumer/read-budget.js';
 
-const base = { batchSize: 100, lanes: 1, pending: 0, firstRead: false, atTip: false };
+const base = { batchSize: 100, lanes: 1, pending: 0, firstRead: false, atTip: false, readIntervalMs: 20 };
 
 describe('nextReadLimit', () => {
   it('asks for two batches per lane (at least 200 records) on the first read, then for the free room', () => {
@@ -9,6 +9,11 @@ describe('nextReadLimit', () => {
     expect(nextReadLimit({ ...base, firstRead: true, lanes: 3 })).toBe(600);
     expect(nextReadLimit({ ...base, firstRead: true, batchSize: 10 })).toBe(200);
     expect(nextReadLimit({ ...base, pending: 200 })).toBe(800);
+  });
+
+  it('with reads paced far apart (2.5 a second: 400 ms), the first read takes the whole room', () => {
+    expect(nextReadLimit({ ...base, firstRead: true, readIntervalMs: 400 })).toBe(1000);
+    expect(nextReadLimit({ ...base, firstRead: true, readIntervalMs: 100 })).toBe(200);
   });
 
   it('never asks for more than the buffer has room for', () => {

@@ -9,9 +9,12 @@ export class FakeDispatcher implements Dispatcher {
   maxInFlight = 0;
   delayMs = 1;
   cover: ((job: StreamBatchJob) => string) | undefined;
+  /** What the worker reports while it retries each batch (its failed attempts), before the outcome. */
+  problems: string[] = [];
 
-  async dispatch(job: StreamBatchJob): Promise<DispatchResult> {
+  async dispatch(job: StreamBatchJob, _signal?: AbortSignal, onProblem?: (problem: string) => void): Promise<DispatchResult> {
     this.jobs.push(job);
+    for (const problem of this.problems) onProblem?.(problem);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     await sleep(this.delayMs);

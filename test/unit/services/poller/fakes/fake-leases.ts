@@ -1,5 +1,5 @@
 import { compareSequenceNumbers } from '@sluice/shared';
-import type { LeaseStore } from '../../../../../services/poller/src/leases/lease-store.js';
+import type { LeaseRenewal, LeaseStore } from '../../../../../services/poller/src/leases/lease-store.js';
 import type { CheckpointResult, LeaseScope, ShardLayout, ShardLease } from '../../../../../services/poller/src/leases/shard-lease.js';
 
 /** Records checkpoints and layouts; `lost` makes every later write refused, as after a takeover. */
@@ -9,14 +9,17 @@ export class FakeLeaseStore implements LeaseStore {
   lost = false;
 
   async ensureLeases(): Promise<void> {}
+  async listShardIds(): Promise<string[]> {
+    return [];
+  }
   async listLeases(): Promise<ShardLease[]> {
     return [];
   }
   async takeLease(lease: ShardLease): Promise<ShardLease> {
     return lease;
   }
-  async renewLease(lease: ShardLease): Promise<ShardLease> {
-    return lease;
+  async renewLeases(): Promise<LeaseRenewal> {
+    return { nowMs: Date.now(), lost: [] };
   }
   async releaseLease(): Promise<void> {}
   async deleteMapping(_mappingId: string): Promise<void> {}

@@ -10,6 +10,8 @@ export class FakeShard {
   readonly faults: SluiceError[] = [];
   /** Errors the next openReader calls throw, in order. */
   readonly openFaults: SluiceError[] = [];
+  /** When each read was asked for (performance.now()), faulted ones included. */
+  readonly readTimes: number[] = [];
 
   append(count: number, key: (i: number) => string = () => 'k'): void {
     const start = this.records.length;
@@ -48,6 +50,7 @@ export class FakeSource implements StreamSource {
     if (next === -1) next = shard.records.length;
     return {
       async read(limit: number) {
+        shard.readTimes.push(performance.now());
         const fault = shard.faults.shift();
         if (fault) throw fault;
         const records = shard.records.slice(next, next + limit);

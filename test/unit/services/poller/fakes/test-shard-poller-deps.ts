@@ -5,17 +5,19 @@ import { fakeLease } from './fake-leases.js';
 
 /**
  * A ShardPoller's dependencies for unit tests: the caller names the fakes it drives (leases, source,
- * dispatcher, mapping); the rest reads shard-0 from TRIM_HORIZON, polls every 5 ms, backs off
- * 1-5 ms, and logs nothing unless TEST_LOG names a level.
+ * dispatcher, mapping); the rest reads shard-0 from TRIM_HORIZON, polls every 5 ms (up to 1,000
+ * reads a second), backs off 1-5 ms, and logs nothing unless TEST_LOG names a level.
  */
 export function testShardPollerDeps(deps: Pick<ShardPollerDeps, 'leases' | 'source' | 'dispatcher' | 'mapping'> & Partial<ShardPollerDeps>): ShardPollerDeps {
   return {
     lease: fakeLease('shard-0'),
     initialPosition: { type: 'TRIM_HORIZON' },
     reportResult: () => undefined,
+    reportProblem: () => undefined,
     metrics: createSluiceMetrics(),
     logger: createLogger({ level: process.env.TEST_LOG ?? 'silent' }),
     pollIntervalMs: 5,
+    readsPerSecond: 1000,
     backoff: { baseMs: 1, maxMs: 5 },
     ...deps,
   };

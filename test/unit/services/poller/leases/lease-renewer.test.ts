@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LeaseRenewer, type LeaseLossReason } from '../../../../../services/poller/src/leases/lease-renewer.js';
-import type { LeaseStore } from '../../../../../services/poller/src/leases/lease-store.js';
+import type { LeaseRenewal, LeaseStore } from '../../../../../services/poller/src/leases/lease-store.js';
 import type { ShardLease } from '../../../../../services/poller/src/leases/shard-lease.js';
 
 const TTL = 900;
@@ -10,15 +10,24 @@ function lease(shardId: string, token = 'tok'): ShardLease {
   return { scope, shardId, parentShardIds: [], owner: 'me', token, counter: 1, expiresAtMs: 0, checkpoint: undefined };
 }
 
-/** renewLease answers with `answer(lease)`: a renewed lease, undefined (lost), or a throw. */
-function fakeStore(answer: (l: ShardLease) => ShardLease | undefined) {
-  const renewLease = vi.fn(async (l: ShardLease) => answer(l));
+/** Redis's clock in these tests: the renewal round's time. */
+const REDIS_NOW = 1_000_000;
+
+/**
+ * renewLeases answers for each lease with `answer(lease)`: true (renewed), false (lost), or a throw
+ * (the whole round fails, as when Redis is unreachable).
+ */
+function fakeStore(answer: (l: ShardLease) => boolean) {
+  const renewLeases = vi.fn(async (leases: readonly ShardLease[], _ttl: number, _worker?: string): Promise<LeaseRenewal> => ({
+    nowMs: REDIS_NOW,
+    lost: leases.filter((l) => !answer(l)),
+  }));
   const releaseLease = vi.fn(async () => undefined);
-  const store = { renewLease, releaseLease } as unknown as LeaseStore;
-  return { store, renewLease, releaseLease };
+  const store = { renewLeases, releaseLease } as unknown as LeaseStore;
+  return { store, renewLeases, releaseLease };
 }
 
-const renewed = (l: ShardLease): ShardLease => ({ ...l, counter: l.counter + 1 });
+const renewed = () => true;
 
 describe('LeaseRenewer', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -27,30 +36,36 @@ describe('LeaseRenewer', () => {
   const make = (store: LeaseStore, extra: Partial<ConstructorParameters<typeof LeaseRenewer>[0]> = {}) =>
     new LeaseRenewer({ store, ttlMs: TTL, now: () => Date.now(), ...extra });
 
-  it('renews every held lease every ttl/3 and keeps the renewed state', async () => {
+  it('renews every held lease every ttl/3, all of them in one call per round, and keeps the expiry Redis gave', async () => {
     // Arrange
-    const { store, renewLease } = fakeStore(renewed);
-    const renewer = make(store);
+    const { store, renewLeases } = fakeStore(renewed);
+    const renewer = make(store, { workerId: 'w1' });
     renewer.hold(lease('a'), () => undefined);
+    renewer.hold(lease('b'), () => undefined);
     // Act
     renewer.start();
     await vi.advanceTimersByTimeAsync(TTL / 3 * 3 + 1);
-    // Assert: at start, then at 300, 600 and 900 ms.
-    expect(renewLease).toHaveBeenCalledTimes(4);
-    expect(renewer.heldLeases()[0]?.counter).toBe(5);
+    // Assert: at start, then at 300, 600 and 900 ms; each round both leases and the heartbeat at once.
+    expect(renewLeases).toHaveBeenCalledTimes(4);
+    expect(renewLeases.mock.calls.map(([leases, ttl, worker]) => [leases.map((l) => l.shardId), ttl, worker])).toEqual(
+      Array.from({ length: 4 }, () => [['a', 'b'], TTL, 'w1']),
+    );
+    expect(renewer.heldLeases().map((l) => l.expiresAtMs)).toEqual([REDIS_NOW + TTL, REDIS_NOW + TTL]);
     await renewer.stop();
   });
 
-  it('reports a lease whose renewal was refused, once, and stops renewing it', async () => {
-    const { store, renewLease } = fakeStore(() => undefined);
+  it('reports a lease whose renewal was refused, once, and stops renewing it; the others go on', async () => {
+    const { store, renewLeases } = fakeStore((l) => l.shardId !== 'a');
     const renewer = make(store);
     const lost: [string, LeaseLossReason][] = [];
     renewer.hold(lease('a'), (l, reason) => lost.push([l.shardId, reason]));
+    renewer.hold(lease('b'), (l, reason) => lost.push([l.shardId, reason]));
     renewer.start();
     await vi.advanceTimersByTimeAsync(TTL * 2);
     expect(lost).toEqual([['a', 'taken']]);
-    expect(renewLease).toHaveBeenCalledTimes(1);
+    expect(renewLeases.mock.calls.map(([leases]) => leases.map((l) => l.shardId)).slice(0, 2)).toEqual([['a', 'b'], ['b']]);
     expect(renewer.isHeld(lease('a'))).toBe(false);
+    expect(renewer.isHeld(lease('b'))).toBe(true);
     await renewer.stop();
   });
 
@@ -71,8 +86,8 @@ describe('LeaseRenewer', () => {
 
   it('a renewal that answers late does not bring back a lease already reported lost', async () => {
     let release: (() => void) | undefined;
-    const renewLease = vi.fn((l: ShardLease) => new Promise<ShardLease>((resolve) => (release = () => resolve(renewed(l)))));
-    const renewer = make({ renewLease } as unknown as LeaseStore);
+    const renewLeases = vi.fn(() => new Promise<LeaseRenewal>((resolve) => (release = () => resolve({ nowMs: REDIS_NOW, lost: [] }))));
+    const renewer = make({ renewLeases } as unknown as LeaseStore);
     const lost: LeaseLossReason[] = [];
     renewer.hold(lease('a'), (_l, reason) => lost.push(reason));
     renewer.start();
@@ -97,37 +112,35 @@ describe('LeaseRenewer', () => {
     expect(renewer.isHeld(lease('a'))).toBe(false);
   });
 
-  it('heartbeats the worker on every round', async () => {
-    const { store } = fakeStore(renewed);
-    const heartbeat = vi.fn(async () => undefined);
-    const renewer = make(store, { heartbeat: { registry: { heartbeat }, workerId: 'w1' } });
+  it('heartbeats the worker on every round, with no lease held too', async () => {
+    const { store, renewLeases } = fakeStore(renewed);
+    const renewer = make(store, { workerId: 'w1' });
     renewer.start();
     await vi.advanceTimersByTimeAsync(TTL / 3 + 1);
-    expect(heartbeat).toHaveBeenCalledTimes(2);
-    expect(heartbeat).toHaveBeenCalledWith('w1', TTL);
+    expect(renewLeases.mock.calls).toEqual([[[], TTL, 'w1'], [[], TTL, 'w1']]);
     await renewer.stop();
   });
 
   it('start and stop are idempotent, stop releases nothing, and an aborted signal stops it', async () => {
-    const { store, renewLease, releaseLease } = fakeStore(renewed);
+    const { store, renewLeases, releaseLease } = fakeStore(renewed);
     const renewer = make(store);
     renewer.hold(lease('a'), () => undefined);
     const controller = new AbortController();
     renewer.start(controller.signal);
     renewer.start(controller.signal);
     await vi.advanceTimersByTimeAsync(1);
-    expect(renewLease).toHaveBeenCalledTimes(1);
+    expect(renewLeases).toHaveBeenCalledTimes(1);
     controller.abort();
     await renewer.stop();
     await renewer.stop();
     await vi.advanceTimersByTimeAsync(TTL * 3);
-    expect(renewLease).toHaveBeenCalledTimes(1);
+    expect(renewLeases).toHaveBeenCalledTimes(1);
     expect(releaseLease).not.toHaveBeenCalled();
     expect(renewer.isHeld(lease('a'))).toBe(true);
   });
 
   it('a throwing lost-callback does not stop the others from being told', async () => {
-    const { store } = fakeStore(() => undefined);
+    const { store } = fakeStore(() => false);
     const renewer = make(store);
     const told: string[] = [];
     renewer.hold(lease('a'), () => {

@@ -86,6 +86,7 @@ describe('Scheduler, deleted mappings', () => {
       takeIntervalMs: 10,
       shardSyncIntervalMs: 60_000,
       reportResult: () => undefined,
+      reportProblem: () => undefined,
     });
 
     // Act

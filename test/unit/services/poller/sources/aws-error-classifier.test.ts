@@ -34,7 +34,8 @@ describe('classifyAwsError', () => {
     ["kinesis-local's HTTP 500 for a garbage iterator", withFields(new Error('UnknownError'), { name: 'Unknown', $fault: 'server', $metadata: { httpStatusCode: 500 } }), ErrorCode.SourceTransient, true],
     ["moto's HTML 500 the SDK cannot parse", withFields(new SyntaxError('Unexpected token'), { $metadata: { httpStatusCode: 500 } }), ErrorCode.SourceTransient, true],
     ['InvalidArgumentException', new InvalidArgumentException({ message: 'x', ...meta }), ErrorCode.SourceInvalid, false],
-    ['AccessDeniedException', withFields(new Error('x'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } }), ErrorCode.SourceInvalid, false],
+    ['AccessDeniedException', withFields(new Error('x'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } }), ErrorCode.SourceAccessDenied, false],
+    ['KMSAccessDeniedException', withFields(new Error('x'), { name: 'KMSAccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } }), ErrorCode.SourceAccessDenied, false],
     ['a plain Error', new Error('boom'), ErrorCode.SourceInvalid, false],
     ['a string', 'boom', ErrorCode.SourceInvalid, false],
   ])('%s', (_label, error, code, retryable) => {

@@ -3,15 +3,16 @@
   counter 0, no checkpoint. Existing leases are left exactly as they are (owner, checkpoint).
   KEYS[1] scope set (shard ids of the scope)
   KEYS[2] mapping index (every key of the mapping's leases, so deleteMappingLeases finds them all)
+  KEYS[3] scope expiries zset (member lease token, score expiry): named in the index only
   ARGV    triples: lease hash key, shard id, parent shard ids as a JSON array
   Returns: the number of leases created
 ]]
 local created = 0
-redis.call('SADD', KEYS[2], KEYS[1])
+redis.call('SADD', KEYS[2], KEYS[1], KEYS[3])
 for i = 1, #ARGV, 3 do
   local key = ARGV[i]
   if redis.call('EXISTS', key) == 0 then
-    redis.call('HSET', key, 'shardId', ARGV[i + 1], 'parents', ARGV[i + 2], 'counter', 0, 'expiresAt', 0)
+    redis.call('HSET', key, 'shardId', ARGV[i + 1], 'parents', ARGV[i + 2], 'counter', 0)
     created = created + 1
   end
   redis.call('SADD', KEYS[1], ARGV[i + 1])
