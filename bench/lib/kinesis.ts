@@ -76,6 +76,8 @@ export async function rawDrain(
   stream: BenchStream,
   expected: Map<string, number>,
   limit: number,
+  /** At most this many GetRecords a second per shard (a consumer within its share of Kinesis's 5); unpaced without. */
+  readsPerSecond?: number,
 ): Promise<{ records: number; calls: number; ms: number }> {
   const started = performance.now();
   let calls = 0;
@@ -86,7 +88,13 @@ export async function rawDrain(
         .ShardIterator;
       calls += 1;
       let got = 0;
+      let nextReadAt = 0;
       while (got < want && iterator !== undefined) {
+        if (readsPerSecond !== undefined) {
+          const wait = nextReadAt - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          nextReadAt = performance.now() + 1000 / readsPerSecond;
+        }
         const out = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
         calls += 1;
         got += out.Records?.length ?? 0;
