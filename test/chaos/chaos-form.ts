@@ -41,13 +41,13 @@ export const CHAOS_FORMS = {
   },
   short: {
     name: 'short',
-    records: 2_500,
+    records: 3_000,
     perSecond: 500,
     shards: 4,
     faultAtMs: 1_500,
     outageMs: 5_000,
     redisDownMs: 3_000,
-    secondKillAfterMs: 2_500,
+    secondKillAfterMs: 1_500,
     drainTimeoutMs: 30_000,
     sluiceEnv: {
       ...FAST_FLOW_ENV,

@@ -6,10 +6,13 @@
  * (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html).
  */
 
-/** A record PutRecords acknowledged: its eventID and when the producer saw the answer (epoch ms). */
+/**
+ * A record PutRecords acknowledged: its eventID and when it was due on the producer's schedule
+ * (epoch ms), the moment the world made it; a put held up by an outage is acknowledged later.
+ */
 export interface AckedRecord {
   readonly eventId: string;
-  readonly ackedAt: number;
+  readonly producedAt: number;
 }
 
 /** One invocation as the function saw it, in arrival order: when, whether it succeeded, its records' eventIDs in batch order. */
@@ -28,9 +31,9 @@ export interface FaultWindow {
 
 export interface FaultRecovery {
   readonly name: string;
-  /** From the fault's end until every shard had a successful invocation again (the slowest shard). */
+  /** From the fault's end until every shard with records still to deliver had a successful invocation again (the slowest shard). */
   readonly resumedMs: number;
-  /** From the fault's end until every record acknowledged before the end had been delivered; undefined if some never were. */
+  /** From the fault's end until every record produced before the end had been delivered; undefined if some never were. */
   readonly caughtUpMs: number | undefined;
 }
 
@@ -78,7 +81,8 @@ function orderViolations(deliveries: readonly Delivery[]): string[] {
 }
 
 function recoveryOf(fault: FaultWindow, acked: readonly AckedRecord[], deliveries: readonly Delivery[], firstAt: Map<string, number>): FaultRecovery {
-  const shards = new Set(acked.map((r) => split(r.eventId).shard));
+  // Shards that still had something to deliver when the fault ended; a shard already drained has nothing to resume.
+  const waiting = new Set(acked.filter((r) => (firstAt.get(r.eventId) ?? Infinity) >= fault.endedAt).map((r) => split(r.eventId).shard));
   const resumedAt = new Map<string, number>();
   for (const delivery of deliveries) {
     if (!delivery.ok || delivery.at < fault.endedAt) continue;
@@ -87,10 +91,10 @@ function recoveryOf(fault: FaultWindow, acked: readonly AckedRecord[], deliverie
       if (!resumedAt.has(shard)) resumedAt.set(shard, delivery.at);
     }
   }
-  const resumed = [...shards].map((shard) => resumedAt.get(shard) ?? Infinity);
+  const resumed = [...waiting].map((shard) => resumedAt.get(shard) ?? Infinity);
   let caughtUp: number | undefined = fault.endedAt;
   for (const record of acked) {
-    if (record.ackedAt > fault.endedAt) continue;
+    if (record.producedAt > fault.endedAt) continue;
     const at = firstAt.get(record.eventId);
     if (at === undefined) caughtUp = undefined;
     else if (caughtUp !== undefined) caughtUp = Math.max(caughtUp, at);

@@ -12,7 +12,7 @@ export interface PacedProducerOptions {
 }
 
 export interface PacedProducer {
-  /** Records PutRecords acknowledged so far, with their eventIDs. */
+  /** Records PutRecords acknowledged so far, with their eventIDs and when each was due. */
   readonly acked: AckedRecord[];
   /** Resolves once every record was acknowledged. */
   readonly done: Promise<void>;
@@ -31,7 +31,7 @@ export function startPacedProducer(options: PacedProducerOptions): PacedProducer
   const acked: AckedRecord[] = [];
   let retries = 0;
   const startedAt = Date.now();
-  const putCall = async (first: number) => {
+  const putCall = async (first: number, producedAt: number) => {
     let pending = Array.from({ length: Math.min(perCall, options.records - first) }, (_, i) => ({ n: first + i, key: `pk-${first + i}` }));
     while (pending.length > 0) {
       const answer = await options.kinesis
@@ -43,9 +43,8 @@ export function startPacedProducer(options: PacedProducerOptions): PacedProducer
         await sleep(200);
         continue;
       }
-      const ackedAt = Date.now();
       const failed = pending.filter((_, i) => entries[i]?.SequenceNumber === undefined);
-      entries.forEach((entry) => entry.SequenceNumber !== undefined && acked.push({ eventId: `${entry.ShardId}:${entry.SequenceNumber}`, ackedAt }));
+      entries.forEach((entry) => entry.SequenceNumber !== undefined && acked.push({ eventId: `${entry.ShardId}:${entry.SequenceNumber}`, producedAt }));
       retries += failed.length;
       pending = failed;
     }
@@ -54,7 +53,7 @@ export function startPacedProducer(options: PacedProducerOptions): PacedProducer
     for (let first = 0, call = 0; first < options.records; first += perCall, call += 1) {
       const dueAt = startedAt + (call * perCall * 1000) / options.perSecond;
       if (dueAt > Date.now()) await sleep(dueAt - Date.now());
-      await putCall(first);
+      await putCall(first, dueAt);
     }
   })();
   return { acked, done, retries: () => retries };

@@ -3,7 +3,7 @@ import { formatTally, tallyDeliveries, type AckedRecord, type Delivery } from '.
 
 // The chaos suite fails on what this counts, so it must see loss, replays and disorder for what they are.
 
-const acked = (ids: string[], ackedAt = 0): AckedRecord[] => ids.map((eventId) => ({ eventId, ackedAt }));
+const acked = (ids: string[], producedAt = 0): AckedRecord[] => ids.map((eventId) => ({ eventId, producedAt }));
 const ok = (at: number, eventIds: string[]): Delivery => ({ at, ok: true, eventIds });
 
 describe('tallyDeliveries', () => {
@@ -58,6 +58,13 @@ describe('tallyDeliveries', () => {
     expect(formatTally('x', tally)).toBe(
       'chaos x: produced 4, delivered 4, lost 0, duplicated 0, order violations 0\n  outage: resumed 0.1 s after it ended, caught up 0.1 s after it ended',
     );
+  });
+
+  it('counts only shards with records still to deliver when the fault ended as having to resume', () => {
+    // s0 was drained before the fault ended; only s1 (its record lands at 140) had to resume.
+    const tally = tallyDeliveries(acked(['s0:1', 's1:1'], 50), [ok(60, ['s0:1']), ok(140, ['s1:1'])], [{ name: 'kill', startedAt: 70, endedAt: 100 }]);
+
+    expect(tally.recovery).toEqual([{ name: 'kill', resumedMs: 40, caughtUpMs: 40 }]);
   });
 
   it('says a fault never recovered when a shard never succeeded again or a backlog record never arrived', () => {
