@@ -17,6 +17,8 @@ export interface LeaseCoordination {
   hold(lease: ShardLease, onLost: () => void): void;
   /** Stops renewing a lease (before releasing it or after losing it). */
   drop(lease: ShardLease): void;
+  /** This process no longer takes in the scope (its mapping stopped here): its leases stop counting for the fair share. */
+  forget(scope: LeaseScope): void;
 }
 
 export interface StreamRunnerDeps {
@@ -82,6 +84,7 @@ export class StreamRunner implements SourceRunner {
   /** Stops every poller of this mapping and hands its leases back (checkpoints stay). */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.scope !== undefined) this.deps.coordination.forget(this.scope);
     await Promise.all([...this.pollers.values()].map(({ poller }) => poller.stop('stopped')));
   }
 
@@ -94,6 +97,7 @@ export class StreamRunner implements SourceRunner {
       // The stream was deleted and created again: its old positions mean nothing now.
       this.deps.logger.warn({ mappingId: this.mappingId, identity }, 'stream identity changed; starting over on the new stream');
       await Promise.all([...this.pollers.values()].map(({ poller }) => poller.stop('source-gone')));
+      this.deps.coordination.forget(this.scope);
     }
     this.scope = { mappingId: this.mappingId, streamIdentity: identity };
     const shards = await listing;
