@@ -104,6 +104,7 @@ export async function startPollerRole(
           coordinator.drop(lease);
         },
         forget: (scope) => coordinator.forget(scope),
+        recordRead: (lease, records) => coordinator.recordRead(lease, records),
       },
       sourceFor: (mapping: StreamMapping) => createStreamSource(parseSourceArn(mapping.eventSourceArn) as StreamSourceArn, aws),
       shardSyncIntervalMs: config.SLUICE_SHARD_SYNC_INTERVAL_MS,

@@ -95,6 +95,11 @@ export class LeaseCoordinator {
     this.renewer.hold(lease, onLost);
   }
 
+  /** Records read from a held lease's shard: its rate goes with the renewals, for balancing by load. */
+  recordRead(lease: ShardLease, records: number): void {
+    this.renewer.recordRead(lease, records);
+  }
+
   drop(lease: ShardLease): void {
     this.renewer.drop(lease);
   }

@@ -17,6 +17,8 @@ export interface LeaseCoordination {
   hold(lease: ShardLease, onLost: () => void): void;
   /** Stops renewing a lease (before releasing it or after losing it). */
   drop(lease: ShardLease): void;
+  /** Records read from a held lease's shard (its load, for balancing by load). */
+  recordRead(lease: ShardLease, records: number): void;
   /** This process no longer takes in the scope (its mapping stopped here): its leases stop counting for the fair share. */
   forget(scope: LeaseScope): void;
 }
@@ -29,7 +31,7 @@ export interface StreamRunnerDeps {
   readonly shardSyncIntervalMs: number;
   readonly logger: Logger;
   /** Everything a shard poller needs besides its lease, mapping and position. */
-  readonly pollerDeps: Omit<ShardPollerDeps, 'lease' | 'mapping' | 'initialPosition' | 'source' | 'leases' | 'logger' | 'reportResult' | 'reportProblem'>;
+  readonly pollerDeps: Omit<ShardPollerDeps, 'lease' | 'mapping' | 'initialPosition' | 'source' | 'leases' | 'logger' | 'reportResult' | 'reportProblem' | 'onRecordsRead'>;
   /** Records the mapping's LastProcessingResult. */
   readonly reportResult: (result: string) => void;
   /** An ongoing problem of one of its pollers (keys are the pollers' own), or its end. */
@@ -121,6 +123,7 @@ export class StreamRunner implements SourceRunner {
       initialPosition: initialPosition(mapping, parentsTracked),
       reportResult: this.deps.reportResult,
       reportProblem: this.deps.reportProblem,
+      onRecordsRead: (records) => this.deps.coordination.recordRead(lease, records),
     });
     this.pollers.set(lease.shardId, { poller, lease });
     this.deps.coordination.hold(lease, () => void poller.stop('lease-lost'));
