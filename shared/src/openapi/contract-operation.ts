@@ -11,6 +11,12 @@ export interface ContractResponse {
   readonly mediaType?: string;
   /** Response headers the answer always carries (the error type header of an error). */
   readonly headers?: Readonly<Record<string, { readonly description: string }>>;
+  /**
+   * Operations this answer leads to, by operationId, with their parameters taken from it
+   * (`$response.body#/FunctionName`): OpenAPI links, which stateful fuzzers follow.
+   * https://spec.openapis.org/oas/v3.1.0#link-object
+   */
+  readonly links?: Readonly<Record<string, { readonly operationId: string; readonly parameters: Readonly<Record<string, string>> }>>;
 }
 
 /**

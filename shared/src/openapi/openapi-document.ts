@@ -79,7 +79,12 @@ function responseObject(response: ContractResponse): Record<string, unknown> {
     response.headers === undefined
       ? undefined
       : Object.fromEntries(Object.entries(response.headers).map(([name, header]) => [name, { description: header.description, required: true, schema: { type: 'string' } }]));
-  return { description: response.description, ...(headers === undefined ? {} : { headers }), ...(content === undefined ? {} : { content }) };
+  return {
+    description: response.description,
+    ...(headers === undefined ? {} : { headers }),
+    ...(content === undefined ? {} : { content }),
+    ...(response.links === undefined ? {} : { links: response.links }),
+  };
 }
 
 /**
@@ -98,8 +103,19 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
  */
 export function documentRegistered(info: ContractInfo, operations: readonly ContractOperation[], routes: readonly RegisteredRoute[]): Record<string, unknown> {
   const registered = new Set(routes.map(routeKey));
-  return buildOpenApiDocument(
-    info,
-    operations.filter((operation) => registered.has(routeKey({ method: operation.method, url: operation.path }))),
+  const served = operations.filter((operation) => registered.has(routeKey({ method: operation.method, url: operation.path })));
+  const ids = new Set(served.map((operation) => operation.operationId));
+  return buildOpenApiDocument(info, served.map((operation) => withLinksWithin(operation, ids)));
+}
+
+/** An operation whose answers link only to operations the document has. */
+function withLinksWithin(operation: ContractOperation, ids: ReadonlySet<string>): ContractOperation {
+  const responses = Object.fromEntries(
+    Object.entries(operation.responses).map(([status, response]) => {
+      if (response.links === undefined) return [status, response];
+      const links = Object.fromEntries(Object.entries(response.links).filter(([, link]) => ids.has(link.operationId)));
+      return [status, { ...response, links }];
+    }),
   );
+  return { ...operation, responses };
 }

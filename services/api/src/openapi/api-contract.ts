@@ -20,6 +20,17 @@ const byName = z.object({ name: z.string().min(1) });
 const byId = z.object({ id: z.string().min(1) });
 const empty = { description: 'Done; no body.' };
 
+/** Links from an answer naming a function (FunctionName) to the operations on it. */
+const functionLinks = {
+  GetFunction: { operationId: 'getFunction', parameters: { name: '$response.body#/FunctionName' } },
+  UpdateFunction: { operationId: 'updateFunction', parameters: { name: '$response.body#/FunctionName' } },
+  DeleteFunction: { operationId: 'deleteFunction', parameters: { name: '$response.body#/FunctionName' } },
+};
+const bindingLinks = {
+  GetS3Binding: { operationId: 'getS3Binding', parameters: { id: '$response.body#/Id' } },
+  DeleteS3Binding: { operationId: 'deleteS3Binding', parameters: { id: '$response.body#/Id' } },
+};
+
 /** Refusals every secured call may get; `withBody` adds those of a call with a body. */
 const refusals = (withBody = false): Record<number, ContractResponse> => (withBody ? { ...BAD_REQUEST, ...UNAUTHORISED, ...BODY_REFUSALS } : { ...BAD_REQUEST, ...UNAUTHORISED });
 
@@ -66,7 +77,7 @@ export const API_OPERATIONS: readonly ContractOperation[] = [
     operationId: 'registerFunction',
     summary: 'Registers a function and how Sluice calls it.',
     body: createFunctionRequest,
-    responses: { 201: { description: 'Registered.', body: functionConfigurationSchema }, ...refusals(true), ...CONFLICT },
+    responses: { 201: { description: 'Registered.', body: functionConfigurationSchema, links: functionLinks }, ...refusals(true), ...CONFLICT },
   },
   {
     method: 'get',
@@ -91,7 +102,7 @@ export const API_OPERATIONS: readonly ContractOperation[] = [
     summary: 'Changes what the body names.',
     params: byName,
     body: updateFunctionRequest,
-    responses: { 200: { description: 'The function as changed.', body: functionConfigurationSchema }, ...refusals(true), ...NOT_FOUND },
+    responses: { 200: { description: 'The function as changed.', body: functionConfigurationSchema, links: functionLinks }, ...refusals(true), ...NOT_FOUND },
   },
   {
     method: 'delete',
@@ -147,7 +158,7 @@ export const API_OPERATIONS: readonly ContractOperation[] = [
     operationId: 'createS3Binding',
     summary: 'Binds bucket events to a function (S3 notification rules).',
     body: createS3BindingRequest,
-    responses: { 201: { description: 'Bound.', body: s3BindingWireSchema }, ...refusals(true), ...NOT_FOUND, ...CONFLICT, ...TOO_MANY_REQUESTS },
+    responses: { 201: { description: 'Bound.', body: s3BindingWireSchema, links: bindingLinks }, ...refusals(true), ...NOT_FOUND, ...CONFLICT, ...TOO_MANY_REQUESTS },
   },
   {
     method: 'get',
