@@ -14,6 +14,10 @@
  * each is put under the script it ran in (named by its keys) or, outside scripts, under its
  * command. Background work (lock renewals, the stalled check, heartbeats) is counted too, as the
  * drain bench counts it, and shows up as the stages outside the per-batch scripts.
+ *
+ * Then the same lanes run through a sketch of the lane queue proposed in
+ * docs/stream-batch-redis-commands.md (lib/lane-queue-sketch.ts: its happy path only, in this
+ * process, with the same checkpoint script), measured the same way: what that design would cost.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -24,18 +28,23 @@ import {
   createStreamBatchQueue,
   createStreamBatchQueueEvents,
   defineLuaScript,
+  packStreamBatchJob,
   runLuaScript,
+  streamBatchJobId,
 } from '@sluice/shared';
 import { BullmqDispatcher } from '@sluice/poller';
 import { startBenchRedis } from './lib/redis-server.js';
 import { startNoopFunction } from './lib/function.js';
 import { noopFunctionDefinition, oneRecordBatchJob } from './lib/batch-job.js';
 import { startSluiceWorker } from './lib/worker-process.js';
+import { startLaneQueueSketch, type LaneQueueSketch } from './lib/lane-queue-sketch.js';
 import { fixed, loadLine, printTable, stamp } from './lib/report.js';
 
 const LANES = Number(process.env.BENCH_LANES ?? 4);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 50);
 const WARMUP_BATCHES = 10;
+/** The sketch's worker slots (one blocked BLMOVE each): twice the lanes, as a worker has slots to spare. */
+const SKETCH_TAKERS = 2 * LANES;
 
 /** A script's stage, told from its KEYS (MONITOR shows `evalsha <sha> <numkeys> <keys...>`). */
 function scriptStage(args: readonly string[]): string {
@@ -46,6 +55,8 @@ function scriptStage(args: readonly string[]): string {
   if (numKeys === 14 && firstKey.endsWith(':wait')) return 'BullMQ finish (moveToFinished, fetching the next job)';
   if (numKeys === 3 && firstKey.endsWith(':completed')) return 'BullMQ finished-check (isFinished)';
   if (numKeys === 1 && firstKey.includes(':bench-lease:')) return 'Sluice checkpoint (checkpointLease)';
+  if (numKeys === 2 && firstKey.includes(':lane-sketch:job:')) return 'lane queue sketch: offer';
+  if (numKeys === 3 && firstKey.includes(':lane-sketch:job:')) return 'lane queue sketch: finish';
   return `other script (${numKeys} keys, ${firstKey.replace(/^\{[^}]*\}:/, '')})`;
 }
 
@@ -83,6 +94,19 @@ async function monitorCommands(url: string): Promise<{ tally: Tally; stop(): Pro
   };
 }
 
+function printStages(title: string, tally: Tally, batches: number): void {
+  const rows = [...tally.byStage.entries()]
+    .map(([stage, names]) => {
+      const sum = [...names.values()].reduce((a, b) => a + b, 0);
+      const detail = [...names.entries()].sort((a, b) => b[1] - a[1]).map(([name, c]) => `${name} ${fixed(c / batches, 2)}`).join(', ');
+      return { sum, row: [stage, fixed(sum / batches, 2), detail] };
+    })
+    .sort((a, b) => b.sum - a.sum)
+    .map((x) => x.row);
+  rows.push(['all', fixed(tally.total / batches, 2), '']);
+  printTable(`Redis commands per stream batch, ${title} (${batches} batches over ${LANES} lanes)`, ['stage', 'per batch', 'by command (per batch)'], rows);
+}
+
 async function main(): Promise<void> {
   console.log(`[${stamp()}] batch commands: ${LANES} lanes x ${BATCHES} one-record batches, Sluice's worker on default settings; ${loadLine()}`);
   const redis = await startBenchRedis();
@@ -103,36 +127,38 @@ async function main(): Promise<void> {
   defineLuaScript(leaseRedis, 'checkpointLease-1.lua');
   const lifetime = new AbortController();
   let n = 0;
-  const lane = async (shard: number, batches: number) => {
+  /** One lane: `batches` batches one after another, each checkpointed after its outcome. */
+  const lane = async (shard: number, batches: number, dispatch: (jobId: string, job: ReturnType<typeof oneRecordBatchJob>) => Promise<string>) => {
     const leaseKey = keys.key('bench-lease', String(shard));
     await leaseRedis.hset(leaseKey, 'owner', 'bench', 'token', 't');
     for (let i = 0; i < batches; i++) {
       n += 1;
       const job = oneRecordBatchJob({ mappingId: `bench-${run}`, functionName, shard, n });
-      const { lastSequenceNumber } = await dispatcher.dispatch(job, lifetime.signal);
+      const lastSequenceNumber = await dispatch(streamBatchJobId(job), job);
       const code = await runLuaScript<number>(leaseRedis, 'checkpointLease', [leaseKey], ['bench', 't', lastSequenceNumber]);
       if (code !== 0) throw new Error(`checkpoint refused: ${code}`);
     }
   };
-  const lanes = (batches: number) => Promise.all(Array.from({ length: LANES }, (_, shard) => lane(shard, batches)));
-  try {
+  const measure = async (title: string, dispatch: Parameters<typeof lane>[2]) => {
+    const lanes = (batches: number) => Promise.all(Array.from({ length: LANES }, (_, shard) => lane(shard, batches, dispatch)));
     await lanes(WARMUP_BATCHES);
     const monitor = await monitorCommands(redis.url);
     await lanes(BATCHES);
     await monitor.stop();
-    const batches = LANES * BATCHES;
-    const rows = [...monitor.tally.byStage.entries()]
-      .map(([stage, names]) => {
-        const sum = [...names.values()].reduce((a, b) => a + b, 0);
-        const detail = [...names.entries()].sort((a, b) => b[1] - a[1]).map(([name, c]) => `${name} ${fixed(c / batches, 2)}`).join(', ');
-        return { sum, row: [stage, fixed(sum / batches, 2), detail] };
-      })
-      .sort((a, b) => b.sum - a.sum)
-      .map((x) => x.row);
-    rows.push(['all', fixed(monitor.tally.total / batches, 2), '']);
-    printTable(`Redis commands per stream batch (${batches} batches over ${LANES} lanes)`, ['stage', 'per batch', 'by command (per batch)'], rows);
+    printStages(title, monitor.tally, LANES * BATCHES);
+  };
+  let sketch: LaneQueueSketch | undefined;
+  try {
+    await measure('Sluice (BullMQ)', async (_jobId, job) => (await dispatcher.dispatch(job, lifetime.signal)).lastSequenceNumber);
+    // Started only now: its blocked takers' timeouts would count in the BullMQ run.
+    sketch = await startLaneQueueSketch(() => createRedis(redis.url), keys, SKETCH_TAKERS);
+    await measure('the lane queue sketch (docs/stream-batch-redis-commands.md; happy path only)', async (jobId, job) => {
+      await sketch!.dispatch(jobId, JSON.stringify(packStreamBatchJob(job)));
+      return job.lastSequenceNumber;
+    });
   } finally {
     lifetime.abort();
+    await sketch?.stop();
     await Promise.allSettled([queue.close(), events.close()]);
     await worker.stop();
     for (const client of [bullRedis, storeRedis, leaseRedis]) client.disconnect();
