@@ -72,9 +72,14 @@ export class RedisLeaseReader {
         checkpoint: checkpoint ?? undefined,
       });
     });
-    for (const leases of byMapping.values()) leases.sort((a, b) => (a.shardId < b.shardId ? -1 : a.shardId > b.shardId ? 1 : 0));
+    // By shard, then by stream identity (a re-created stream's old leases first): SMEMBERS has no order.
+    for (const leases of byMapping.values()) leases.sort((a, b) => compare(a.shardId, b.shardId) || compare(a.streamIdentity, b.streamIdentity));
     return { nowMs, byMapping };
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A pipeline's answers, or its first error. */

@@ -80,13 +80,15 @@ export class RedisLeaseStore implements LeaseStore {
     return code === TakeLeaseCode.Taken && fields ? toLease(lease.scope, pairs(fields), Number(expiresAt)) : undefined;
   }
 
-  async renewLeases(leases: readonly ShardLease[], ttlMs: number, workerId?: string): Promise<LeaseRenewal> {
+  async renewLeases(leases: readonly ShardLease[], ttlMs: number, workerId?: string, throughputs?: ReadonlyMap<ShardLease, number>): Promise<LeaseRenewal> {
     const held = leases.filter((lease) => lease.owner !== undefined && lease.token !== undefined);
     const unowned = leases.filter((lease) => lease.owner === undefined || lease.token === undefined);
     const chunks: ShardLease[][] = [];
     for (let i = 0; i < held.length; i += RENEWALS_PER_SCRIPT) chunks.push(held.slice(i, i + RENEWALS_PER_SCRIPT));
     // The heartbeat goes with the first script; with nothing to renew it goes alone.
-    const rounds = await Promise.all((chunks.length === 0 ? [[]] : chunks).map((chunk, i) => this.renewChunk(chunk, ttlMs, i === 0 ? workerId : undefined)));
+    const rounds = await Promise.all(
+      (chunks.length === 0 ? [[]] : chunks).map((chunk, i) => this.renewChunk(chunk, ttlMs, i === 0 ? workerId : undefined, throughputs)),
+    );
     const lostTokens = new Set(rounds.flatMap(([, lost]) => lost));
     return { nowMs: Number(rounds[0]![0]), lost: [...unowned, ...held.filter((lease) => lostTokens.has(lease.token!))] };
   }
@@ -132,8 +134,16 @@ export class RedisLeaseStore implements LeaseStore {
     await runLuaScript<number>(this.redis, 'deleteMappingLeases', [this.k.mappingIndex(mappingId)], []);
   }
 
-  /** One renewLeases-n script: the leases grouped by scope, one expiries zset (one ZADD) per scope. */
-  private renewChunk(leases: readonly ShardLease[], ttlMs: number, workerId: string | undefined): Promise<[number, string[]]> {
+  /**
+   * One renewLeases-n script: the leases grouped by scope, one expiries zset (one ZADD) per scope,
+   * and the throughputs reported for the chunk's leases (one HGET and HSET each).
+   */
+  private renewChunk(
+    leases: readonly ShardLease[],
+    ttlMs: number,
+    workerId: string | undefined,
+    throughputs: ReadonlyMap<ShardLease, number> | undefined,
+  ): Promise<[number, string[]]> {
     const byScope = new Map<string, { key: string; tokens: string[] }>();
     for (const lease of leases) {
       const key = this.k.scopeExpiries(lease.scope);
@@ -142,8 +152,16 @@ export class RedisLeaseStore implements LeaseStore {
       byScope.set(key, group);
     }
     const groups = [...byScope.values()];
-    const args = [workerId ?? '', ttlMs, ...groups.flatMap((g) => [g.tokens.length, ...g.tokens])];
-    return runLuaScript<[number, string[]]>(this.redis, 'renewLeases', [this.k.workers, ...groups.map((g) => g.key)], args);
+    const reports = throughputs === undefined ? [] : leases.filter((lease) => throughputs.has(lease));
+    const keys = [this.k.workers, ...groups.map((g) => g.key), ...reports.map((lease) => this.k.lease(lease.scope, lease.shardId))];
+    const args = [
+      workerId ?? '',
+      ttlMs,
+      groups.length,
+      ...groups.flatMap((g) => [g.tokens.length, ...g.tokens]),
+      ...reports.flatMap((lease) => [lease.token!, throughputs!.get(lease)!]),
+    ];
+    return runLuaScript<[number, string[]]>(this.redis, 'renewLeases', keys, args);
   }
 }
 
@@ -166,6 +184,7 @@ function toLease(scope: LeaseScope, fields: Record<string, string>, expiresAtMs:
     expiresAtMs,
     checkpoint: fields.checkpoint,
     layout: parseLayout(fields.layout),
+    throughput: fields.throughput === undefined ? undefined : Number(fields.throughput),
   };
 }
 
