@@ -40,7 +40,9 @@ function connect(target: RedisTarget, options: RedisConnectionOptions): Redis {
       return new Redis(target.url, { lazyConnect: false, ...perConnection, enableAutoPipelining });
     case 'cluster': {
       const redisOptions = { ...perConnection, ...target.auth, ...(target.tls ? { tls: {} } : {}) };
-      return new Cluster([...target.nodes], { lazyConnect: false, enableAutoPipelining, redisOptions }) as unknown as Redis;
+      // Off on a cluster: ioredis 6's auto-pipeline on a Cluster fails a turn whose commands reach
+      // several slots ("All keys in the pipeline should belong to the same slots allocation group").
+      return new Cluster([...target.nodes], { lazyConnect: false, enableAutoPipelining: false, redisOptions }) as unknown as Redis;
     }
     case 'sentinel':
       return new Redis({
