@@ -18,7 +18,7 @@
  * - `{p:dead-letters}`     the dead-letter store: one script writes an entry and its three indexes.
  * - `{p:<queue>}`          one BullMQ queue: BullMQ's own scripts touch every key of a queue
  *                          (https://docs.bullmq.io/patterns/redis-cluster, one prefix per queue).
- * - `{p:concurrency:<owner>}`, `{p:s3-push-seen:<id>}`, `{p:s3-lock:<bucket>}` single keys.
+ * - `{p:fn-concurrency:<fn>}`, `{p:s3-push-seen:<id>}`, `{p:s3-notification-lock:<bucket>}` single keys.
  */
 export interface RedisKeys {
   /** The installation's prefix as configured (SLUICE_REDIS_PREFIX), without braces. */
