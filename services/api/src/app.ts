@@ -104,7 +104,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   healthRoutes(app, { redis: deps.redis });
   metricsRoutes(app, { registry: deps.metrics.registry });
   eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
-  tagRoutes(app, { service: new TagService(deps.tags, deps.arns) });
+  const tagService = new TagService(deps.tags, deps.arns);
+  tagRoutes(app, { service: tagService });
   filterCriteriaTestRoutes(app, { limits: deps.limits });
   functionRoutes(app, {
     store: deps.functions,
@@ -114,8 +115,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
   if (deps.lambdaFunctions !== undefined) {
-    const lambdaService = new LambdaFunctionService({ ...deps.lambdaFunctions, store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
-    lambdaFunctionRoutes(app, { service: lambdaService, store: deps.functions, resolver });
+    const lambdaService = new LambdaFunctionService({ ...deps.lambdaFunctions, store: deps.functions, tags: deps.tags, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
+    lambdaFunctionRoutes(app, { service: lambdaService, store: deps.functions, resolver, tags: tagService });
   }
   if (deps.deadLetters !== undefined) deadLetterRoutes(app, deps.deadLetters);
   if (deps.dashboard !== undefined) {

@@ -72,9 +72,8 @@ export class RedisLeaseReader {
         checkpoint: checkpoint ?? undefined,
       });
     });
-    // By shard, then stream incarnation: the index set's own order is Redis's hash order.
-    const order = (a: LeaseView, b: LeaseView) => compare(a.shardId, b.shardId) || compare(a.streamIdentity, b.streamIdentity);
-    for (const leases of byMapping.values()) leases.sort(order);
+    // By shard, then by stream identity (a re-created stream's old leases first): SMEMBERS has no order.
+    for (const leases of byMapping.values()) leases.sort((a, b) => compare(a.shardId, b.shardId) || compare(a.streamIdentity, b.streamIdentity));
     return { nowMs, byMapping };
   }
 }
