@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisTarget } from '../redis/redis-target.js';
 import { parseEnv } from './parse-env.js';
 
 /**
@@ -16,7 +17,16 @@ const msList = z
   .transform((v) => v.split(',').map((ms) => Number(ms.trim())));
 
 export const envSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  // One server, a Cluster or a Sentinel-watched master, told apart by the URL's form (redis-target.ts).
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .transform((url, ctx) => {
+      const target = parseRedisTarget(url);
+      if (!('error' in target)) return target;
+      ctx.addIssue({ code: 'custom', message: target.error });
+      return z.NEVER;
+    }),
   AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1'),
   AWS_ENDPOINT_URL: optionalUrl,
   AWS_ENDPOINT_URL_KINESIS: optionalUrl,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { defineLuaScript, leaseKeys, runLuaScript, type LeaseKeys, type RedisKeys } from '@sluice/shared';
+import { defineLuaScript, hashTagOf, leaseKeys, runLuaScript, type LeaseKeys, type RedisKeys } from '@sluice/shared';
 import type { LeaseRenewal, LeaseStore } from './lease-store.js';
 import { CheckpointLeaseCode, RecordLeaseLayoutCode, TakeLeaseCode, type ReleaseLeaseCode } from './lease-script-codes.js';
 import { SHARD_END, type CheckpointResult, type LeaseScope, type ShardLayout, type ShardLease } from './shard-lease.js';
@@ -84,11 +84,13 @@ export class RedisLeaseStore implements LeaseStore {
     const held = leases.filter((lease) => lease.owner !== undefined && lease.token !== undefined);
     const unowned = leases.filter((lease) => lease.owner === undefined || lease.token === undefined);
     const chunks: ShardLease[][] = [];
-    for (let i = 0; i < held.length; i += RENEWALS_PER_SCRIPT) chunks.push(held.slice(i, i + RENEWALS_PER_SCRIPT));
-    // The heartbeat goes with the first script; with nothing to renew it goes alone.
-    const rounds = await Promise.all(
-      (chunks.length === 0 ? [[]] : chunks).map((chunk, i) => this.renewChunk(chunk, ttlMs, i === 0 ? workerId : undefined, throughputs)),
-    );
+    for (const group of this.bySlot(held)) {
+      for (let i = 0; i < group.length; i += RENEWALS_PER_SCRIPT) chunks.push(group.slice(i, i + RENEWALS_PER_SCRIPT));
+    }
+    // The heartbeat goes with the first script (on a cluster, alone: the workers zset has a slot of
+    // its own); with nothing to renew it goes alone.
+    if ((this.redis.isCluster && workerId !== undefined) || chunks.length === 0) chunks.unshift([]);
+    const rounds = await Promise.all(chunks.map((chunk, i) => this.renewChunk(chunk, ttlMs, i === 0 ? workerId : undefined, throughputs)));
     const lostTokens = new Set(rounds.flatMap(([, lost]) => lost));
     return { nowMs: Number(rounds[0]![0]), lost: [...unowned, ...held.filter((lease) => lostTokens.has(lease.token!))] };
   }
@@ -153,7 +155,6 @@ export class RedisLeaseStore implements LeaseStore {
     }
     const groups = [...byScope.values()];
     const reports = throughputs === undefined ? [] : leases.filter((lease) => throughputs.has(lease));
-    const keys = [this.k.workers, ...groups.map((g) => g.key), ...reports.map((lease) => this.k.lease(lease.scope, lease.shardId))];
     const args = [
       workerId ?? '',
       ttlMs,
@@ -161,7 +162,26 @@ export class RedisLeaseStore implements LeaseStore {
       ...groups.flatMap((g) => [g.tokens.length, ...g.tokens]),
       ...reports.flatMap((lease) => [lease.token!, throughputs!.get(lease)!]),
     ];
+    // The script touches KEYS[1] (the workers zset) only for a heartbeat; without one it names a key
+    // of the chunk's own slot, so that on a Redis Cluster every key of the script shares one slot.
+    const first = workerId === undefined && groups.length > 0 ? groups[0]!.key : this.k.workers;
+    const keys = [first, ...groups.map((g) => g.key), ...reports.map((lease) => this.k.lease(lease.scope, lease.shardId))];
     return runLuaScript<[number, string[]]>(this.redis, 'renewLeases', keys, args);
+  }
+
+  /**
+   * The leases in groups one script may renew together: all of them on one Redis server; on a Redis
+   * Cluster, one group per mapping (its leases share a hash tag, lease-keys.ts), as a script's keys
+   * must share a slot (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/).
+   */
+  private bySlot(leases: readonly ShardLease[]): ShardLease[][] {
+    if (!this.redis.isCluster) return leases.length === 0 ? [] : [[...leases]];
+    const groups = new Map<string, ShardLease[]>();
+    for (const lease of leases) {
+      const tag = hashTagOf(this.k.scopeExpiries(lease.scope));
+      groups.set(tag, [...(groups.get(tag) ?? []), lease]);
+    }
+    return [...groups.values()];
   }
 }
 

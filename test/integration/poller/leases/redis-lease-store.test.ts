@@ -329,12 +329,12 @@ describe('RedisLeaseStore', () => {
   });
 });
 
-/** The keys of one installation prefix (SCAN: the Redis is shared, KEYS would block it). */
+/** The keys of one installation prefix, `{prefix}` and `{prefix:...}` (SCAN: the Redis is shared, KEYS would block it). */
 async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
   const out: string[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 500);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}[}:]*`, 'COUNT', 500);
     out.push(...keys);
     cursor = next;
   } while (cursor !== '0');
