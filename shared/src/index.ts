@@ -12,6 +12,7 @@ export { RegistryEpoch, type RegistryCheck } from './redis/registry-epoch.js';
 export { RedisOutageLog } from './redis/redis-outage-log.js';
 export { redisAnswers } from './redis/redis-answers.js';
 export { checkRedisPersistence } from './redis/redis-persistence.js';
+export { KEY_LAYOUT, OlderKeyLayoutError, checkKeyLayout, type KeyLayoutCheck } from './redis/key-layout.js';
 export { loadDevEnv, devEnvSchema, type DevEnv } from './config/dev-env.js';
 export { applyDevStackEnv, type DevStackEndpoints } from './config/dev-stack-env.js';
 export { MappingState, isStableState, settledState, updateState } from './mapping/mapping-state.js';

@@ -67,6 +67,8 @@ export const envSchema = z.object({
   SLUICE_LEASE_TAKE_INTERVAL_MS: intFromEnv(100, 600_000).default(2000),
   // Whether the API checks that the source stream exists (Lambda does: InvalidParameterValueException).
   SLUICE_VALIDATE_SOURCES: boolFromEnv.default(true),
+  /** Start over on a Redis that holds the older key layout (redis/key-layout.ts): each mapping from its StartingPosition. */
+  SLUICE_KEY_LAYOUT_RESET: boolFromEnv.default(false),
   // Batches one worker process runs at once: one job per lane, most of it waiting on functions.
   SLUICE_WORKER_CONCURRENCY: intFromEnv(1, 10_000).default(50),
   // First retry of a failed batch waits about this long (then doubling, jittered).
