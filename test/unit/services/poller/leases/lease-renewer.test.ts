@@ -18,7 +18,7 @@ const REDIS_NOW = 1_000_000;
  * (the whole round fails, as when Redis is unreachable).
  */
 function fakeStore(answer: (l: ShardLease) => boolean) {
-  const renewLeases = vi.fn(async (leases: readonly ShardLease[], _ttl: number, _worker?: string): Promise<LeaseRenewal> => ({
+  const renewLeases = vi.fn(async (leases: readonly ShardLease[], _ttl: number, _worker?: string, _throughputs?: ReadonlyMap<ShardLease, number>): Promise<LeaseRenewal> => ({
     nowMs: REDIS_NOW,
     lost: leases.filter((l) => !answer(l)),
   }));
