@@ -36,6 +36,13 @@ if [[ ! -x .venv/bin/moto_server ]]; then
   .venv/bin/pip install --quiet 'moto[server]'
 fi
 
+# schemathesis fuzzes the OpenAPI documents of a live Sluice (test/e2e/openapi-fuzz.test.ts);
+# v4's check names (not_a_server_error, response_schema_conformance, ...) are what the test passes.
+if [[ ! -x .venv/bin/schemathesis ]]; then
+  say "installing schemathesis into .venv"
+  .venv/bin/pip install --quiet 'schemathesis>=4.32,<5'
+fi
+
 # LocalStack 4.14.0 in host mode for test/e2e/localstack-compose.test.ts (.cache/localstack-venv,
 # ~15 s from PyPI, nothing when installed). If it fails here, that test tries again and says why.
 bash localstack/host-mode/install.sh || say "installing LocalStack failed; test/e2e/localstack-compose.test.ts will try again"

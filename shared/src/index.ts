@@ -5,12 +5,14 @@ export { ConfigError } from './errors/config-error.js';
 export { createLogger, type Logger } from './log/logger.js';
 export { createAwsClients, type AwsClients } from './aws/clients.js';
 export { endpointFor, type AwsService } from './aws/endpoints.js';
-export { createRedisKeys, type RedisKeys } from './redis/redis-keys.js';
-export { createRedis } from './redis/redis-connection.js';
+export { createRedisKeys, hashTagOf, type RedisKeys } from './redis/redis-keys.js';
+export { createRedis, mastersOf } from './redis/redis-connection.js';
+export { parseRedisTarget, type RedisTarget, type RedisNode } from './redis/redis-target.js';
 export { RegistryEpoch, type RegistryCheck } from './redis/registry-epoch.js';
 export { RedisOutageLog } from './redis/redis-outage-log.js';
 export { redisAnswers } from './redis/redis-answers.js';
 export { checkRedisPersistence } from './redis/redis-persistence.js';
+export { KEY_LAYOUT, OlderKeyLayoutError, checkKeyLayout, type KeyLayoutCheck } from './redis/key-layout.js';
 export { loadDevEnv, devEnvSchema, type DevEnv } from './config/dev-env.js';
 export { applyDevStackEnv, type DevStackEndpoints } from './config/dev-stack-env.js';
 export { MappingState, isStableState, settledState, updateState } from './mapping/mapping-state.js';
@@ -210,3 +212,6 @@ export {
   type QueueBatchQueue,
   type QueueBatchJobHandle,
 } from './queue/queue-batch-queue.js';
+export type { ContractMethod, ContractOperation, ContractResponse } from './openapi/contract-operation.js';
+export { buildOpenApiDocument, documentRegistered, openApiPath, type ContractInfo } from './openapi/openapi-document.js';
+export { recordRoutes, registeredRoutes, routeKey, type RegisteredRoute, type RouteHookHost } from './openapi/route-list.js';

@@ -9,6 +9,7 @@ import {
   GetFunctionCommand,
   InvokeCommand,
   ListFunctionsCommand,
+  ListTagsCommand,
   UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
@@ -251,6 +252,24 @@ describe("Lambda's refusals, whole", () => {
     expect(await refusal(lambda.send(new GetFunctionCommand({ FunctionName: ghost })))).toEqual({
       name: 'ResourceNotFoundException',
       message: `Function not found: arn:aws:lambda:${REGION}:${ACCOUNT}:function:${ghost}`,
+    });
+  });
+
+  it('CreateFunction Tags: GetFunction and ListTags show them; more than 50 refuse the create whole', async () => {
+    const tagged = uniqueName('tagged');
+    const created = await create(tagged, zipOf({ 'index.js': handlerSource('v1') }), { Tags: { team: 'orders', 'cost:centre': '42' } });
+    const untagged = uniqueName('untagged');
+    await create(untagged, zipOf({ 'index.js': handlerSource('v1') }));
+    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+    const crowded = uniqueName('crowded');
+
+    expect((await lambda.send(new GetFunctionCommand({ FunctionName: tagged }))).Tags).toEqual({ team: 'orders', 'cost:centre': '42' });
+    expect((await lambda.send(new ListTagsCommand({ Resource: created.FunctionArn! }))).Tags).toEqual({ team: 'orders', 'cost:centre': '42' });
+    expect('Tags' in (await lambda.send(new GetFunctionCommand({ FunctionName: untagged })))).toBe(false);
+    expect(await refusal(create(crowded, zipOf({ 'index.js': handlerSource('v1') }), { Tags: many }))).toEqual({ name: 'InvalidParameterValueException', message: 'Number of tags exceeds resource tag limit.' });
+    expect(await refusal(lambda.send(new GetFunctionCommand({ FunctionName: crowded })))).toEqual({
+      name: 'ResourceNotFoundException',
+      message: `Function not found: arn:aws:lambda:${REGION}:${ACCOUNT}:function:${crowded}`,
     });
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { DeadLetterStore, EventInvokeConfigStore, FunctionStore, LeaseReading, Logger, MappingStore, S3BindingStore, SluiceMetrics, TagStore } from '@sluice/shared';
+import { recordRoutes, type DeadLetterStore, type EventInvokeConfigStore, type FunctionStore, type LeaseReading, type Logger, type MappingStore, type S3BindingStore, type SluiceMetrics, type TagStore } from '@sluice/shared';
 import { installApiTokenAuth } from './auth/api-token-auth.js';
 import type { DashboardAsset } from './dashboard/dashboard-assets.js';
 import { buildDashboardSnapshot } from './dashboard/dashboard-snapshot.js';
@@ -20,6 +20,7 @@ import { filterCriteriaTestRoutes } from './routes/filter-criteria-test.js';
 import { functionRoutes } from './routes/functions.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { openApiRoutes } from './routes/openapi.js';
 import { EventInvokeConfigService } from './event-invoke-config/event-invoke-config-service.js';
 import { InvokeService, type InvokeServiceDeps } from './invoke/invoke-service.js';
 import { eventInvokeConfigRoutes } from './routes/event-invoke-configs.js';
@@ -85,6 +86,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     requestIdHeader: false,
     genReqId: () => randomUUID(),
   }) as unknown as FastifyInstance;
+  // Before any route: the OpenAPI document is built from what the router registered.
+  const routes = recordRoutes(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-amzn-RequestId', request.id);
   });
@@ -103,8 +106,10 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
   });
   healthRoutes(app, { redis: deps.redis });
   metricsRoutes(app, { registry: deps.metrics.registry });
+  openApiRoutes(app, { routes });
   eventSourceMappingRoutes(app, { service, store: deps.mappings, arns: deps.arns });
-  tagRoutes(app, { service: new TagService(deps.tags, deps.arns) });
+  const tagService = new TagService(deps.tags, deps.arns);
+  tagRoutes(app, { service: tagService });
   filterCriteriaTestRoutes(app, { limits: deps.limits });
   functionRoutes(app, {
     store: deps.functions,
@@ -114,8 +119,8 @@ export function buildApp(deps: ApiDeps): FastifyInstance {
     ...(deps.now === undefined ? {} : { now: deps.now }),
   });
   if (deps.lambdaFunctions !== undefined) {
-    const lambdaService = new LambdaFunctionService({ ...deps.lambdaFunctions, store: deps.functions, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
-    lambdaFunctionRoutes(app, { service: lambdaService, store: deps.functions, resolver });
+    const lambdaService = new LambdaFunctionService({ ...deps.lambdaFunctions, store: deps.functions, tags: deps.tags, resolver, arns: deps.arns, ...(deps.now === undefined ? {} : { now: deps.now }) });
+    lambdaFunctionRoutes(app, { service: lambdaService, store: deps.functions, resolver, tags: tagService });
   }
   if (deps.deadLetters !== undefined) deadLetterRoutes(app, deps.deadLetters);
   if (deps.dashboard !== undefined) {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Logger, S3BindingStore, SluiceMetrics } from '@sluice/shared';
+import { recordRoutes, type Logger, type S3BindingStore, type SluiceMetrics } from '@sluice/shared';
 import type { PushDispatcher } from './dispatch/push-dispatcher.js';
 import { installIngressErrorHandling, installJsonBodies } from './http/error-handling.js';
 import { requireMetricsToken } from './http/metrics-token.js';
 import { directS3Route } from './routes/direct-s3.js';
 import { eventBridgeRoute } from './routes/eventbridge.js';
 import { healthRoutes } from './routes/health.js';
+import { openApiRoute } from './routes/openapi.js';
 import { snsRoute } from './routes/sns.js';
 import type { SnsMessageVerifier } from './sns/sns-signature-verifier.js';
 import type { SubscriptionConfirmer } from './sns/subscription-confirmer.js';
@@ -38,6 +39,8 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
     requestIdHeader: false,
     genReqId: () => randomUUID(),
   }) as unknown as FastifyInstance;
+  // Before any route: the OpenAPI document is built from what the router registered.
+  const routes = recordRoutes(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-amzn-RequestId', request.id);
   });
@@ -45,6 +48,7 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   installIngressErrorHandling(app, deps.metrics);
   const secret = deps.secret === undefined ? {} : { secret: deps.secret };
   healthRoutes(app, { redis: deps.redis });
+  openApiRoute(app, { routes });
   if (deps.metrics !== undefined) {
     const { registry } = deps.metrics;
     const onRequest = deps.metricsToken === undefined ? [] : [requireMetricsToken(deps.metricsToken)];

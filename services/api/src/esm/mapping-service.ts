@@ -22,6 +22,7 @@ import { checkVisibilityTimeout, queueDefaults, resolveQueueSettings, type Queue
 import { refuseUnsupportedMembers, unsupportedMemberMessage } from './rules/source-members.js';
 import { STREAM_DEFAULTS, resolveSettings, resolveStartingPoint } from './rules/stream-rules.js';
 import type { SourceChecker, SourceFacts } from './source-checker.js';
+import { TagService } from '../tags/tag-service.js';
 
 export interface MappingServiceDeps {
   readonly store: MappingStore;
@@ -60,6 +61,7 @@ export class MappingService {
     const source = sourceOf(req);
     const profile = sourceProfile(source.kind);
     refuseUnsupportedMembers(req, profile);
+    if (req.Tags !== undefined) TagService.checkCount(req.Tags);
     const now = this.now();
     const mapping = profile.model === 'stream' ? await this.newStreamMapping(req, source, now) : await this.newQueueMapping(req, source, profile, now);
     const result = await this.deps.store.create(mapping, now + this.deps.settleMs, req.Tags);

@@ -55,13 +55,15 @@ export function listedConfiguration(fn: FunctionDefinition) {
  * download URL for the code, so Code.Location is absent.
  * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html
  */
-export function getFunctionResponse(fn: FunctionDefinition) {
+export function getFunctionResponse(fn: FunctionDefinition, tags: Readonly<Record<string, string>> = {}) {
   const code = fn.code;
   const location =
     code === undefined ? undefined : code.packageType === 'Image' ? { RepositoryType: 'ECR', ImageUri: code.imageUri, ResolvedImageUri: `${imageRepository(code.imageUri ?? '')}@sha256:${code.codeSha256}` } : { RepositoryType: 'S3' };
   return {
     Configuration: functionConfiguration(fn),
     ...(location === undefined ? {} : { Code: location }),
+    // Tags only when there are some, as AWS answers.
+    ...(Object.keys(tags).length === 0 ? {} : { Tags: tags }),
     ...(fn.reservedConcurrentExecutions === undefined ? {} : { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrentExecutions } }),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tags } from '../esm/mapping-request-schemas.js';
 
 /**
  * Lambda's function requests as its API model constrains them (botocore lambda/2015-03-31
@@ -54,7 +55,7 @@ export const createFunctionRequest = z.object({
   Code: code,
   PackageType: z.enum(['Zip', 'Image']).optional(),
   Publish: z.boolean().optional(),
-  Tags: z.record(z.string(), z.string()).optional(),
+  Tags: tags.optional(),
   ...echoed,
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { functionArn, parseFunctionRef, type FunctionCode, type FunctionDefinition, type FunctionStore } from '@sluice/shared';
+import { functionArn, parseFunctionRef, type FunctionCode, type FunctionDefinition, type FunctionStore, type TagStore } from '@sluice/shared';
 import { LambdaApiError, conflict, invalidParameter, notFound } from '../errors/lambda-api-error.js';
 import type { ArnContext } from '../esm/mapping-wire.js';
 import { functionInUseMessage } from '../functions/function-in-use-message.js';
@@ -19,11 +19,14 @@ import {
 } from './lambda-function-schemas.js';
 import { checkRuntime } from './lambda-runtimes.js';
 import { ZipRefused } from './zip-archive.js';
+import { TAGS_PER_RESOURCE, TagService } from '../tags/tag-service.js';
 
 export interface LambdaFunctionServiceDeps {
   readonly store: FunctionStore;
   readonly resolver: FunctionResolver;
   readonly codes: FunctionCodeStore;
+  /** Where CreateFunction's Tags go: the tags TagResource and ListTags see. */
+  readonly tags: TagStore;
   readonly s3: S3Client;
   readonly arns: ArnContext;
   readonly now?: () => number;
@@ -58,6 +61,7 @@ export class LambdaFunctionService {
       throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
     }
     if (req.Environment?.Variables !== undefined) checkEnvironment(req.Environment.Variables);
+    if (req.Tags !== undefined) TagService.checkCount(req.Tags);
     const input = codeInput(req.Code, packageType, 'creating');
     if ((await this.deps.store.get(name)) !== undefined) throw conflict(`Function already exist: ${name}`);
     const stored = await this.storeCode(name, input);
@@ -85,6 +89,7 @@ export class LambdaFunctionService {
       if (stored.codeDir !== undefined) await this.deps.codes.discard(stored.codeDir);
       throw conflict(`Function already exist: ${name}`);
     }
+    if (req.Tags !== undefined && Object.keys(req.Tags).length > 0) await this.deps.tags.tag({ kind: 'function', name }, req.Tags, TAGS_PER_RESOURCE);
     return fn;
   }
 

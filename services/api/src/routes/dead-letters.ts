@@ -24,13 +24,13 @@ const filterFields = {
   FunctionName: z.string().min(1).max(170).optional(),
 };
 
-const listQuery = z.strictObject({
+export const listDeadLettersQuery = z.strictObject({
   ...filterFields,
   Marker: z.string().regex(DEAD_LETTER_ID).optional(),
   MaxItems: z.coerce.number().int().min(1).max(10000).optional(),
 });
 
-const purgeQuery = z.strictObject(filterFields);
+export const purgeDeadLettersQuery = z.strictObject(filterFields);
 
 /**
  * Sluice's dead-letter store: batches discarded by mappings without DestinationConfig.OnFailure,
@@ -41,7 +41,7 @@ export function deadLetterRoutes(app: FastifyInstance, deps: DeadLetterRoutesDep
   const { store } = deps;
 
   app.get(DEAD_LETTERS_PATH, async (request) => {
-    const query = parseRequest(listQuery, request.query);
+    const query = parseRequest(listDeadLettersQuery, request.query);
     const functionName = resolveName(query.FunctionName);
     const page = await store.list({
       ...(query.MappingId === undefined ? {} : { mappingId: query.MappingId.toLowerCase() }),
@@ -69,7 +69,7 @@ export function deadLetterRoutes(app: FastifyInstance, deps: DeadLetterRoutesDep
   });
 
   app.delete(DEAD_LETTERS_PATH, async (request) => {
-    const query = parseRequest(purgeQuery, request.query);
+    const query = parseRequest(purgeDeadLettersQuery, request.query);
     const functionName = resolveName(query.FunctionName);
     if (query.MappingId === undefined && functionName === undefined) {
       // Purging everything by accident is not recoverable; ask for a filter.

@@ -16,7 +16,7 @@ import { parseRequest } from '../esm/validation-message.js';
 
 export const FILTER_CRITERIA_TEST_PATH = '/sluice/v1/filter-criteria/test';
 
-const testRequest = z.strictObject({
+export const filterTestRequest = z.strictObject({
   FilterCriteria: z.strictObject({ Filters: z.array(z.strictObject({ Pattern: z.string().max(4096) })) }).optional(),
   Pattern: z.string().max(4096).optional(),
   // A record as Lambda hands it to the function (an element of the event's Records).
@@ -25,7 +25,7 @@ const testRequest = z.strictObject({
   SourceType: z.enum(FILTER_SOURCES).optional(),
 });
 
-type TestRequest = z.infer<typeof testRequest>;
+type TestRequest = z.infer<typeof filterTestRequest>;
 
 /**
  * Like EventBridge's TestEventPattern, for Lambda's FilterCriteria: given filters (or one pattern)
@@ -35,7 +35,7 @@ type TestRequest = z.infer<typeof testRequest>;
  */
 export function filterCriteriaTestRoutes(app: FastifyInstance, deps: { readonly limits: MappingLimits }): void {
   app.post(FILTER_CRITERIA_TEST_PATH, async (request) => {
-    const body = parseRequest(testRequest, request.body);
+    const body = parseRequest(filterTestRequest, request.body);
     const source = sourceOf(body);
     const filter = compile(body, source, deps.limits);
     const explanation = filter.explain(body.Event);

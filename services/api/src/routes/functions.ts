@@ -21,7 +21,7 @@ export interface FunctionRoutesDeps {
 
 export const FUNCTIONS_PATH = '/sluice/v1/functions';
 
-const listQuery = z.object({
+export const listRegistryFunctionsQuery = z.object({
   Marker: z.string().min(1).optional(),
   MaxItems: z.coerce.number().int().min(1).max(10000).optional(),
 });
@@ -71,7 +71,7 @@ export function functionRoutes(app: FastifyInstance, deps: FunctionRoutesDeps): 
   });
 
   app.get(FUNCTIONS_PATH, async (request) => {
-    const query = parseRequest(listQuery, request.query);
+    const query = parseRequest(listRegistryFunctionsQuery, request.query);
     const page = await store.list(query.Marker, Math.min(query.MaxItems ?? 50, 50));
     return {
       ...(page.nextMarker === undefined ? {} : { NextMarker: page.nextMarker }),

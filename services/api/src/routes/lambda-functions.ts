@@ -6,6 +6,7 @@ import type { FunctionResolver } from '../functions/function-resolver.js';
 import { qualifiedFunctionName } from '../functions/qualified-function-name.js';
 import { functionConfiguration, getFunctionResponse, listedConfiguration } from '../lambda-functions/function-configuration-wire.js';
 import type { LambdaFunctionService } from '../lambda-functions/lambda-function-service.js';
+import type { TagService } from '../tags/tag-service.js';
 import {
   createFunctionRequest,
   listFunctionsQuery,
@@ -18,6 +19,8 @@ export interface LambdaFunctionRoutesDeps {
   readonly service: LambdaFunctionService;
   readonly store: FunctionStore;
   readonly resolver: FunctionResolver;
+  /** GetFunction answers with the function's tags. */
+  readonly tags: TagService;
 }
 
 /**
@@ -42,7 +45,7 @@ interface Named {
  * https://docs.aws.amazon.com/lambda/latest/api/API_Operations.html
  */
 export function lambdaFunctionRoutes(app: FastifyInstance, deps: LambdaFunctionRoutesDeps): void {
-  const { service, store, resolver } = deps;
+  const { service, store, resolver, tags } = deps;
   const resolve = async (name: string, qualifier: string | undefined) => (await resolver.resolve(qualifiedFunctionName(name, nonEmpty(qualifier)))).definition;
 
   void app.register(async (scope) => {
@@ -64,7 +67,10 @@ export function lambdaFunctionRoutes(app: FastifyInstance, deps: LambdaFunctionR
       return { Functions: page.functions.map(listedConfiguration), ...(page.nextMarker === undefined ? {} : { NextMarker: page.nextMarker }) };
     });
 
-    scope.get<Named>('/2015-03-31/functions/:name', async (request) => getFunctionResponse(await resolve(request.params.name, request.query.Qualifier)));
+    scope.get<Named>('/2015-03-31/functions/:name', async (request) => {
+      const fn = await resolve(request.params.name, request.query.Qualifier);
+      return getFunctionResponse(fn, await tags.list(fn.arn));
+    });
 
     scope.get<Named>('/2015-03-31/functions/:name/configuration', async (request) => functionConfiguration(await resolve(request.params.name, request.query.Qualifier)));
 

@@ -33,10 +33,13 @@ export class TagService {
     const resource = this.resource(arn);
     const result = await this.store.tag(resource, tags, TAGS_PER_RESOURCE);
     if (result.outcome === 'missing') throw this.missing(arn, resource);
-    // LocalStack's sentence for the quota (its provider; not found recorded on AWS): inferred.
-    if (result.outcome === 'over-limit') {
-      throw invalidParameter('Number of tags exceeds resource tag limit.', `the resource would have ${result.count} tags; Lambda allows ${TAGS_PER_RESOURCE}`);
-    }
+    if (result.outcome === 'over-limit') throw tooManyTags(result.count);
+  }
+
+  /** Tags for a resource being created: refused whole when there are more than the quota. */
+  static checkCount(tags: Tags): void {
+    const count = Object.keys(tags).length;
+    if (count > TAGS_PER_RESOURCE) throw tooManyTags(count);
   }
 
   async untag(arn: string, keys: readonly string[]): Promise<void> {
@@ -81,4 +84,9 @@ export class TagService {
   private missing(arn: string, resource: TaggedResource) {
     return resource.kind === 'function' ? notFound(`Function not found: ${arn}`) : notFound('The resource you requested does not exist.', `no event source mapping ${resource.uuid}`);
   }
+}
+
+/** LocalStack's sentence for the quota (its provider; not found recorded on AWS): inferred. */
+function tooManyTags(count: number) {
+  return invalidParameter('Number of tags exceeds resource tag limit.', `the resource would have ${count} tags; Lambda allows ${TAGS_PER_RESOURCE}`);
 }
