@@ -213,5 +213,6 @@ export {
   type QueueBatchJobHandle,
 } from './queue/queue-batch-queue.js';
 export type { ContractMethod, ContractOperation, ContractResponse } from './openapi/contract-operation.js';
+export { HEALTH_OPERATIONS } from './openapi/health-operations.js';
 export { buildOpenApiDocument, documentRegistered, openApiPath, type ContractInfo } from './openapi/openapi-document.js';
 export { recordRoutes, registeredRoutes, routeKey, type RegisteredRoute, type RouteHookHost } from './openapi/route-list.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ContractOperation, ContractResponse } from '@sluice/shared';
+import { HEALTH_OPERATIONS, type ContractOperation, type ContractResponse } from '@sluice/shared';
 import { dashboardSnapshotSchema } from '../dashboard/dashboard-snapshot-schema.js';
 import { deadLetterPageSchema, deadLetterSchema, purgeResultSchema } from '../dead-letters/dead-letter-wire-schema.js';
 import { createFunctionRequest, updateFunctionRequest } from '../functions/function-request-schemas.js';
@@ -38,25 +38,7 @@ const filterTestResult = z.object({ Result: z.boolean(), Reasons: z.array(z.stri
 
 /** Sluice's own operations on the API port (Lambda's are documented by AWS's own model). */
 export const API_OPERATIONS: readonly ContractOperation[] = [
-  {
-    method: 'get',
-    path: '/healthz',
-    operationId: 'liveness',
-    summary: 'Liveness: the process answers.',
-    secured: false,
-    responses: { 200: { description: 'Alive.', body: z.object({ status: z.literal('ok') }) } },
-  },
-  {
-    method: 'get',
-    path: '/readyz',
-    operationId: 'readiness',
-    summary: 'Readiness: Redis answers.',
-    secured: false,
-    responses: {
-      200: { description: 'Ready.', body: z.object({ status: z.literal('ready') }) },
-      503: { description: 'Redis does not answer.', body: z.object({ status: z.literal('redis unavailable') }) },
-    },
-  },
+  ...HEALTH_OPERATIONS,
   {
     method: 'get',
     path: '/metrics',

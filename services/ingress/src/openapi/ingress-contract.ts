@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ContractInfo, ContractOperation, ContractResponse } from '@sluice/shared';
+import { HEALTH_OPERATIONS, type ContractInfo, type ContractOperation, type ContractResponse } from '@sluice/shared';
 import { eventBridgeS3EventSchema } from '../events/eventbridge-s3-event.js';
 import { s3EventSchema } from '../events/s3-event-record.js';
 import { snsMessageSchema } from '../sns/sns-message.js';
@@ -28,25 +28,7 @@ const NO_SECRET = { 401: refusal('UnrecognizedClientException: SLUICE_INGRESS_SE
 const counts = { Queued: z.int(), Duplicates: z.int(), Unmatched: z.int() };
 
 export const INGRESS_OPERATIONS: readonly ContractOperation[] = [
-  {
-    method: 'get',
-    path: '/healthz',
-    operationId: 'liveness',
-    secured: false,
-    summary: 'Liveness: the process answers.',
-    responses: { 200: { description: 'Alive.', body: z.object({ status: z.literal('ok') }) } },
-  },
-  {
-    method: 'get',
-    path: '/readyz',
-    operationId: 'readiness',
-    secured: false,
-    summary: 'Readiness: Redis answers.',
-    responses: {
-      200: { description: 'Ready.', body: z.object({ status: z.literal('ready') }) },
-      503: { description: 'Redis does not answer.', body: z.object({ status: z.literal('redis unavailable') }) },
-    },
-  },
+  ...HEALTH_OPERATIONS,
   {
     method: 'get',
     path: '/metrics',

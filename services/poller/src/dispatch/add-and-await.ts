@@ -75,6 +75,9 @@ export async function addAndAwait<Outcome>(
       signal.removeEventListener('abort', onAbort);
     };
   });
+  // Handled from the start: an abort while add() still waits on Redis (an outage) rejects it before
+  // anything awaits it, which would otherwise be an unhandled rejection and end the process.
+  viaEvents.catch(() => undefined);
   try {
     const handle = await add();
     // The job was there before (its event may even come before add() returns): it may have finished
@@ -85,7 +88,6 @@ export async function addAndAwait<Outcome>(
   } finally {
     stopListening();
     announced?.cancel();
-    viaEvents.catch(() => undefined);
   }
 }
 
@@ -114,12 +116,12 @@ export async function addNewAndAwait<Outcome>(
       signal.removeEventListener('abort', onAbort);
     };
   });
+  viaEvents.catch(() => undefined); // as in addAndAwait: an abort during add() is no unhandled rejection
   try {
     await add();
     return await (announced === undefined ? viaEvents : Promise.race([viaEvents, announced.outcome]));
   } finally {
     cleanUp();
     announced?.cancel();
-    viaEvents.catch(() => undefined);
   }
 }

@@ -106,6 +106,27 @@ describe('BullmqDispatcher', () => {
     await expect(dispatching).rejects.toThrow('stopping');
     expect(emitter.eventNames()).toEqual([]);
   });
+
+  it('an abort while the add still waits on Redis (an outage) is no unhandled rejection: the process lived on (found by the chaos suite)', async () => {
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', note);
+    const controller = new AbortController();
+    let failAdd = (_error: Error) => undefined as void;
+    const { queue, events } = fakeQueue({});
+    const stalled = { ...queue, add: () => new Promise((_resolve, reject) => (failAdd = reject)) } as unknown as StreamBatchQueue;
+    const dispatching = new BullmqDispatcher(stalled, events).dispatch(offered, controller.signal);
+    dispatching.catch(() => undefined);
+
+    controller.abort(new Error('stopping: the lease expired'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    failAdd(new Error('Reached the max retries per request limit'));
+
+    await expect(dispatching).rejects.toThrow('Reached the max retries per request limit');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    process.off('unhandledRejection', note);
+    expect(unhandled).toEqual([]);
+  });
 });
 
 describe('BullmqDispatcher with a worker in the same process', () => {
