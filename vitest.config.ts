@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 // Tests import the workspaces' sources, so unit and integration tests need no build;
 // e2e tests run the built `sluice` command as separate processes (test/run-all.sh builds first).
-const alias = {
+/** The workspaces' sources by package name; the chaos suite's config (test/chaos/vitest.config.ts) uses them too. */
+export const sluiceAliases = {
   '@sluice/shared': fileURLToPath(new URL('./shared/src/index.ts', import.meta.url)),
   '@sluice/api': fileURLToPath(new URL('./services/api/src/index.ts', import.meta.url)),
   '@sluice/poller': fileURLToPath(new URL('./services/poller/src/index.ts', import.meta.url)),
@@ -16,9 +17,9 @@ const alias = {
 export default defineConfig({
   test: {
     projects: [
-      { resolve: { alias }, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { resolve: { alias: sluiceAliases }, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
-        resolve: { alias },
+        resolve: { alias: sluiceAliases },
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
@@ -28,7 +29,7 @@ export default defineConfig({
         },
       },
       {
-        resolve: { alias },
+        resolve: { alias: sluiceAliases },
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],

@@ -178,7 +178,7 @@ async function main(): Promise<void> {
           await once[path](job);
         });
         result[path] = figures(times);
-        if (path === 'Sluice (queue -> worker)') splits.sluice.push(...(await readSplits(storeRedis, `${keys.prefix}:${STREAM_BATCH_QUEUE}`, jobs, called, times)));
+        if (path === 'Sluice (queue -> worker)') splits.sluice.push(...(await readSplits(storeRedis, `${keys.queuePrefix(STREAM_BATCH_QUEUE)}:${STREAM_BATCH_QUEUE}`, jobs, called, times)));
         if (path === 'raw BullMQ + POST') splits.raw.push(...(await readSplits(storeRedis, `${rawPrefix}:${RAW_QUEUE}`, jobs, called, times)));
       }
       rounds.push(result);

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const queueKey: Record<Mode, string> = {
     'raw BullMQ no-op': `${rawPrefix}:${rawQueues['raw BullMQ no-op']}`,
     'raw BullMQ + POST': `${rawPrefix}:${rawQueues['raw BullMQ + POST']}`,
-    'Sluice worker': `${keys.prefix}:${STREAM_BATCH_QUEUE}`,
+    'Sluice worker': `${keys.queuePrefix(STREAM_BATCH_QUEUE)}:${STREAM_BATCH_QUEUE}`,
   };
 
   let n = 0;

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['drain', 'latency', 'idle', 'filter', 'event-accept', 'invoke-overhead', 'queue-rate', 'sqs-drain'] as const;
+const BENCHES = ['drain', 'latency', 'idle', 'filter', 'event-accept', 'invoke-overhead', 'queue-rate', 'sqs-drain', 'batch-commands'] as const;
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(BENCHES as readonly string[]).includes(name));
 if (unknown.length > 0) {

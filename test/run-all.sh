@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, and .ci/run): on a fresh machine, installs everything the
-# tests need, builds, lints, and runs every vitest project, then the unit tests and a few e2e files
-# again on Node.js 22 (test/node22.sh). Exits non-zero if any run failed.
+# tests need, builds, lints, and runs every vitest project, the chaos suite's short form, then the unit
+# tests and a few e2e files again on Node.js 22 (test/node22.sh). Exits non-zero if any run failed.
 # Steps that find their result already in place are skipped, so a second run starts at the build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -90,6 +90,12 @@ npm run --silent lint
 say "testing (vitest run)"
 status=0
 npx --no-install vitest run "$@" || status=$?
+
+# The chaos suite's short form (test/chaos/, about 70 s: README "Chaos suite"), unless only some tests were asked for.
+if [[ $# -eq 0 ]]; then
+  say "chaos suite, short form (vitest --config test/chaos/vitest.config.ts --project chaos-short)"
+  npx --no-install vitest run --config test/chaos/vitest.config.ts --project chaos-short || status=$?
+fi
 
 # The unit tests and a few e2e files again on Node.js 22 (test/node22.sh), unless only some tests were asked for.
 if [[ $# -eq 0 && ${SLUICE_SKIP_NODE22:-0} != 1 ]]; then

@@ -27,7 +27,7 @@ export async function readFinishedJobs(redisUrl: string, prefix: string, mapping
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `{${prefix}}:stream-batches:${mappingId}.*`, 'COUNT', 1000);
+      const [next, found] = await redis.scan(cursor, 'MATCH', `{${prefix}:stream-batches}:stream-batches:${mappingId}.*`, 'COUNT', 1000);
       keys.push(...found.filter((k) => !k.endsWith(':logs') && !k.endsWith(':lock')));
       cursor = next;
     } while (cursor !== '0');

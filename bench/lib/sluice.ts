@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { createRedisKeys } from '@sluice/shared';
+import { RedisLeaseReader, createRedisKeys } from '@sluice/shared';
 import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
@@ -241,29 +241,22 @@ export function leasesHeld(metricsText: string, uuid: string): number {
 }
 
 /**
- * The leases of one mapping that some poller holds now, read from Redis: lease hashes with an owner
- * and an expiry ahead of Redis's clock. The keys follow services/poller/src/leases/lease-keys.ts
- * (the mapping's index set lists every lease hash); the poller deletes them only after it stopped
- * the mapping's runners, so 0 after a delete means the same as the gauge's 0.
+ * The leases of one mapping that some poller holds now, read from Redis the way the dashboard reads
+ * them (RedisLeaseReader): an owner and an expiry ahead of Redis's clock. The poller deletes them
+ * only after it stopped the mapping's runners, so 0 after a delete means the same as the gauge's 0.
  */
 export async function leasesHeldInRedis(redis: Redis, prefix: string, uuid: string): Promise<number> {
-  const keys = createRedisKeys(prefix);
-  const leasePrefix = `${keys.key('lease')}:`;
-  const members = (await redis.smembers(keys.key('lease-keys', encodeURIComponent(uuid)))).filter((key) => key.startsWith(leasePrefix));
-  if (members.length === 0) return 0;
-  const [seconds, micros] = await redis.time();
-  const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-  const leases = await Promise.all(members.map((key) => redis.hmget(key, 'owner', 'expiresAt')));
-  return leases.filter(([owner, expiresAt]) => owner !== null && owner !== '' && Number(expiresAt) > nowMs).length;
+  const { nowMs, byMapping } = await new RedisLeaseReader(redis, createRedisKeys(prefix)).read([uuid]);
+  return (byMapping.get(uuid) ?? []).filter((lease) => lease.owner !== undefined && lease.expiresAtMs > nowMs).length;
 }
 
-/** Deletes the installation's keys (they all start with `{prefix}`); never FLUSHALL. */
+/** Deletes the installation's keys (they all start with `{prefix}` or `{prefix:`); never FLUSHALL. */
 export async function deletePrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}[}:]*`, 'COUNT', 500);
       if (keys.length > 0) await redis.unlink(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -19,3 +19,4 @@ export { runDemoProducer, type DemoProducerOptions } from './demo-producer.js';
 export { registerDemo, type RegisterDemoOptions, type RegisteredDemo } from './register-demo.js';
 export { pollUntil, type PollOptions } from './poll-until.js';
 export { ensureDemoQueue, type DemoQueue } from './demo-queue.js';
+export { startLocalRedisCluster, type LocalRedisCluster } from './redis-cluster.js';

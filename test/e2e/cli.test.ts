@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
+import { deleteRedisPrefix } from '../helpers/delete-redis-prefix.js';
 import { SLUICE_BIN, startSluice } from '../helpers/sluice-process.js';
 import { uniqueName } from '../helpers/unique-name.js';
 
@@ -26,6 +28,23 @@ describe('the sluice command', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/^sluice: configuration error: SLUICE_PORT="eighty": /);
+  });
+
+  it("refuses to run pollers and workers on a Redis an older build wrote (the older key layout), and says how to go on", async () => {
+    const prefix = uniqueName('older-layout');
+    const redis = new Redis(stack.redisUrl);
+    await redis.sadd(`{${prefix}}:lease-keys:3f2a`, `{${prefix}}:lease:3f2a:arn:shardId-000000000000`);
+    const env = { REDIS_URL: stack.redisUrl, SLUICE_REDIS_PREFIX: prefix, SLUICE_PORT: '0', SLUICE_INGRESS_PORT: '0' };
+
+    const refused = sluice(['start', '--role', 'poller'], env);
+    const api = await startSluice({ args: ['start', '--role', 'api'], env });
+    await api.stop();
+
+    expect(refused.code).toBe(1);
+    expect(refused.stderr + refused.stdout).toContain(`Redis holds installation '${prefix}' in Sluice's older key layout (found {${prefix}}:lease-keys:3f2a)`);
+    expect(await redis.exists(`{${prefix}}:key-layout`)).toBe(0);
+    await deleteRedisPrefix(stack.redisUrl, prefix);
+    redis.disconnect();
   });
 
   it('refuses unknown commands, roles and options with exit code 2', () => {

@@ -84,7 +84,7 @@ function detailOf(error: Error): string {
 
 /** The checkpoint the poller wrote for the mapping's only shard. */
 async function checkpointOf(uuid: string): Promise<string | undefined> {
-  const keys = await redis.keys(`{${prefix}}:lease:${uuid}:*`);
+  const keys = await redis.keys(`{${prefix}:leases:${uuid}}:lease:*`);
   return keys.length === 1 ? ((await redis.hget(keys[0]!, 'checkpoint')) ?? undefined) : undefined;
 }
 

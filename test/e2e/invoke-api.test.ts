@@ -286,7 +286,7 @@ describe('errors in Lambda\'s shape', () => {
   it('reserved concurrency 1: a second invocation while the first runs is throttled (429); the slot frees when it ends', async () => {
     const name = uniqueName('one');
     await nodeFunction(name, { ReservedConcurrentExecutions: 1 });
-    const slots = `{${prefix}}:fn-concurrency:${name}`;
+    const slots = `{${prefix}:fn-concurrency:${name}}`;
 
     const first = invoke({ FunctionName: name, Payload: '{"sleepMs":1500}' });
     await waitFor(async () => (await redis.zcard(slots)) === 1, { message: 'the first invocation holds the slot' });

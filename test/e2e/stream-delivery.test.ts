@@ -181,14 +181,14 @@ describe('Kinesis to function', () => {
     expect(numbers.filter((n) => n < 100)).toHaveLength(20);
 
     const redis = new Redis(stack.redisUrl);
-    expect((await redis.keys(`{${prefix}}:lease*${uuid}*`)).length).toBeGreaterThan(0);
+    expect((await redis.keys(`{${prefix}:leases:${uuid}}:lease*`)).length).toBeGreaterThan(0);
     await deleteMapping(uuid);
     await new Promise((r) => setTimeout(r, 800));
     const afterDelete = receivedFrom(arn).length;
     await putJsonRecords(kinesis, name, ['a', 'a'], 300);
     await new Promise((r) => setTimeout(r, 1500));
     expect(receivedFrom(arn).length).toBe(afterDelete);
-    const leftovers = await redis.keys(`{${prefix}}:lease*${uuid}*`);
+    const leftovers = await redis.keys(`{${prefix}:leases:${uuid}}:lease*`);
     redis.disconnect();
     expect(leftovers).toEqual([]);
   });

@@ -228,7 +228,7 @@ describe('tumbling windows', () => {
 
   /** The checkpoints of a mapping's leases, read where the poller keeps them. */
   async function checkpoints(mappingId: string): Promise<(string | null)[]> {
-    const keys = await redis.keys(`{${prefix}}:lease:${mappingId}:*`);
+    const keys = await redis.keys(`{${prefix}:leases:${mappingId}}:lease:*`);
     return Promise.all(keys.map((key) => redis.hget(key, 'checkpoint')));
   }
 
@@ -280,7 +280,7 @@ describe('tumbling windows', () => {
       const ofStream = () => fn.events.map((e) => e.event as WindowEvent).filter((e) => (e.eventSourceARN ?? e.Records[0]?.eventSourceARN) === streamArn);
       const records = () => ofStream().flatMap((e) => e.Records.map((r) => decodeKinesisData(r).n));
       await waitFor(() => records().length === 3, { timeoutMs: 30_000, message: () => `${records().length} of 3 records delivered` });
-      const windowKeys = () => redis.keys(`{${prefix}}:window-state:${mappingId}:*`);
+      const windowKeys = () => redis.keys(`{${prefix}:windows:${mappingId}}:window-state:*`);
       expect(await windowKeys()).toHaveLength(1);
 
       await waitForMappingState(lambda, mappingId, 'Enabled');
@@ -317,7 +317,7 @@ describe('tumbling windows', () => {
       await deleteSettledMapping(lambda, mappingId);
       await waitForMappingGone(lambda, mappingId);
       await waitFor(async () => (await windowKeys()).length === 0, { timeoutMs: 10_000, message: 'window states outlived their mapping' });
-      expect(await redis.keys(`{${prefix}}:lease:${mappingId}:*`)).toEqual([]);
+      expect(await redis.keys(`{${prefix}:leases:${mappingId}}:lease:*`)).toEqual([]);
     } finally {
       fn.respond = respond;
     }

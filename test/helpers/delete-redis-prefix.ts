@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 
 /**
  * Deletes every key a Sluice installation with this SLUICE_REDIS_PREFIX wrote (they all start with
- * `{prefix}`, see shared/src/redis/redis-keys.ts), so a test leaves the shared Redis as it found it.
+ * `{prefix}` or `{prefix:`, see shared/src/redis/redis-keys.ts), so a test leaves the shared Redis as it found it.
  * Never FLUSHALL: other runs and developers use the same Redis.
  */
 export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
@@ -10,7 +10,7 @@ export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promi
   try {
     await redis.connect();
     // Glob-escape the prefix: test names carry `-` only, but `[`, `?` and `*` would match more.
-    const pattern = `{${prefix.replace(/[*?[\]\\]/g, '\\$&')}}*`;
+    const pattern = `{${prefix.replace(/[*?[\]\\]/g, '\\$&')}[}:]*`;
     let deleted = 0;
     let cursor = '0';
     do {

@@ -5,9 +5,12 @@ import { startWorkerRole } from '@sluice/worker';
 import {
   LocalBatchOutcomes,
   RedisOutageLog,
+  OlderKeyLayoutError,
+  checkKeyLayout,
   checkRedisPersistence,
   createAwsClients,
   createRedis,
+  createRedisKeys,
   createSluiceMetrics,
   type Logger,
   type SluiceConfig,
@@ -45,6 +48,8 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
   let ingressUrl: string | undefined;
   let localPollerId: string | undefined;
   try {
+    // Pollers and workers only on keys this build can read: it would not see an older layout's checkpoints.
+    if (roles.includes('worker') || roles.includes('poller')) await refuseOlderKeyLayout(config, outages);
     // Workers first and the API last, so nothing is accepted before it can be handled; stop() reverses.
     if (roles.includes('worker')) {
       const worker = await startWorkerRole(config, { logger, metrics, redisOutages: outages, ...(localOutcomes ? { localOutcomes } : {}) });
@@ -82,4 +87,15 @@ export async function runRoles(config: SluiceConfig, roles: readonly Role[], log
       return stopping;
     },
   };
+}
+
+/** Throws OlderKeyLayoutError when the Redis holds an older build's key layout (shared/src/redis/key-layout.ts). */
+async function refuseOlderKeyLayout(config: SluiceConfig, outages: RedisOutageLog): Promise<void> {
+  const redis = createRedis(config.REDIS_URL, { forBullmq: true, outages });
+  try {
+    const layout = await checkKeyLayout(redis, createRedisKeys(config.SLUICE_REDIS_PREFIX), config.SLUICE_KEY_LAYOUT_RESET);
+    if (layout.outcome === 'older') throw new OlderKeyLayoutError(config.SLUICE_REDIS_PREFIX, layout.evidence);
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -103,6 +103,8 @@ export async function startPollerRole(
           countHeld(lease.scope.mappingId, -1);
           coordinator.drop(lease);
         },
+        forget: (scope) => coordinator.forget(scope),
+        recordRead: (lease, records) => coordinator.recordRead(lease, records),
       },
       sourceFor: (mapping: StreamMapping) => createStreamSource(parseSourceArn(mapping.eventSourceArn) as StreamSourceArn, aws),
       shardSyncIntervalMs: config.SLUICE_SHARD_SYNC_INTERVAL_MS,
@@ -136,6 +138,7 @@ export async function startPollerRole(
     reportResult: (mappingId, result) => reporter.report(mappingId, result),
     reportProblem: (mappingId, key, problem) => reporter.problem(mappingId, key, problem),
     registry,
+    beginRound: () => coordinator.beginRound(),
   });
   await coordinator.start();
   await scheduler.start();

@@ -98,7 +98,7 @@ export async function startAsyncInvocationWorker(config: SluiceConfig, deps: Asy
   });
   const worker = new Worker<AsyncJobData, AsyncInvocationOutcome>(ASYNC_INVOCATION_QUEUE, processor, {
     connection: deps.connection,
-    prefix: deps.keys.prefix,
+    prefix: deps.keys.queuePrefix(ASYNC_INVOCATION_QUEUE),
     concurrency: config.SLUICE_WORKER_CONCURRENCY,
     lockDuration: config.SLUICE_WORKER_LOCK_MS,
     stalledInterval: config.SLUICE_WORKER_LOCK_MS,

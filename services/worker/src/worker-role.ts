@@ -28,6 +28,7 @@ import {
   type FunctionStore,
   type Invoker,
   type LocalBatchOutcomes,
+  type RedisTarget,
   type Logger,
   type SluiceConfig,
   type SluiceMetrics,
@@ -56,7 +57,7 @@ export interface WorkerRoleDeps {
   readonly logger: Logger;
   readonly metrics: SluiceMetrics;
   /** Opens a Redis connection (`forBullmq`: one BullMQ can block on); defaults to createRedis, logging to redisOutages. */
-  readonly createRedis?: (url: string, options: { forBullmq: boolean; autoPipelining?: boolean }) => Redis;
+  readonly createRedis?: (target: RedisTarget, options: { forBullmq: boolean; autoPipelining?: boolean }) => Redis;
   /** Logs Redis faults once per outage; one per process (run-roles.ts), else the role's own. */
   readonly redisOutages?: RedisOutageLog;
   /** Where function names resolve; defaults to the registry in Redis. */
@@ -95,7 +96,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   const logger = deps.logger.child({ role: 'worker' });
   const keys = createRedisKeys(config.SLUICE_REDIS_PREFIX);
   const outages = deps.redisOutages ?? new RedisOutageLog(deps.logger);
-  const connect = deps.createRedis ?? ((url, options) => createRedis(url, { ...options, outages }));
+  const connect = deps.createRedis ?? ((target, options) => createRedis(target, { ...options, outages }));
   // BullMQ only duplicates this one (for its worker and blocking connections). No auto-pipelining:
   // a worker sends its job commands one at a time (take, finish, renew), and holding each until
   // setImmediate added ~0.3 ms to every invocation (p50; more at p99) in bench/invoke-overhead.ts.
@@ -137,7 +138,6 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   // lets lapse, and the one 'sluice' backoff strategy (attemptsMade is 1 for the first retry).
   const batchWorkerOptions = {
     connection: bullRedis,
-    prefix: keys.prefix,
     concurrency: config.SLUICE_WORKER_CONCURRENCY,
     lockDuration: config.SLUICE_WORKER_LOCK_MS,
     // Checking as often as a lock lasts bounds the handover of a dead worker's job to about 2 locks.
@@ -154,12 +154,12 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
       if (!(error instanceof SluiceError)) logger.error({ err: error, jobId: job?.id }, `${name} job failed`);
     });
   };
-  const worker = new Worker<StreamBatchJob, BatchOutcome>(STREAM_BATCH_QUEUE, processor, batchWorkerOptions);
+  const worker = new Worker<StreamBatchJob, BatchOutcome>(STREAM_BATCH_QUEUE, processor, { ...batchWorkerOptions, prefix: keys.queuePrefix(STREAM_BATCH_QUEUE) });
   watchBatchWorker(worker, 'batch');
   const replayer = new Worker<DeadLetterReplayJob, DeadLetterReplayOutcome>(
     DEAD_LETTER_REPLAY_QUEUE,
     createDeadLetterReplayer({ deadLetters, functions, invoker, logger, metrics: deps.metrics, ...(deps.now ? { now: deps.now } : {}) }),
-    { connection: bullRedis, prefix: keys.prefix, concurrency: REPLAY_CONCURRENCY, lockDuration: config.SLUICE_WORKER_LOCK_MS },
+    { connection: bullRedis, prefix: keys.queuePrefix(DEAD_LETTER_REPLAY_QUEUE), concurrency: REPLAY_CONCURRENCY, lockDuration: config.SLUICE_WORKER_LOCK_MS },
   );
   replayer.on('error', outages.errorListener(logger, 'dead-letter replay worker error'));
   const queueBatchWorker = new Worker<QueueBatchJob, QueueBatchOutcome>(
@@ -172,7 +172,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
       // Counted with the Invoke API's calls; only functions with ReservedConcurrentExecutions take slots.
       ...(storeRedis === undefined ? {} : { concurrency: new RedisConcurrencyLimiter(storeRedis, keys) }),
     }),
-    batchWorkerOptions,
+    { ...batchWorkerOptions, prefix: keys.queuePrefix(QUEUE_BATCH_QUEUE) },
   );
   watchBatchWorker(queueBatchWorker, 'queue batch');
   replayer.on('failed', (job, error) => logger.error({ err: error, jobId: job?.id }, 'dead-letter replay job failed'));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRedisTarget } from '../redis/redis-target.js';
 import { parseEnv } from './parse-env.js';
 
 /**
@@ -16,7 +17,16 @@ const msList = z
   .transform((v) => v.split(',').map((ms) => Number(ms.trim())));
 
 export const envSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  // One server, a Cluster or a Sentinel-watched master, told apart by the URL's form (redis-target.ts).
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .transform((url, ctx) => {
+      const target = parseRedisTarget(url);
+      if (!('error' in target)) return target;
+      ctx.addIssue({ code: 'custom', message: target.error });
+      return z.NEVER;
+    }),
   AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must look like us-east-1').default('us-east-1'),
   AWS_ENDPOINT_URL: optionalUrl,
   AWS_ENDPOINT_URL_KINESIS: optionalUrl,
@@ -57,6 +67,8 @@ export const envSchema = z.object({
   SLUICE_LEASE_TAKE_INTERVAL_MS: intFromEnv(100, 600_000).default(2000),
   // Whether the API checks that the source stream exists (Lambda does: InvalidParameterValueException).
   SLUICE_VALIDATE_SOURCES: boolFromEnv.default(true),
+  /** Start over on a Redis that holds the older key layout (redis/key-layout.ts): each mapping from its StartingPosition. */
+  SLUICE_KEY_LAYOUT_RESET: boolFromEnv.default(false),
   // Batches one worker process runs at once: one job per lane, most of it waiting on functions.
   SLUICE_WORKER_CONCURRENCY: intFromEnv(1, 10_000).default(50),
   // First retry of a failed batch waits about this long (then doubling, jittered).

@@ -24,10 +24,10 @@ export class RedisDeadLetterStore implements DeadLetterStore {
     for (const file of ['parkDeadLetter-4.lua', 'removeDeadLetter-4.lua', 'recordDeadLetterReplay-1.lua']) defineLuaScript(redis, file);
   }
 
-  private entryKey = (id: string) => this.keys.key('dead-letter', id);
-  private allKey = () => this.keys.key('dead-letters');
-  private mappingKey = (mappingId: string) => this.keys.key('dead-letters', 'mapping', mappingId);
-  private functionKey = (name: string) => this.keys.key('dead-letters', 'function', name);
+  private entryKey = (id: string) => this.keys.deadLetterKey('dead-letter', id);
+  private allKey = () => this.keys.deadLetterKey('dead-letters');
+  private mappingKey = (mappingId: string) => this.keys.deadLetterKey('dead-letters', 'mapping', mappingId);
+  private functionKey = (name: string) => this.keys.deadLetterKey('dead-letters', 'function', name);
   /**
    * The scripts' third index: the mapping's, or for an asynchronous event (no mapping) the
    * function's again, where adding and removing the same id twice is harmless.

@@ -23,7 +23,7 @@ export class RedisConcurrencyLimiter implements ConcurrencyLimiter {
   async acquire(functionName: string, limit: number, leaseMs: number): Promise<ConcurrencySlot | undefined> {
     // `functionName` names the slots' owner: a function, or a mapping's UUID in the esm namespace.
     if (limit <= 0) return undefined;
-    const key = this.keys.key(this.namespace, functionName);
+    const key = this.keys.ownSlotKey(this.namespace, functionName);
     const token = randomUUID();
     const taken = await runLuaScript<0 | 1>(this.redis, 'acquireConcurrencySlot', [key], [limit, token, Math.max(1, Math.ceil(leaseMs))]);
     if (taken === 0) return undefined;

@@ -1,4 +1,4 @@
-import type { RedisKeys } from '../redis/redis-keys.js';
+import { hashTagOf, type RedisKeys } from '../redis/redis-keys.js';
 
 /** Where leases and checkpoints of one mapping on one incarnation of its stream live. */
 export interface LeaseScope {
@@ -31,19 +31,27 @@ export interface LeaseKeys {
 
 export function leaseKeys(keys: RedisKeys): LeaseKeys {
   // A stream identity is an ARN with ':'s in it; encoding every part keeps the parts unambiguous.
+  // Every key of a mapping shares its hash tag (redis-keys.ts): the lease scripts of a scope and
+  // deleteMappingLeases (every scope of the mapping) each touch one Redis Cluster slot.
   const part = encodeURIComponent;
-  const leasePrefix = `${keys.key('lease')}:`;
+  const lease = (mappingId: string, streamIdentity: string, shardId: string) => keys.leaseKey(mappingId, 'lease', part(streamIdentity), part(shardId));
   return {
-    lease: (scope, shardId) => keys.key('lease', part(scope.mappingId), part(scope.streamIdentity), part(shardId)),
+    lease: (scope, shardId) => lease(scope.mappingId, scope.streamIdentity, shardId),
     parseLease: (key) => {
-      if (!key.startsWith(leasePrefix)) return undefined;
-      const parts = key.slice(leasePrefix.length).split(':');
-      if (parts.length !== 3) return undefined;
-      return { mappingId: decodeURIComponent(parts[0]!), streamIdentity: decodeURIComponent(parts[1]!) };
+      // `{<prefix>:leases:<mapping>}:lease:<stream>:<shard>`; the round trip rejects any other key.
+      const tag = hashTagOf(key);
+      const rest = key.slice(key.indexOf('}') + 1).split(':');
+      if (rest.length !== 4 || rest[1] !== 'lease') return undefined;
+      try {
+        const scope = { mappingId: decodeURIComponent(tag.slice(tag.lastIndexOf(':') + 1)), streamIdentity: decodeURIComponent(rest[2]!) };
+        return lease(scope.mappingId, scope.streamIdentity, decodeURIComponent(rest[3]!)) === key ? scope : undefined;
+      } catch {
+        return undefined; // not URI-encoded: not ours
+      }
     },
-    scopeShards: (scope) => keys.key('lease-shards', part(scope.mappingId), part(scope.streamIdentity)),
-    scopeExpiries: (scope) => keys.key('lease-expiries', part(scope.mappingId), part(scope.streamIdentity)),
-    mappingIndex: (mappingId) => keys.key('lease-keys', part(mappingId)),
+    scopeShards: (scope) => keys.leaseKey(scope.mappingId, 'lease-shards', part(scope.streamIdentity)),
+    scopeExpiries: (scope) => keys.leaseKey(scope.mappingId, 'lease-expiries', part(scope.streamIdentity)),
+    mappingIndex: (mappingId) => keys.leaseKey(mappingId, 'lease-keys'),
     workers: keys.key('poller-workers'),
   };
 }

@@ -26,7 +26,7 @@ const FIELDS = ['shardId', 'parents', 'owner', 'token', 'checkpoint'] as const;
 
 /**
  * Reads the leases the pollers keep (services/poller/src/leases/redis-lease-store.ts writes them)
- * without taking part in them: two pipelined round trips however many mappings and shards, the
+ * without taking part in them: two auto-pipelined round trips however many mappings and shards, the
  * mappings' key indexes with Redis's clock, then every lease hash they name and each scope's
  * expiries (the holders' tokens, scored by expiry).
  */
@@ -41,20 +41,20 @@ export class RedisLeaseReader {
   }
 
   async read(mappingIds: readonly string[]): Promise<LeaseReading> {
-    const first = this.redis.pipeline().time();
-    for (const id of mappingIds) first.smembers(this.k.mappingIndex(id));
-    const [[seconds, micros], ...indexes] = results(await first.exec()) as [[string, string], ...string[][]];
+    // Separate commands in one event-loop turn, not a pipeline: the connection auto-pipelines them
+    // into one write per server, and on a Redis Cluster each mapping's keys sit in their own slot,
+    // where one explicit pipeline may not span slots.
+    const [[seconds, micros], indexes] = await Promise.all([this.redis.time(), Promise.all(mappingIds.map((id) => this.redis.smembers(this.k.mappingIndex(id))))]);
     const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 
     const wanted = indexes.flatMap((index) => index.flatMap((key) => (this.k.parseLease(key) === undefined ? [] : [key])));
     const scopes = new Map(wanted.map((key) => this.k.parseLease(key)!).map((scope) => [this.k.scopeExpiries(scope), scope]));
-    const second = this.redis.pipeline();
-    for (const key of wanted) second.hmget(key, ...FIELDS);
-    for (const key of scopes.keys()) second.zrange(key, '0', '-1', 'WITHSCORES');
-    const answers = wanted.length === 0 ? [] : results(await second.exec());
-    const hashes = answers.slice(0, wanted.length) as (string | null)[][];
+    const [hashes, zsets] = await Promise.all([
+      Promise.all(wanted.map((key) => this.redis.hmget(key, ...FIELDS))),
+      Promise.all([...scopes.keys()].map((key) => this.redis.zrange(key, '0', '-1', 'WITHSCORES'))),
+    ]);
     const expiries = new Map<string, number>(); // by token: tokens are unique per take
-    for (const flat of answers.slice(wanted.length) as string[][]) {
+    for (const flat of zsets) {
       for (let i = 0; i + 1 < flat.length; i += 2) expiries.set(flat[i]!, Number(flat[i + 1]));
     }
 
@@ -80,15 +80,6 @@ export class RedisLeaseReader {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** A pipeline's answers, or its first error. */
-function results(replies: [Error | null, unknown][] | null): unknown[] {
-  if (replies === null) throw new Error('the Redis pipeline was discarded');
-  return replies.map(([error, value]) => {
-    if (error !== null) throw error;
-    return value;
-  });
 }
 
 function parseParents(value: string | null): string[] {

@@ -7,7 +7,7 @@ export type AsyncInvocationQueue = Queue<AsyncInvocationJob, unknown>;
 
 /** The async invocation queue under the installation's key prefix. The connection stays the caller's. */
 export function createAsyncInvocationQueue(connection: Redis, keys: RedisKeys): AsyncInvocationQueue {
-  return new Queue<AsyncInvocationJob, unknown>(ASYNC_INVOCATION_QUEUE, { connection, prefix: keys.prefix });
+  return new Queue<AsyncInvocationJob, unknown>(ASYNC_INVOCATION_QUEUE, { connection, prefix: keys.queuePrefix(ASYNC_INVOCATION_QUEUE) });
 }
 
 /**

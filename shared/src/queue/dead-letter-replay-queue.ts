@@ -24,7 +24,7 @@ export type DeadLetterReplayQueue = Queue<DeadLetterReplayJob, DeadLetterReplayO
 export function createDeadLetterReplayQueue(connection: Redis, keys: RedisKeys): DeadLetterReplayQueue {
   return new Queue<DeadLetterReplayJob, DeadLetterReplayOutcome>(DEAD_LETTER_REPLAY_QUEUE, {
     connection,
-    prefix: keys.prefix,
+    prefix: keys.queuePrefix(DEAD_LETTER_REPLAY_QUEUE),
     defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: true },
   });
 }

@@ -27,7 +27,7 @@ export type QueueBatchJobHandle = Job<QueueBatchJob, QueueBatchOutcome>;
 export function createQueueBatchQueue(connection: Redis, keys: RedisKeys): QueueBatchQueue {
   const queue: QueueBatchQueue = new Queue<QueueBatchJob, QueueBatchOutcome>(QUEUE_BATCH_QUEUE, {
     connection,
-    prefix: keys.prefix,
+    prefix: keys.queuePrefix(QUEUE_BATCH_QUEUE),
     defaultJobOptions: QUEUE_BATCH_JOB_OPTIONS,
   });
   queue.setMaxListeners(0);
@@ -36,7 +36,7 @@ export function createQueueBatchQueue(connection: Redis, keys: RedisKeys): Queue
 
 /** The queue's event stream, which the pollers' waits for outcomes listen to (one per process). */
 export function createQueueBatchQueueEvents(connection: Redis, keys: RedisKeys): QueueEvents {
-  const events = new QueueEvents(QUEUE_BATCH_QUEUE, { connection, prefix: keys.prefix });
+  const events = new QueueEvents(QUEUE_BATCH_QUEUE, { connection, prefix: keys.queuePrefix(QUEUE_BATCH_QUEUE) });
   events.setMaxListeners(0);
   return events;
 }

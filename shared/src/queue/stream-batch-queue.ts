@@ -30,14 +30,14 @@ export type StreamBatchQueue = Queue<StreamBatchJob, BatchOutcome>;
 export type StreamBatchJobHandle = Job<StreamBatchJob, BatchOutcome>;
 
 /**
- * The stream batch queue under the installation's key prefix (`{sluice}:stream-batches:*`), so one
- * installation's queue keys sit with its other keys (one Redis Cluster slot, one prefix to delete).
+ * The stream batch queue under the installation's key prefix (`{sluice:stream-batches}:stream-batches:*`):
+ * every key of the queue in one Redis Cluster slot of its own, apart from the other queues (redis-keys.ts).
  * The connection stays the caller's: closing the queue leaves it open.
  */
 export function createStreamBatchQueue(connection: Redis, keys: RedisKeys): StreamBatchQueue {
   const queue: StreamBatchQueue = new Queue<StreamBatchJob, BatchOutcome>(STREAM_BATCH_QUEUE, {
     connection,
-    prefix: keys.prefix,
+    prefix: keys.queuePrefix(STREAM_BATCH_QUEUE),
     defaultJobOptions: STREAM_BATCH_JOB_OPTIONS,
   });
   // Every awaited job adds a 'closing' listener to its queue (Job.waitUntilFinished): one per lane.
@@ -50,7 +50,7 @@ export function createStreamBatchQueue(connection: Redis, keys: RedisKeys): Stre
  * the connection for its blocking reads, so one QueueEvents serves every lane of a process.
  */
 export function createStreamBatchQueueEvents(connection: Redis, keys: RedisKeys): QueueEvents {
-  const events = new QueueEvents(STREAM_BATCH_QUEUE, { connection, prefix: keys.prefix });
+  const events = new QueueEvents(STREAM_BATCH_QUEUE, { connection, prefix: keys.queuePrefix(STREAM_BATCH_QUEUE) });
   events.setMaxListeners(0);
   return events;
 }

@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { RedisOutageLog } from './redis-outage-log.js';
+import { parseRedisTarget, type RedisTarget } from './redis-target.js';
 
 export interface RedisConnectionOptions {
   /** BullMQ needs maxRetriesPerRequest null on the connections it uses. */
@@ -19,14 +20,53 @@ export interface RedisConnectionOptions {
  * which ioredis prints every failed reconnect to stderr: the outage log's, or a silent one (failed
  * commands still reject).
  */
-export function createRedis(url: string, options: RedisConnectionOptions = {}): Redis {
-  const redis = new Redis(url, {
-    lazyConnect: false,
-    maxRetriesPerRequest: options.forBullmq ? null : 3,
-    enableAutoPipelining: options.autoPipelining ?? true,
-  });
+export function createRedis(target: RedisTarget | string, options: RedisConnectionOptions = {}): Redis {
+  const redis = connect(typeof target === 'string' ? targetOf(target) : target, options);
   const listen = options.outages === undefined ? (r: Redis) => void r.on('error', ignore) : (r: Redis) => options.outages!.watch(r);
   return listenToDuplicates(redis, listen);
+}
+
+/**
+ * ioredis' Cluster serves the same commands, scripts (defineCommand), pipelines, pub/sub and
+ * duplicate() as a Redis connection, and BullMQ takes either, so the rest of Sluice holds it as a
+ * Redis; the one thing that differs, a command that must reach every master (SCAN), goes through
+ * mastersOf(). Every script and MULTI Sluice sends touches keys of one slot (redis-keys.ts).
+ */
+function connect(target: RedisTarget, options: RedisConnectionOptions): Redis {
+  const perConnection = { maxRetriesPerRequest: options.forBullmq ? null : 3 } satisfies RedisOptions;
+  const enableAutoPipelining = options.autoPipelining ?? true;
+  switch (target.mode) {
+    case 'single':
+      return new Redis(target.url, { lazyConnect: false, ...perConnection, enableAutoPipelining });
+    case 'cluster': {
+      const redisOptions = { ...perConnection, ...target.auth, ...(target.tls ? { tls: {} } : {}) };
+      // Off on a cluster: ioredis 6's auto-pipeline on a Cluster fails a turn whose commands reach
+      // several slots ("All keys in the pipeline should belong to the same slots allocation group").
+      return new Cluster([...target.nodes], { lazyConnect: false, enableAutoPipelining: false, redisOptions }) as unknown as Redis;
+    }
+    case 'sentinel':
+      return new Redis({
+        lazyConnect: false,
+        ...perConnection,
+        enableAutoPipelining,
+        sentinels: [...target.sentinels],
+        name: target.masterName,
+        db: target.db,
+        ...target.auth,
+        ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+      });
+  }
+}
+
+/** Every master of a cluster, or the one server: where a command that reads the whole keyspace (SCAN) must go. */
+export function mastersOf(redis: Redis): Redis[] {
+  return redis.isCluster ? (redis as unknown as Cluster).nodes('master') : [redis];
+}
+
+function targetOf(url: string): RedisTarget {
+  const target = parseRedisTarget(url);
+  if ('error' in target) throw new RangeError(`REDIS_URL ${target.error}`);
+  return target;
 }
 
 function listenToDuplicates(redis: Redis, listen: (redis: Redis) => void): Redis {

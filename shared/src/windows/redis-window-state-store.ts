@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
+import { mastersOf } from '../redis/redis-connection.js';
 import type { RedisKeys } from '../redis/redis-keys.js';
 import type { WindowStateKey, WindowStateRecord, WindowStateStore, WindowStateWrite } from './window-state-store.js';
 
@@ -16,7 +17,8 @@ const CLOSED_STATE_TTL_MS = 24 * 3600 * 1000;
 
 /**
  * WindowStateStore on Redis: one hash per window at
- * `{prefix}:window-state:<mapping>:<stream incarnation hash>:<shard>:<window start ms>`, written only
+ * `{prefix:windows:<mapping>}:window-state:<stream incarnation hash>:<shard>:<window start ms>`
+ * (one slot per mapping), written only
  * through saveWindowState-1.lua (version-checked).
  */
 export class RedisWindowStateStore implements WindowStateStore {
@@ -30,7 +32,7 @@ export class RedisWindowStateStore implements WindowStateStore {
 
   private keyOf(key: WindowStateKey): string {
     const incarnation = createHash('sha256').update(key.streamIdentity).digest('hex').slice(0, 12);
-    return this.keys.key('window-state', key.mappingId, incarnation, key.shardId, String(key.windowStartMs));
+    return this.keys.windowKey(key.mappingId, 'window-state', incarnation, key.shardId, String(key.windowStartMs));
   }
 
   async read(key: WindowStateKey): Promise<WindowStateRecord> {
@@ -56,14 +58,17 @@ export class RedisWindowStateStore implements WindowStateStore {
    * still in flight after this lapses with its time to live. Returns how many keys went.
    */
   async deleteMapping(mappingId: string): Promise<number> {
-    const pattern = `${this.keys.key('window-state', mappingId).replace(/[*?[\]\\]/g, '\\$&')}:*`;
+    const pattern = `${this.keys.windowKey(mappingId, 'window-state').replace(/[*?[\]\\]/g, '\\$&')}:*`;
     let deleted = 0;
-    let cursor = '0';
-    do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (found.length > 0) deleted += await this.redis.unlink(...found);
-      cursor = next;
-    } while (cursor !== '0');
+    // SCAN reads one server's keyspace: on a Redis Cluster, every master's (the mapping's slot is on one).
+    for (const server of mastersOf(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, found] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        if (found.length > 0) deleted += await server.unlink(...found);
+        cursor = next;
+      } while (cursor !== '0');
+    }
     return deleted;
   }
 

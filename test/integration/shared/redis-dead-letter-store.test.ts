@@ -112,7 +112,7 @@ describe('RedisDeadLetterStore', () => {
     expect(await store.purge({ functionName: 'billing' })).toBe(1);
     expect(await store.purge({ mappingId: MAPPING_B })).toBe(1);
     expect(await store.list({ limit: 10 })).toEqual({ deadLetters: [] });
-    expect(await redis.keys(`{${prefix}}*`)).toEqual([]);
+    expect(await redis.keys(`{${prefix}:dead-letters}*`)).toEqual([]);
   });
 
   it('keeps the failure record but not a payload over the size limit', async () => {

@@ -18,7 +18,7 @@ export class RedisBucketLock {
   }
 
   async withLock<T>(bucket: string, work: () => Promise<T>): Promise<T> {
-    const key = this.keys.key('s3-notification-lock', bucket);
+    const key = this.keys.ownSlotKey('s3-notification-lock', bucket);
     const token = randomUUID();
     const deadline = Date.now() + this.options.waitMs;
     while ((await this.redis.set(key, token, 'PX', this.options.leaseMs, 'NX')) !== 'OK') {

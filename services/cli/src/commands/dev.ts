@@ -84,7 +84,7 @@ export async function runDev(): Promise<number> {
 async function start(started: Started[], signal: AbortSignal): Promise<void> {
   const devEnv = loadDevEnv();
   const stack = await startEmbeddedStack({
-    redisUrl: devEnv.REDIS_URL,
+    redisUrl: devEnv.REDIS_URL.url,
     kinesisPort: devEnv.SLUICE_DEV_KINESIS_PORT,
     kinesisTlsPort: devEnv.SLUICE_DEV_KINESIS_TLS_PORT,
     motoPort: devEnv.SLUICE_DEV_MOTO_PORT,

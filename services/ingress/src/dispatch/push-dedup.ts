@@ -30,6 +30,6 @@ export class RedisPushDedup implements PushDedup {
   }
 
   private key(requestId: string): string {
-    return this.keys.key('s3-push-seen', requestId);
+    return this.keys.ownSlotKey('s3-push-seen', requestId);
   }
 }

@@ -58,6 +58,8 @@ export interface ShardPollerDeps {
   readonly now?: () => number;
   /** Told of every state the poller enters (metrics, tests). */
   readonly onState?: (state: ShardPollerState) => void;
+  /** Told how many records each read returned (the lease's load, for balancing by load). */
+  readonly onRecordsRead?: (records: number) => void;
 }
 
 /** Most records a single GetRecords returns (Kinesis: 10000; DynamoDB Streams caps at 1000 itself). */
@@ -339,6 +341,7 @@ export class ShardPoller {
     this.lanes.push(deliver, mapping.parallelizationFactor);
     this.lastRead = records.at(-1)!.sequenceNumber;
     this.deps.metrics.recordsRead.inc({ mapping: mapping.uuid, shard: this.shardId }, records.length);
+    this.deps.onRecordsRead?.(records.length);
     const counting = countsEvents(mapping);
     if (counting) this.deps.metrics.eventCounts.PolledEventCount.inc({ mapping: mapping.uuid }, records.length);
     if (skipped.length === 0) return;

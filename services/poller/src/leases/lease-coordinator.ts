@@ -71,18 +71,33 @@ export class LeaseCoordinator {
     });
   }
 
+  /** A scheduling round starts: at most one lease moves between live workers per round. */
+  beginRound(): void {
+    this.taker.beginRound();
+  }
+
+  /** A scope this process no longer takes in (its mapping stopped here): its leases stop counting for the fair share. */
+  forget(scope: LeaseScope): void {
+    this.taker.forget(scope);
+  }
+
   /**
    * One taking round for a scope: the leases newly held (not yet renewed: hold them), and every
    * lease of the scope as the round read them.
    */
   async take(scope: LeaseScope, eligible: LeaseEligibility): Promise<{ taken: ShardLease[]; all: readonly ShardLease[] }> {
-    const { taken, stolen, all } = await this.taker.takeLeases(scope, eligible);
-    for (const lease of stolen) this.deps.logger?.info({ mappingId: scope.mappingId, shardId: lease.shardId }, 'lease stolen for balance');
+    const { taken, stolen, stealReason, all } = await this.taker.takeLeases(scope, eligible);
+    for (const lease of stolen) this.deps.logger?.info({ mappingId: scope.mappingId, shardId: lease.shardId, reason: stealReason }, 'lease stolen for balance');
     return { taken: [...taken], all };
   }
 
   hold(lease: ShardLease, onLost: LeaseLostCallback): void {
     this.renewer.hold(lease, onLost);
+  }
+
+  /** Records read from a held lease's shard: its rate goes with the renewals, for balancing by load. */
+  recordRead(lease: ShardLease, records: number): void {
+    this.renewer.recordRead(lease, records);
   }
 
   drop(lease: ShardLease): void {

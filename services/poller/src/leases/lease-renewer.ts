@@ -36,7 +36,27 @@ interface HeldLease {
   /** Local time the last accepted renewal (or the hold) was sent: Redis's expiry is later than this plus ttl. */
   readonly renewedAt: number;
   readonly onLost: LeaseLostCallback;
+  /** The shard's read rate, kept across renewals (the same object in every entry of one hold). */
+  readonly load: LeaseLoad;
 }
+
+/** Records read since the last renewal round, and the rate (records a second) they add up to. */
+interface LeaseLoad {
+  readSince: number;
+  /** Local time readSince started counting. */
+  since: number;
+  /** Exponential moving average of the rate over renewal rounds (KCL 3 averages throughput too). */
+  rate: number;
+  /** The rate last written to Redis; undefined before the first write. */
+  reported: number | undefined;
+}
+
+/** Weight of the latest round in the moving average of a lease's rate. */
+const RATE_SMOOTHING = 0.5;
+/** A rate is written again only when it moved by more than this fraction of the last one written... */
+const RATE_REPORT_CHANGE = 0.2;
+/** ...and by more than this many records a second: an idle shard's rate stays 0 and costs no write. */
+const RATE_REPORT_MIN_CHANGE = 0.5;
 
 /**
  * Keeps this process's leases alive (KCL's LeaseRenewer): every interval it renews every held lease
@@ -64,7 +84,9 @@ export class LeaseRenewer {
   hold(lease: ShardLease, onLost: LeaseLostCallback): void {
     const id = leaseId(lease);
     const previous = this.held.get(id);
-    this.held.set(id, { lease, renewedAt: this.now(), onLost });
+    const at = this.now();
+    const load = { readSince: 0, since: at, rate: lease.throughput ?? 0, reported: lease.throughput };
+    this.held.set(id, { lease, renewedAt: at, onLost, load });
     if (previous !== undefined && previous.lease.token !== lease.token) this.report(previous, LeaseLossReason.Replaced);
   }
 
@@ -73,6 +95,12 @@ export class LeaseRenewer {
     const id = leaseId(lease);
     if (this.held.get(id)?.lease.token !== lease.token) return false;
     return this.held.delete(id);
+  }
+
+  /** Counts records read from a held lease's shard, for its rate (written with the renewals). */
+  recordRead(lease: Pick<ShardLease, 'scope' | 'shardId'>, records: number): void {
+    const entry = this.held.get(leaseId(lease));
+    if (entry !== undefined) entry.load.readSince += records;
   }
 
   /** Whether this process holds the lease's shard, whatever the token. */
@@ -146,12 +174,18 @@ export class LeaseRenewer {
   private async renewAll(): Promise<void> {
     const sentAt = this.now();
     const entries = [...this.held.values()];
+    const throughputs = new Map<ShardLease, number>();
+    for (const entry of entries) {
+      const rate = nextRate(entry.load, sentAt);
+      if (changedEnough(rate, entry.load.reported)) throughputs.set(entry.lease, rate);
+    }
     let renewal: LeaseRenewal;
     try {
       renewal = await this.deps.store.renewLeases(
         entries.map((entry) => entry.lease),
         this.deps.ttlMs,
         this.deps.workerId,
+        ...(throughputs.size > 0 ? [throughputs] : []),
       );
     } catch (error) {
       // Transient: the next round tries again, and expireUnrenewed gives up after a whole ttl.
@@ -167,8 +201,11 @@ export class LeaseRenewer {
         this.report(entry, LeaseLossReason.Taken);
         continue;
       }
-      // Redis's expiry, as the script wrote it: the taker counts this lease as held until then.
-      this.held.set(id, { ...entry, lease: { ...entry.lease, expiresAtMs: renewal.nowMs + this.deps.ttlMs }, renewedAt: sentAt });
+      const reported = throughputs.get(entry.lease);
+      if (reported !== undefined) entry.load.reported = reported;
+      // Redis's expiry, as the script wrote it: the taker counts this lease as held until then, with the rate as measured here.
+      const lease = { ...entry.lease, expiresAtMs: renewal.nowMs + this.deps.ttlMs, throughput: entry.load.rate };
+      this.held.set(id, { ...entry, lease, renewedAt: sentAt });
     }
   }
 
@@ -180,6 +217,24 @@ export class LeaseRenewer {
       this.deps.logger?.error({ err: error, ...fields(entry.lease) }, 'lease-lost callback threw');
     }
   }
+}
+
+/** Folds the records read since the last round into the lease's rate, and starts counting again. */
+function nextRate(load: LeaseLoad, at: number): number {
+  const seconds = (at - load.since) / 1000;
+  if (seconds > 0) {
+    const latest = load.readSince / seconds;
+    const rate = RATE_SMOOTHING * latest + (1 - RATE_SMOOTHING) * load.rate;
+    load.rate = rate < 0.05 ? 0 : Math.round(rate * 100) / 100;
+  }
+  load.readSince = 0;
+  load.since = at;
+  return load.rate;
+}
+
+function changedEnough(rate: number, reported: number | undefined): boolean {
+  if (reported === undefined) return rate > 0;
+  return Math.abs(rate - reported) > Math.max(RATE_REPORT_MIN_CHANGE, RATE_REPORT_CHANGE * reported);
 }
 
 function fields(lease: ShardLease): Record<string, string> {

@@ -27,9 +27,10 @@ export interface LeaseStore {
   takeLease(lease: ShardLease, owner: string, ttlMs: number): Promise<ShardLease | undefined>;
   /**
    * Extends every lease given by ttl, in one round trip, and heartbeats `workerId` in the worker
-   * registry in the same step when given.
+   * registry in the same step when given; `throughputs` (records a second, for some of the leases
+   * given) are written on those still held, for the takers' balancing by load.
    */
-  renewLeases(leases: readonly ShardLease[], ttlMs: number, workerId?: string): Promise<LeaseRenewal>;
+  renewLeases(leases: readonly ShardLease[], ttlMs: number, workerId?: string, throughputs?: ReadonlyMap<ShardLease, number>): Promise<LeaseRenewal>;
   /** Hands a lease back at once (graceful stop), keeping its checkpoint. */
   releaseLease(lease: ShardLease): Promise<void>;
   /** Writes a checkpoint if this process still holds the lease and it moves forward (SHARD_END is last). */

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { LeaseClock } from './lease-clock.js';
+import { LeaseCensus } from './lease-census.js';
 import type { LeaseStore } from './lease-store.js';
-import { planLeaseTake } from './lease-take-plan.js';
+import { planLeaseTake, type StealReason } from './lease-take-plan.js';
 import { SHARD_END, type LeaseScope, type ShardLease } from './shard-lease.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
@@ -26,8 +27,8 @@ export interface LeaseTakerDeps {
 }
 
 /**
- * The live workers and Redis's time are read once for all the scopes of one scheduling round (the
- * scheduler takes for each mapping in turn, within milliseconds), not once per mapping.
+ * Without beginRound(), the live workers and Redis's time are read once per this long and reused
+ * for every scope taken in between (the scheduler takes for each mapping in turn, within ms).
  */
 const VIEW_REUSE_MS = 500;
 
@@ -36,25 +37,52 @@ export interface TakeResult {
   readonly taken: readonly ShardLease[];
   /** The subset of `taken` that was stolen from a live worker (at most one). */
   readonly stolen: readonly ShardLease[];
+  /** Why the stolen lease was stolen: for the count, or for the load. */
+  readonly stealReason?: StealReason;
   /** Every lease of the scope as this round read them, before taking. */
   readonly all: readonly ShardLease[];
 }
 
 /**
- * KCL 1.x/2.x lease taking for one scope, one round at a time: fair share = ceil(eligible leases /
- * live workers); take unowned or expired leases up to it, and only when none is free steal one
- * from the most loaded worker. Every take is conditional on the counter and expiry read (takeLease-2.lua), so
- * two processes racing for one lease cannot both win; the loser just tries the next one.
+ * KCL lease taking, one scope at a time but against the whole installation: fair share =
+ * ceil(eligible leases of every mapping / live workers) (the census of every scope this process
+ * takes in); take unowned or expired leases of the scope up to it, and only when none is free
+ * anywhere steal one, from the worker holding the most (KCL 2.x) or else for load (KCL 3), at most
+ * one move per scheduling round (beginRound). Every take is conditional on the counter and expiry
+ * read (takeLease-2.lua), so two processes racing for one lease cannot both win; the loser just
+ * tries the next one.
  * https://docs.aws.amazon.com/streams/latest/dev/kcl-dynamoDB.html
+ * https://docs.aws.amazon.com/streams/latest/dev/kcl-assignment.html
  */
 export class LeaseTaker {
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly census = new LeaseCensus();
   private view: { readonly readAt: number; readonly read: Promise<{ liveWorkers: string[]; nowMs: number }> } | undefined;
+  /** Whether the current round may still move a lease from a live worker. */
+  private mayMove = true;
+  private explicitRounds = false;
 
   constructor(private readonly deps: LeaseTakerDeps) {
     this.random = deps.random ?? Math.random;
     this.now = deps.now ?? (() => performance.now());
+  }
+
+  /**
+   * A scheduling round starts: the live workers and Redis's time are read again at its first take,
+   * the census forgets scopes no round took in lately (their mappings went), and the round may
+   * move one lease again.
+   */
+  beginRound(): void {
+    this.explicitRounds = true;
+    this.view = undefined;
+    this.mayMove = true;
+    this.census.nextRound();
+  }
+
+  /** Forgets a scope at once (its mapping stopped here), so its leases no longer count for the share. */
+  forget(scope: LeaseScope): void {
+    this.census.forget(scope);
   }
 
   async takeLeases(scope: LeaseScope, eligible: LeaseEligibility = () => true): Promise<TakeResult> {
@@ -62,7 +90,18 @@ export class LeaseTaker {
     const [all, { liveWorkers, nowMs }] = await Promise.all([store.listLeases(scope, this.deps.heldIn?.(scope)), this.liveView()]);
     // A finished shard has nothing left to read: it is never taken and does not count for the share.
     const leases = all.filter((lease) => lease.checkpoint !== SHARD_END && eligible(lease, all));
-    const plan = planLeaseTake({ leases, workerId, liveWorkers, nowMs, random: this.random, ...(this.deps.isHeld ? { isHeld: this.deps.isHeld } : {}) });
+    this.census.record(scope, leases);
+    const inScope = new Set(leases);
+    const plan = planLeaseTake({
+      leases: this.census.leases(),
+      takeable: (lease) => inScope.has(lease),
+      workerId,
+      liveWorkers,
+      nowMs,
+      random: this.random,
+      mayMove: this.mayMove,
+      ...(this.deps.isHeld ? { isHeld: this.deps.isHeld } : {}),
+    });
     // The first `needed` free leases are tried at once (a new mapping's shards all start together);
     // each one another worker won in between is replaced by the next free one.
     const taken: ShardLease[] = [];
@@ -74,14 +113,17 @@ export class LeaseTaker {
       for (const lease of got) if (lease !== undefined) taken.push(lease);
     }
     if (plan.steal === undefined) return { taken, stolen: [], all };
+    // One move per round, won or lost: a lost race means the view was stale, and the next round reads again.
+    if (this.explicitRounds) this.mayMove = false;
     const stolen = await store.takeLease(plan.steal, workerId, ttlMs);
-    return stolen === undefined ? { taken, stolen: [], all } : { taken: [...taken, stolen], stolen: [stolen], all };
+    if (stolen === undefined) return { taken, stolen: [], all };
+    return { taken: [...taken, stolen], stolen: [stolen], all, ...(plan.stealReason ? { stealReason: plan.stealReason } : {}) };
   }
 
-  /** Live workers and Redis's now, read at most once per VIEW_REUSE_MS (now moved on by the local clock). */
+  /** Live workers and Redis's now, read once per round (or per VIEW_REUSE_MS without rounds), now moved on by the local clock. */
   private async liveView(): Promise<{ liveWorkers: string[]; nowMs: number }> {
     const at = this.now();
-    if (this.view === undefined || at - this.view.readAt > VIEW_REUSE_MS) {
+    if (this.view === undefined || (!this.explicitRounds && at - this.view.readAt > VIEW_REUSE_MS)) {
       const read = Promise.all([this.deps.workers.liveWorkers(), this.deps.clock.nowMs()]).then(([liveWorkers, nowMs]) => ({ liveWorkers, nowMs }));
       this.view = { readAt: at, read };
       read.catch(() => (this.view = undefined));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { defineLuaScript, leaseKeys, runLuaScript, type LeaseKeys, type RedisKeys } from '@sluice/shared';
+import { defineLuaScript, hashTagOf, leaseKeys, runLuaScript, type LeaseKeys, type RedisKeys } from '@sluice/shared';
 import type { LeaseRenewal, LeaseStore } from './lease-store.js';
 import { CheckpointLeaseCode, RecordLeaseLayoutCode, TakeLeaseCode, type ReleaseLeaseCode } from './lease-script-codes.js';
 import { SHARD_END, type CheckpointResult, type LeaseScope, type ShardLayout, type ShardLease } from './shard-lease.js';
@@ -80,13 +80,17 @@ export class RedisLeaseStore implements LeaseStore {
     return code === TakeLeaseCode.Taken && fields ? toLease(lease.scope, pairs(fields), Number(expiresAt)) : undefined;
   }
 
-  async renewLeases(leases: readonly ShardLease[], ttlMs: number, workerId?: string): Promise<LeaseRenewal> {
+  async renewLeases(leases: readonly ShardLease[], ttlMs: number, workerId?: string, throughputs?: ReadonlyMap<ShardLease, number>): Promise<LeaseRenewal> {
     const held = leases.filter((lease) => lease.owner !== undefined && lease.token !== undefined);
     const unowned = leases.filter((lease) => lease.owner === undefined || lease.token === undefined);
     const chunks: ShardLease[][] = [];
-    for (let i = 0; i < held.length; i += RENEWALS_PER_SCRIPT) chunks.push(held.slice(i, i + RENEWALS_PER_SCRIPT));
-    // The heartbeat goes with the first script; with nothing to renew it goes alone.
-    const rounds = await Promise.all((chunks.length === 0 ? [[]] : chunks).map((chunk, i) => this.renewChunk(chunk, ttlMs, i === 0 ? workerId : undefined)));
+    for (const group of this.bySlot(held)) {
+      for (let i = 0; i < group.length; i += RENEWALS_PER_SCRIPT) chunks.push(group.slice(i, i + RENEWALS_PER_SCRIPT));
+    }
+    // The heartbeat goes with the first script (on a cluster, alone: the workers zset has a slot of
+    // its own); with nothing to renew it goes alone.
+    if ((this.redis.isCluster && workerId !== undefined) || chunks.length === 0) chunks.unshift([]);
+    const rounds = await Promise.all(chunks.map((chunk, i) => this.renewChunk(chunk, ttlMs, i === 0 ? workerId : undefined, throughputs)));
     const lostTokens = new Set(rounds.flatMap(([, lost]) => lost));
     return { nowMs: Number(rounds[0]![0]), lost: [...unowned, ...held.filter((lease) => lostTokens.has(lease.token!))] };
   }
@@ -132,8 +136,16 @@ export class RedisLeaseStore implements LeaseStore {
     await runLuaScript<number>(this.redis, 'deleteMappingLeases', [this.k.mappingIndex(mappingId)], []);
   }
 
-  /** One renewLeases-n script: the leases grouped by scope, one expiries zset (one ZADD) per scope. */
-  private renewChunk(leases: readonly ShardLease[], ttlMs: number, workerId: string | undefined): Promise<[number, string[]]> {
+  /**
+   * One renewLeases-n script: the leases grouped by scope, one expiries zset (one ZADD) per scope,
+   * and the throughputs reported for the chunk's leases (one HGET and HSET each).
+   */
+  private renewChunk(
+    leases: readonly ShardLease[],
+    ttlMs: number,
+    workerId: string | undefined,
+    throughputs: ReadonlyMap<ShardLease, number> | undefined,
+  ): Promise<[number, string[]]> {
     const byScope = new Map<string, { key: string; tokens: string[] }>();
     for (const lease of leases) {
       const key = this.k.scopeExpiries(lease.scope);
@@ -142,8 +154,34 @@ export class RedisLeaseStore implements LeaseStore {
       byScope.set(key, group);
     }
     const groups = [...byScope.values()];
-    const args = [workerId ?? '', ttlMs, ...groups.flatMap((g) => [g.tokens.length, ...g.tokens])];
-    return runLuaScript<[number, string[]]>(this.redis, 'renewLeases', [this.k.workers, ...groups.map((g) => g.key)], args);
+    const reports = throughputs === undefined ? [] : leases.filter((lease) => throughputs.has(lease));
+    const args = [
+      workerId ?? '',
+      ttlMs,
+      groups.length,
+      ...groups.flatMap((g) => [g.tokens.length, ...g.tokens]),
+      ...reports.flatMap((lease) => [lease.token!, throughputs!.get(lease)!]),
+    ];
+    // The script touches KEYS[1] (the workers zset) only for a heartbeat; without one it names a key
+    // of the chunk's own slot, so that on a Redis Cluster every key of the script shares one slot.
+    const first = workerId === undefined && groups.length > 0 ? groups[0]!.key : this.k.workers;
+    const keys = [first, ...groups.map((g) => g.key), ...reports.map((lease) => this.k.lease(lease.scope, lease.shardId))];
+    return runLuaScript<[number, string[]]>(this.redis, 'renewLeases', keys, args);
+  }
+
+  /**
+   * The leases in groups one script may renew together: all of them on one Redis server; on a Redis
+   * Cluster, one group per mapping (its leases share a hash tag, lease-keys.ts), as a script's keys
+   * must share a slot (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/).
+   */
+  private bySlot(leases: readonly ShardLease[]): ShardLease[][] {
+    if (!this.redis.isCluster) return leases.length === 0 ? [] : [[...leases]];
+    const groups = new Map<string, ShardLease[]>();
+    for (const lease of leases) {
+      const tag = hashTagOf(this.k.scopeExpiries(lease.scope));
+      groups.set(tag, [...(groups.get(tag) ?? []), lease]);
+    }
+    return [...groups.values()];
   }
 }
 
@@ -166,6 +204,7 @@ function toLease(scope: LeaseScope, fields: Record<string, string>, expiresAtMs:
     expiresAtMs,
     checkpoint: fields.checkpoint,
     layout: parseLayout(fields.layout),
+    throughput: fields.throughput === undefined ? undefined : Number(fields.throughput),
   };
 }
 

@@ -26,6 +26,11 @@ export interface ShardLease {
   readonly checkpoint: string | undefined;
   /** The layout the last owner read under (recordLayout); undefined on a new lease or older data. */
   readonly layout?: ShardLayout | undefined;
+  /**
+   * Records a second its holder last reported with a renewal (KCL 3's throughput per lease), for
+   * balancing by load; undefined when none was reported.
+   */
+  readonly throughput?: number | undefined;
 }
 
 /**

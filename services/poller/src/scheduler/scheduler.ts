@@ -17,6 +17,11 @@ export interface SchedulerDeps {
   readonly reportResult: (mappingId: string, result: string) => void;
   /** An ongoing problem of a mapping under `key` (a shard's reads, a lane's batch), or its end (undefined). */
   readonly reportProblem: (mappingId: string, key: string, problem: string | undefined) => void;
+  /**
+   * Called as each scheduling round starts, before any runner ticks (the lease taker's round: at
+   * most one lease moves between live workers per round, over every mapping).
+   */
+  readonly beginRound?: () => void;
   /** Tells whether Redis lost the registry since the last round (registry-epoch.ts); unchecked without it. */
   readonly registry?: { check(): Promise<RegistryCheck> };
   readonly now?: () => number;
@@ -87,6 +92,7 @@ export class Scheduler {
   private async round(): Promise<void> {
     // First, before any runner takes a lease the lost registry no longer has.
     if ((await this.deps.registry?.check()) === 'vanished') await this.registryVanished();
+    this.deps.beginRound?.();
     for (const [uuid, runner] of this.runners) {
       const mapping = this.watcher.get(uuid);
       if (mapping !== undefined && isMappingActive(mapping)) continue;

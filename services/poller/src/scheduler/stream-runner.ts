@@ -17,6 +17,10 @@ export interface LeaseCoordination {
   hold(lease: ShardLease, onLost: () => void): void;
   /** Stops renewing a lease (before releasing it or after losing it). */
   drop(lease: ShardLease): void;
+  /** Records read from a held lease's shard (its load, for balancing by load). */
+  recordRead(lease: ShardLease, records: number): void;
+  /** This process no longer takes in the scope (its mapping stopped here): its leases stop counting for the fair share. */
+  forget(scope: LeaseScope): void;
 }
 
 export interface StreamRunnerDeps {
@@ -27,7 +31,7 @@ export interface StreamRunnerDeps {
   readonly shardSyncIntervalMs: number;
   readonly logger: Logger;
   /** Everything a shard poller needs besides its lease, mapping and position. */
-  readonly pollerDeps: Omit<ShardPollerDeps, 'lease' | 'mapping' | 'initialPosition' | 'source' | 'leases' | 'logger' | 'reportResult' | 'reportProblem'>;
+  readonly pollerDeps: Omit<ShardPollerDeps, 'lease' | 'mapping' | 'initialPosition' | 'source' | 'leases' | 'logger' | 'reportResult' | 'reportProblem' | 'onRecordsRead'>;
   /** Records the mapping's LastProcessingResult. */
   readonly reportResult: (result: string) => void;
   /** An ongoing problem of one of its pollers (keys are the pollers' own), or its end. */
@@ -82,6 +86,7 @@ export class StreamRunner implements SourceRunner {
   /** Stops every poller of this mapping and hands its leases back (checkpoints stay). */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.scope !== undefined) this.deps.coordination.forget(this.scope);
     await Promise.all([...this.pollers.values()].map(({ poller }) => poller.stop('stopped')));
   }
 
@@ -94,6 +99,7 @@ export class StreamRunner implements SourceRunner {
       // The stream was deleted and created again: its old positions mean nothing now.
       this.deps.logger.warn({ mappingId: this.mappingId, identity }, 'stream identity changed; starting over on the new stream');
       await Promise.all([...this.pollers.values()].map(({ poller }) => poller.stop('source-gone')));
+      this.deps.coordination.forget(this.scope);
     }
     this.scope = { mappingId: this.mappingId, streamIdentity: identity };
     const shards = await listing;
@@ -117,6 +123,7 @@ export class StreamRunner implements SourceRunner {
       initialPosition: initialPosition(mapping, parentsTracked),
       reportResult: this.deps.reportResult,
       reportProblem: this.deps.reportProblem,
+      onRecordsRead: (records) => this.deps.coordination.recordRead(lease, records),
     });
     this.pollers.set(lease.shardId, { poller, lease });
     this.deps.coordination.hold(lease, () => void poller.stop('lease-lost'));

@@ -11,13 +11,16 @@ import type { LeaseScope } from '../../../../services/poller/src/leases/shard-le
 
 /**
  * A poller process in miniature, for lease tests: its own Redis connection, store, registry and
- * LeaseCoordinator, taking leases of one scope every takeIntervalMs and holding what it takes.
+ * LeaseCoordinator, taking leases of its scopes every takeIntervalMs (one scheduling round: every
+ * scope in turn) and holding what it takes.
  */
 export class InProcessWorker {
   readonly coordinator: LeaseCoordinator;
   readonly store: RedisLeaseStore;
-  /** Every taking round's result, in order. */
+  /** Every taking round's result, in order (one per scope per round). */
   readonly rounds: TakeResult[] = [];
+  /** Per scheduling round, the leases stolen over all scopes. */
+  readonly stealsPerRound: number[] = [];
   /** Every loss the renewer reported. */
   readonly lost: { shardId: string; reason: LeaseLossReason }[] = [];
   private readonly redis: Redis;
@@ -45,16 +48,23 @@ export class InProcessWorker {
     return this.coordinator.start();
   }
 
-  startTaking(scope: LeaseScope, takeIntervalMs: number): void {
+  startTaking(scopes: LeaseScope | readonly LeaseScope[], takeIntervalMs: number): void {
     if (this.taking) return;
     this.taking = true;
+    const all = Array.isArray(scopes) ? scopes : [scopes as LeaseScope];
     this.loop = (async () => {
       while (this.taking) {
-        const result = await this.coordinator.taker.takeLeases(scope);
-        for (const lease of result.taken) {
-          this.coordinator.hold(lease, (l, reason) => this.lost.push({ shardId: l.shardId, reason }));
+        this.coordinator.beginRound();
+        let steals = 0;
+        for (const scope of all) {
+          const result = await this.coordinator.taker.takeLeases(scope);
+          for (const lease of result.taken) {
+            this.coordinator.hold(lease, (l, reason) => this.lost.push({ shardId: l.shardId, reason }));
+          }
+          this.rounds.push(result);
+          steals += result.stolen.length;
         }
-        this.rounds.push(result);
+        this.stealsPerRound.push(steals);
         await sleep(takeIntervalMs);
       }
     })();

@@ -308,14 +308,33 @@ describe('RedisLeaseStore', () => {
     // Assert
     expect(listed).toEqual([asHeld, theirs]);
   });
+
+  it('a renewal writes the throughputs reported with it, only on leases still held by the token given', async () => {
+    // Arrange: two leases held by `a`; then `b` takes the second one over.
+    await store.ensureLeases(scope, ['shardId-000000000000', 'shardId-000000000001'].map((shardId) => ({ shardId, parentShardIds: [] })));
+    const [first, second] = await Promise.all((await store.listLeases(scope)).map(async (l) => (await store.takeLease(l, 'a', TTL))!));
+    const taken = (await store.takeLease({ ...second!, expiresAtMs: (await store.listLeases(scope))[1]!.expiresAtMs }, 'b', TTL))!;
+    expect(taken.owner).toBe('b');
+
+    // Act
+    const renewal = await store.renewLeases([first!, second!], TTL, undefined, new Map([[first!, 42.5], [second!, 7]]));
+
+    // Assert: the held one carries its rate; the lost one keeps none and reads as lost.
+    expect(renewal.lost).toEqual([second]);
+    const read = await store.listLeases(scope);
+    expect(read.map((l) => [l.owner, l.throughput])).toEqual([
+      ['a', 42.5],
+      ['b', undefined],
+    ]);
+  });
 });
 
-/** The keys of one installation prefix (SCAN: the Redis is shared, KEYS would block it). */
+/** The keys of one installation prefix, `{prefix}` and `{prefix:...}` (SCAN: the Redis is shared, KEYS would block it). */
 async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
   const out: string[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}:*`, 'COUNT', 500);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}[}:]*`, 'COUNT', 500);
     out.push(...keys);
     cursor = next;
   } while (cursor !== '0');

@@ -8,7 +8,7 @@ describe('loadDevEnv', () => {
 
     // Assert
     expect(devEnv).toEqual({
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL: { mode: 'single', url: 'redis://127.0.0.1:6379' },
       SLUICE_DEV_KINESIS_PORT: 4568,
       SLUICE_DEV_KINESIS_TLS_PORT: 0,
       SLUICE_DEV_MOTO_PORT: 5000,

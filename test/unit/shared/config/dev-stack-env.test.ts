@@ -14,7 +14,7 @@ describe('applyDevStackEnv', () => {
     // Assert
     const config = loadConfig(env);
     expect(config).toMatchObject({
-      REDIS_URL: 'redis://127.0.0.1:6390',
+      REDIS_URL: { mode: 'single', url: 'redis://127.0.0.1:6390' },
       AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:4568',
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:5000',
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: 'http://127.0.0.1:5000',

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL: { mode: 'single', url: 'redis://127.0.0.1:6379' },
       AWS_REGION: 'us-east-1',
       SLUICE_HOST: '127.0.0.1',
       SLUICE_PORT: 9070,

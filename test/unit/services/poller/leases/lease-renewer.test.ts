@@ -18,7 +18,7 @@ const REDIS_NOW = 1_000_000;
  * (the whole round fails, as when Redis is unreachable).
  */
 function fakeStore(answer: (l: ShardLease) => boolean) {
-  const renewLeases = vi.fn(async (leases: readonly ShardLease[], _ttl: number, _worker?: string): Promise<LeaseRenewal> => ({
+  const renewLeases = vi.fn(async (leases: readonly ShardLease[], _ttl: number, _worker?: string, _throughputs?: ReadonlyMap<ShardLease, number>): Promise<LeaseRenewal> => ({
     nowMs: REDIS_NOW,
     lost: leases.filter((l) => !answer(l)),
   }));
@@ -150,6 +150,38 @@ describe('LeaseRenewer', () => {
     renewer.start();
     await vi.advanceTimersByTimeAsync(1);
     expect(told).toEqual(['b']);
+    await renewer.stop();
+  });
+});
+
+describe('LeaseRenewer: each lease’s read rate goes with the renewals (KCL 3 throughput per lease)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('reports a moving rate when it changed enough, nothing for an idle shard, and keeps it on the held lease', async () => {
+    // Arrange
+    const { store, renewLeases } = fakeStore(renewed);
+    const renewer = new LeaseRenewer({ store, ttlMs: 3000, intervalMs: 1000, now: () => Date.now() });
+    const busy = lease('busy', 't1');
+    renewer.hold(busy, () => undefined);
+    renewer.hold(lease('idle', 't2'), () => undefined);
+    renewer.start();
+    await vi.advanceTimersByTimeAsync(1); // the first round, at once: nothing read yet
+
+    // Act: 100 records a second on `busy` for three rounds, then nothing.
+    const reports: (Record<string, number> | undefined)[] = [];
+    for (let round = 0; round < 5; round++) {
+      if (round < 3) renewer.recordRead(busy, 100);
+      await vi.advanceTimersByTimeAsync(1000);
+      const throughputs = renewLeases.mock.calls.at(-1)![3] as ReadonlyMap<ShardLease, number> | undefined;
+      reports.push(throughputs && Object.fromEntries([...throughputs].map(([l, rate]) => [l.shardId, rate])));
+    }
+
+    // Assert: the average 50, 75, 87.5 (under 20% from 75: not written), then 43.75 and 21.88.
+    expect(renewLeases.mock.calls[0]![3]).toBeUndefined();
+    expect(reports).toEqual([{ busy: 50 }, { busy: 75 }, undefined, { busy: 43.75 }, { busy: 21.88 }]);
+    expect(renewer.heldIn(scope).get('busy')?.throughput).toBe(21.88);
+    expect(renewer.heldIn(scope).get('idle')?.throughput).toBe(0);
     await renewer.stop();
   });
 });

@@ -163,3 +163,84 @@ describe('chooseLeaseToSteal', () => {
     }
   });
 });
+
+describe('planLeaseTake over the whole installation (every mapping counts for the fair share)', () => {
+  /** One lease of its own one-shard mapping `m<n>`, held by `owner` (unexpired) with `throughput` records/s. */
+  function single(n: number, owner?: string, throughput?: number): ShardLease {
+    return { ...lease(0, owner), scope: { mappingId: `m${n}`, streamIdentity: 's|1' }, token: owner === undefined ? undefined : `t-m${n}`, throughput };
+  }
+  const inMapping = (n: number) => (l: ShardLease) => l.scope.mappingId === `m${n}`;
+
+  it('counts the share over every mapping: a process with its share of one-shard mappings takes no more', () => {
+    // Arrange: 6 one-shard mappings, 3 workers; `me` already holds 2 (the share), 2 are free.
+    const leases = [single(0, 'me'), single(1, 'me'), single(2, 'a'), single(3, 'b'), single(4), single(5)];
+    // Act
+    const plan = planLeaseTake({ leases, takeable: inMapping(4), workerId: 'me', liveWorkers: ['me', 'a', 'b'], nowMs: NOW, random: seeded(1) });
+    // Assert: per mapping the share would be ceil(1/3) = 1 and `me` would take mapping 4's lease too.
+    expect(plan).toMatchObject({ fairShare: 2, held: 2, needed: 0, free: [], steal: undefined });
+  });
+
+  it('takes only leases of the scope at hand, up to the installation-wide share', () => {
+    const leases = [single(0, 'a'), single(1, 'a'), single(2), single(3)];
+    const plan = planLeaseTake({ leases, takeable: inMapping(3), workerId: 'me', liveWorkers: ['me', 'a'], nowMs: NOW, random: seeded(1) });
+    expect(plan.needed).toBe(2);
+    expect(plan.free.map((l) => l.scope.mappingId)).toEqual(['m3']);
+  });
+
+  it('steals nothing while any lease of any mapping is free', () => {
+    const leases = [single(0, 'a'), single(1, 'a'), single(2, 'a'), single(3, 'a'), single(4)];
+    const plan = planLeaseTake({ leases, takeable: inMapping(0), workerId: 'me', liveWorkers: ['me', 'a'], nowMs: NOW, random: seeded(1) });
+    expect(plan.free).toEqual([]);
+    expect(plan.steal).toBeUndefined();
+  });
+
+  it('steals from the busiest worker only in the scope at hand; in another scope its round finds them', () => {
+    const leases = [single(0, 'a'), single(1, 'a'), single(2, 'a'), single(3, 'b')];
+    const input = { leases, workerId: 'me', liveWorkers: ['me', 'a', 'b'], nowMs: NOW, random: seeded(1) };
+    expect(planLeaseTake({ ...input, takeable: inMapping(3) }).steal).toBeUndefined();
+    expect(planLeaseTake({ ...input, takeable: inMapping(1) })).toMatchObject({ steal: leases[1], stealReason: 'count' });
+  });
+
+  it('moves nothing once the round has moved a lease', () => {
+    const leases = [single(0, 'a'), single(1, 'a'), single(2, 'a')];
+    const plan = planLeaseTake({ leases, takeable: inMapping(1), workerId: 'me', liveWorkers: ['me', 'a'], nowMs: NOW, random: seeded(1), mayMove: false });
+    expect(plan).toMatchObject({ needed: 2, steal: undefined });
+  });
+});
+
+describe('planLeaseTake by load, once the counts are fair (KCL 3)', () => {
+  /** `owner`'s lease `n` in mapping m (one scope), with `throughput` records/s. */
+  const loaded = (n: number, owner: string, throughput: number): ShardLease => ({ ...lease(n, owner), throughput });
+  /** 10 leases on 3 workers (share 4): `a` holds 4 with the loads given, `b` and `me` 3 idle ones each. */
+  const fleet = (aLoads: number[]): ShardLease[] => [
+    ...aLoads.map((load, i) => loaded(i, 'a', load)),
+    ...[4, 5, 6].map((n) => loaded(n, 'b', 0)),
+    ...[7, 8, 9].map((n) => loaded(n, 'me', 0)),
+  ];
+  const plan = (leases: ShardLease[], workerId = 'me') => planLeaseTake({ leases, workerId, liveWorkers: ['a', 'b', 'me'], nowMs: NOW, random: seeded(1) });
+
+  it('takes from the busiest worker the lease closest to half the gap, keeping the counts fair (4/3/3 to 3/4/3)', () => {
+    const leases = fleet([30, 20, 10, 0]);
+    expect(plan(leases)).toMatchObject({ fairShare: 4, held: 3, needed: 1, steal: leases[0], stealReason: 'load' });
+  });
+
+  it('never takes a lease as loaded as the whole gap, which would only turn the imbalance round', () => {
+    // a: 50 over 4 leases, me: 0; the gap is 50 and a's one loaded lease carries all of it.
+    expect(plan(fleet([50, 0, 0, 0])).steal).toBeUndefined();
+  });
+
+  it('moves nothing for a gap under the threshold, nor for a record or so of noise', () => {
+    const under = fleet([30, 20, 10, 0]).map((l) => (l.owner === 'me' ? { ...l, throughput: 19 } : l));
+    // Loads 60/0/57: the mean is 39, and a gap of 3 is under 10% of it (3.9).
+    expect(plan(under).steal).toBeUndefined();
+    expect(plan(fleet([0.5, 0.3, 0, 0])).steal).toBeUndefined();
+  });
+
+  it('never takes by load when at the fair share, nor from a worker holding no more leases than it', () => {
+    // b is busy but holds 3 like me: taking one would make it 4/2/4.
+    const leases = [...[0, 1, 2, 3].map((n) => loaded(n, 'a', 0)), ...[4, 5, 6].map((n) => loaded(n, 'b', 40)), ...[7, 8, 9].map((n) => loaded(n, 'me', 0))];
+    expect(plan(leases).steal).toBeUndefined();
+    // a itself is at the share of 4: it takes nothing by load.
+    expect(plan(fleet([30, 20, 10, 0]), 'a').steal).toBeUndefined();
+  });
+});

@@ -73,7 +73,7 @@ describe('Scheduler, deleted mappings', () => {
         stream: {
           leases,
           windowStates: { deleteMapping: async () => undefined },
-          coordination: { take: async () => ({ taken: [], all: [] }), hold: () => undefined, drop: () => undefined },
+          coordination: { take: async () => ({ taken: [], all: [] }), hold: () => undefined, drop: () => undefined, forget: () => undefined, recordRead: () => undefined },
           sourceFor: () => {
             throw new Error('no source is opened for a mapping being deleted');
           },
