@@ -104,9 +104,12 @@ async function sluiceRound(setup: Setup, label: string): Promise<SluiceRound> {
   const uuid = await sluice.createMapping({ FunctionName: setup.functionName, EventSourceArn: queue.arn });
   let peakPollers = 0;
   let sampling = true;
+  const trace: string[] = [];
   const sampler = (async () => {
     while (sampling) {
-      peakPollers = Math.max(peakPollers, gauge(await sluice.metrics(), 'sluice_queue_pollers', uuid));
+      const pollers = gauge(await sluice.metrics(), 'sluice_queue_pollers', uuid);
+      peakPollers = Math.max(peakPollers, pollers);
+      trace.push(`${Math.round(performance.now() - started)}:${deleted(proxy) - before.deleted}/${pollers}`);
       await sleep(200);
     }
   })();
@@ -115,6 +118,7 @@ async function sluiceRound(setup: Setup, label: string): Promise<SluiceRound> {
   const after = { calls: proxy.counts(), cpu: sluice.cpuSeconds(), sqsCpu: processCpuSeconds(setup.sqsPid), redisCpu: await redisCpuSeconds(redis), redis: await redisStats(redis) };
   sampling = false;
   await sampler;
+  if (process.env.BENCH_SQS_TRACE) console.log(`trace ${label}: ${trace.join(' ')}`);
   await sluice.deleteMapping(uuid);
   const seen = new Map<number, number>();
   for (const invocation of setup.invocations) {

@@ -2,6 +2,7 @@ import type { BackoffOptions, ConcurrencyLimiter, Logger, QueueMapping, SluiceMe
 import { isFifoQueueArn } from '@sluice/shared';
 import type { SourceRunner } from '../scheduler/source-runner.js';
 import type { QueueBatchDispatcher } from './queue-batch-dispatcher.js';
+import { createEventLoopProbe, type LoadProbe } from './event-loop-load.js';
 import { QueueReceiveLoop } from './queue-receive-loop.js';
 import { QueueScaler } from './queue-scaler.js';
 import type { QueueSource } from './queue-source.js';
@@ -20,6 +21,8 @@ export interface QueueRunnerDeps {
   readonly logger: Logger;
   readonly backoff: BackoffOptions;
   readonly now?: () => number;
+  /** This process's event loop load, which holds the loops' growth when saturated (queue-scaler.ts); Node's own by default. */
+  readonly load?: LoadProbe;
 }
 
 /** A queue runner's lifecycle: running -> stopping -> stopped. */
@@ -56,7 +59,7 @@ export class QueueRunner implements SourceRunner {
   ) {
     this.now = deps.now ?? Date.now;
     this.log = deps.logger.child({ mappingId });
-    this.scaler = new QueueScaler(this.limit(), this.now);
+    this.scaler = new QueueScaler(this.limit(), this.now, deps.load ?? createEventLoopProbe());
     this.fifo = isFifoQueueArn(deps.mapping()?.eventSourceArn ?? '');
   }
 

@@ -1,3 +1,5 @@
+import type { LoadProbe } from './event-loop-load.js';
+
 /**
  * How many receive loops a queue mapping runs in one process, the way Lambda scales its SQS
  * pollers: one long-polling loop while the queue is idle (cheap: one ReceiveMessage per 20 s),
@@ -5,6 +7,13 @@
  * 200 ms (so never more than 300 more in any minute), up to the limit; an empty receive retires a
  * loop, down to one.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+ *
+ * Lambda adds pollers on a fleet, each with CPU of its own; here every loop of a process shares one
+ * event loop. Past Lambda's first five, a loop is added only if the process's event loop was not
+ * saturated since the last growth step (`load`, at most SATURATED): once the process is CPU-bound,
+ * another loop adds no throughput (the loops only wait longer for the one thread, and each holds
+ * ten more messages invisible meanwhile), so the target holds where it is until the load drops.
+ * Other processes polling the same queue still grow on their own load, as Lambda's fleet does.
  */
 export class QueueScaler {
   private target = 1;
@@ -13,6 +22,8 @@ export class QueueScaler {
   constructor(
     private limit: number,
     private readonly now: () => number = Date.now,
+    /** The process's event loop load since the last reading (event-loop-load.ts); never saturated by default. */
+    private readonly load: LoadProbe = () => 0,
   ) {}
 
   /** Loops wanted now. */
@@ -51,6 +62,8 @@ export class QueueScaler {
     const now = this.now();
     if (now - this.grewAt < GROWTH_INTERVAL_MS) return;
     this.grewAt = now;
+    // Read once per growth step, so the load is the load since the last step (at least 200 ms).
+    if (this.load() > SATURATED) return;
     this.target += 1;
   }
 }
@@ -59,3 +72,8 @@ export class QueueScaler {
 const INITIAL_LOOPS = 5;
 /** "Up to 300 more concurrent invokes per minute": one more loop at most every 200 ms. */
 const GROWTH_INTERVAL_MS = 60_000 / 300;
+/**
+ * Event loop utilization above which the process counts as CPU-bound: another loop would only
+ * queue for the same thread. Not 1: the loop is idle for moments even when work is always waiting.
+ */
+const SATURATED = 0.9;

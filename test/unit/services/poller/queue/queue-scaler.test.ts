@@ -4,8 +4,13 @@ import { QueueScaler } from '../../../../../services/poller/src/queue/queue-scal
 /** A scaler on a clock the test moves. */
 function setup(limit = 1250) {
   const clock = { now: 1_000_000 };
-  const scaler = new QueueScaler(limit, () => clock.now);
-  return { scaler, clock };
+  /** The event loop load the next growth step reads. */
+  const load = { value: 0, reads: 0 };
+  const scaler = new QueueScaler(limit, () => clock.now, () => {
+    load.reads += 1;
+    return load.value;
+  });
+  return { scaler, clock, load };
 }
 
 // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html: "Lambda starts processing
@@ -58,6 +63,39 @@ describe('QueueScaler', () => {
     expect(atTwoMinutes - atMinute).toBeLessThanOrEqual(300);
     // It does grow at about that pace: no slower than 290 a minute.
     expect(atTwoMinutes - atMinute).toBeGreaterThanOrEqual(290);
+  });
+
+  it('holds growth past five while the process\'s event loop is saturated, and grows again once it is not', () => {
+    // Arrange: at five, the process CPU-bound
+    const { scaler, clock, load } = setup();
+    scaler.onReceive(10, 10, 1);
+    load.value = 0.95;
+
+    // Act: full receives for two seconds (ten growth steps' worth)
+    for (let ms = 200; ms <= 2000; ms += 10) {
+      clock.now = 1_000_000 + ms;
+      scaler.onReceive(10, 10, scaler.desired);
+    }
+    const whileSaturated = scaler.desired;
+    const readsWhileSaturated = load.reads;
+    load.value = 0.5;
+    clock.now += 200;
+    scaler.onReceive(10, 10, scaler.desired);
+
+    // Assert: held at five, read once per 200 ms step (not per receive), then one more
+    expect(whileSaturated).toBe(5);
+    expect(readsWhileSaturated).toBe(10);
+    expect(scaler.desired).toBe(6);
+  });
+
+  it('reaches Lambda\'s first five at once even when the process is saturated', () => {
+    const { scaler, load } = setup();
+    load.value = 1;
+
+    scaler.onReceive(10, 10, 1);
+
+    expect(scaler.desired).toBe(5);
+    expect(load.reads).toBe(0);
   });
 
   it('retires one loop per empty receive, down to one', () => {
