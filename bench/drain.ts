@@ -18,18 +18,22 @@
  * BENCH_SLUICE_TOPOLOGY=split runs Sluice as api + poller + worker processes (Sluice CPU is their
  * sum); BENCH_KINESIS_PROXY=1 routes Sluice's Kinesis calls through a counting proxy (a diagnostic:
  * it adds a hop Sluice's reads pay and the raw loop does not); BENCH_REDIS_COMMANDS=1 prints the
- * Redis commands of each Sluice drain by name.
+ * Redis commands of each Sluice drain by name. BENCH_REDIS=cluster runs a second Sluice on a local
+ * 3-master Redis Cluster (startLocalRedisCluster, REDIS_URL redis+cluster://...) beside the one on
+ * single Redis, and each round drains through both, single first: Redis Cluster against single
+ * Redis in the same run (Redis CPU and commands summed over the masters).
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { startLocalRedisCluster, type LocalRedisCluster } from '@sluice/localstack';
 import { startBenchStack } from './lib/stack.js';
 import { pinningLine, pinningWanted } from './lib/pin.js';
 import { createStream, kinesisClient, prefill, rawDrain, type BenchStream } from './lib/kinesis.js';
 import { recordsOf, startRecordingFunction, type ReceivedInvocation } from './lib/function.js';
-import { settingsLine, sluiceTopology, startSluice } from './lib/sluice.js';
+import { settingsLine, sluiceTopology, startSluice, type BenchSluice } from './lib/sluice.js';
 import { diffCounts, startAwsCallProxy, type CallCounts, type AwsCallProxy } from './lib/aws-call-proxy.js';
 import { waitUntilQuiet } from './lib/quiet.js';
-import { diffStats, redisCpuSeconds, redisStats } from './lib/redis-stats.js';
+import { diffStats, redisCpuSecondsOf, redisStatsOf } from './lib/redis-stats.js';
 import { jobTimings, readFinishedJobs, type JobTimings } from './lib/jobs.js';
 import { fixed, loadLine, percentile, printTable, processCpuSeconds, stamp } from './lib/report.js';
 
@@ -56,6 +60,20 @@ const PACED_READS_PER_SECOND = Number(process.env.BENCH_RAW_READS_PER_SECOND ?? 
 const TARGET = 0.8;
 const PAD = 'x'.repeat(100);
 const DRAIN_TIMEOUT_MS = 120_000;
+/** BENCH_REDIS=cluster: each round drains through a Sluice on a local 3-master Redis Cluster too. */
+const WITH_CLUSTER = process.env.BENCH_REDIS === 'cluster';
+
+/** One Sluice and the Redis it keeps its state in: a single server, or a cluster's masters. */
+interface RedisSide {
+  readonly label: string;
+  readonly redisUrl: string;
+  /** Direct connections to every server (one, or each master), for INFO. */
+  readonly servers: readonly Redis[];
+  readonly sluice: BenchSluice;
+}
+
+/** What one Sluice drain measured. */
+type Drained = Omit<Round, 'rawMs' | 'maxLimitMs' | 'pacedMs' | 'rawKinesisCpuS' | 'cluster'>;
 
 interface Round {
   readonly rawMs: number;
@@ -77,6 +95,8 @@ interface Round {
   readonly functionCpuS: number;
   readonly jobs: JobTimings;
   readonly calls: CallCounts | undefined;
+  /** The same drain through the Sluice on Redis Cluster (BENCH_REDIS=cluster), after the single-Redis one. */
+  readonly cluster?: Drained;
 }
 
 /** What the function received during the round in progress: kept as it came, parsed after the run. */
@@ -93,7 +113,7 @@ async function main(): Promise<void> {
   const run = randomBytes(3).toString('hex');
   const total = SHARDS * PER_SHARD;
   const pinned = pinningWanted(true);
-  console.log(`[${stamp()}] drain bench: ${SHARDS} shards x ${PER_SHARD} records, BatchSize ${BATCH_SIZE}, ${ROUNDS} rounds, ${settingsLine()}, topology ${sluiceTopology()}, ${pinningLine(pinned)}; ${loadLine()}`);
+  console.log(`[${stamp()}] drain bench: ${SHARDS} shards x ${PER_SHARD} records, BatchSize ${BATCH_SIZE}, ${ROUNDS} rounds, ${settingsLine()}, topology ${sluiceTopology()}, Redis ${WITH_CLUSTER ? 'single and 3-master cluster' : 'single'}, ${pinningLine(pinned)}; ${loadLine()}`);
   const stack = await startBenchStack({ pinned });
   const kinesis = kinesisClient(stack.kinesisEndpoint);
   let round: RoundState | undefined;
@@ -109,10 +129,21 @@ async function main(): Promise<void> {
   const proxy: AwsCallProxy | undefined = process.env.BENCH_KINESIS_PROXY === '1' ? await startAwsCallProxy(stack.kinesisEndpoint) : undefined;
   const stats = new Redis(stack.redisUrl);
   const sluice = await startSluice({ redisUrl: stack.redisUrl, kinesisEndpoint: proxy?.endpoint ?? stack.kinesisEndpoint, prefix });
+  const single: RedisSide = { label: 'single Redis', redisUrl: stack.redisUrl, servers: [stats], sluice };
+  let cluster: LocalRedisCluster | undefined;
+  let clustered: RedisSide | undefined;
+  if (WITH_CLUSTER) {
+    cluster = await startLocalRedisCluster();
+    const clusterSluice = await startSluice({ redisUrl: cluster.url, kinesisEndpoint: proxy?.endpoint ?? stack.kinesisEndpoint, prefix });
+    clustered = { label: 'Redis Cluster (3 masters)', redisUrl: cluster.url, servers: cluster.nodeUrls.map((url) => new Redis(url)), sluice: clusterSluice };
+  }
+  const sides = clustered === undefined ? [single] : [single, clustered];
+  const sluicePids = () => sides.flatMap((side) => side.sluice.pids);
   const functionName = `bench-noop-${run}`;
 
   /** One Sluice drain: a new mapping from TRIM_HORIZON, timed from the create until the function saw every record; deleted after. */
-  async function sluiceDrain(stream: BenchStream): Promise<Omit<Round, 'rawMs' | 'maxLimitMs' | 'pacedMs' | 'rawKinesisCpuS'>> {
+  async function sluiceDrain(stream: BenchStream, side: RedisSide = single): Promise<Drained> {
+    const { sluice, servers } = side;
     const invocationsBefore = fn.invocations();
     const state: RoundState = { invocations: [], counted: 0, wake: () => undefined };
     const deadline = performance.now() + DRAIN_TIMEOUT_MS;
@@ -128,15 +159,15 @@ async function main(): Promise<void> {
         state.wake();
       });
     round = state;
-    await waitUntilQuiet([stack.kinesisPid, ...sluice.pids]);
+    await waitUntilQuiet([stack.kinesisPid, ...sluicePids()]);
     const callsBefore = proxy?.counts();
-    const cpuBefore = [sluice.cpuSeconds(), processCpuSeconds(stack.kinesisPid), await redisCpuSeconds(stats), process.cpuUsage()] as const;
-    const statsBefore = await redisStats(stats);
+    const cpuBefore = [sluice.cpuSeconds(), processCpuSeconds(stack.kinesisPid), await redisCpuSecondsOf(servers), process.cpuUsage()] as const;
+    const statsBefore = await redisStatsOf(servers);
     const createdAt = performance.now();
     const uuid = await sluice.createMapping({ FunctionName: functionName, EventSourceArn: stream.arn, StartingPosition: 'TRIM_HORIZON', BatchSize: BATCH_SIZE });
     await until(() => state.counted >= total);
-    const commands = diffStats(await redisStats(stats), statsBefore);
-    const cpuAfter = [sluice.cpuSeconds(), processCpuSeconds(stack.kinesisPid), await redisCpuSeconds(stats), process.cpuUsage(cpuBefore[3])] as const;
+    const commands = diffStats(await redisStatsOf(servers), statsBefore, servers.length);
+    const cpuAfter = [sluice.cpuSeconds(), processCpuSeconds(stack.kinesisPid), await redisCpuSecondsOf(servers), process.cpuUsage(cpuBefore[3])] as const;
     // Now what arrived is read: the run ended with the invocation that brought the last new record
     // (with duplicates among the counted records, the wait goes on until every record was seen).
     const seen = new Set<number>();
@@ -166,7 +197,7 @@ async function main(): Promise<void> {
       redisCommands: commands.totalCommands,
       redisCalls: commands.calls,
       functionCpuS: (cpuAfter[3].user + cpuAfter[3].system) / 1e6,
-      jobs: jobTimings(await readFinishedJobs(stack.redisUrl, prefix, uuid)),
+      jobs: jobTimings(await readFinishedJobs(side.redisUrl, prefix, uuid)),
       calls: proxy === undefined ? undefined : diffCounts(proxy.counts(), callsBefore!),
     };
     await sluice.deleteMapping(uuid);
@@ -174,7 +205,7 @@ async function main(): Promise<void> {
   }
 
   try {
-    await sluice.registerFunction(functionName, fn.url);
+    for (const side of sides) await side.sluice.registerFunction(functionName, fn.url);
     const stream = await createStream(kinesis, `bench-drain-${run}`, SHARDS);
     const putStarted = performance.now();
     const counts = await prefill(kinesis, stream, PER_SHARD, PAD);
@@ -183,28 +214,33 @@ async function main(): Promise<void> {
     // Both sides' JITs warm up over several drains (kinesis-local's raw drain alone: 810 ms the first
     // time, 490-580 ms after ten); untimed, raw and Sluice in turn as in the rounds.
     for (let w = 1; w <= WARMUPS; w += 1) {
-      await waitUntilQuiet([stack.kinesisPid, ...sluice.pids]);
+      await waitUntilQuiet([stack.kinesisPid, ...sluicePids()]);
       const raw = await rawDrain(kinesis, stream, counts, RAW_LIMIT);
-      const drained = await sluiceDrain(stream);
-      console.log(`[${stamp()}] warm-up ${w} (not counted): raw ${fixed(raw.ms)} ms, Sluice ${fixed(drained.sluiceMs)} ms (first invocation after ${fixed(drained.firstMs)} ms), Sluice CPU ${fixed(drained.sluiceCpuS, 2)} s`);
+      for (const side of sides) {
+        const drained = await sluiceDrain(stream, side);
+        console.log(`[${stamp()}] warm-up ${w} (not counted): raw ${fixed(raw.ms)} ms, Sluice on ${side.label} ${fixed(drained.sluiceMs)} ms (first invocation after ${fixed(drained.firstMs)} ms), Sluice CPU ${fixed(drained.sluiceCpuS, 2)} s`);
+      }
     }
 
     const rounds: Round[] = [];
     for (let r = 1; r <= ROUNDS; r += 1) {
       // Each timed run starts with kinesis-local and Sluice idle: neither pays for the run before it.
-      await waitUntilQuiet([stack.kinesisPid, ...sluice.pids]);
+      await waitUntilQuiet([stack.kinesisPid, ...sluicePids()]);
       const rawCpuBefore = processCpuSeconds(stack.kinesisPid);
       const raw = await rawDrain(kinesis, stream, counts, RAW_LIMIT);
       const rawKinesisCpuS = processCpuSeconds(stack.kinesisPid) - rawCpuBefore;
-      await waitUntilQuiet([stack.kinesisPid, ...sluice.pids]);
+      await waitUntilQuiet([stack.kinesisPid, ...sluicePids()]);
       const maxLimit = await rawDrain(kinesis, stream, counts, MAX_LIMIT);
-      await waitUntilQuiet([stack.kinesisPid, ...sluice.pids]);
+      await waitUntilQuiet([stack.kinesisPid, ...sluicePids()]);
       const paced = await rawDrain(kinesis, stream, counts, MAX_LIMIT, PACED_READS_PER_SECOND);
       const drained = await sluiceDrain(stream);
-      const result: Round = { rawMs: raw.ms, maxLimitMs: maxLimit.ms, pacedMs: paced.ms, rawKinesisCpuS, ...drained };
+      const onCluster = clustered === undefined ? undefined : await sluiceDrain(stream, clustered);
+      const result: Round = { rawMs: raw.ms, maxLimitMs: maxLimit.ms, pacedMs: paced.ms, rawKinesisCpuS, ...drained, ...(onCluster === undefined ? {} : { cluster: onCluster }) };
       rounds.push(result);
       console.log(
-        `[${stamp()}] round ${r}: raw ${fixed(raw.ms)} ms (Limit ${MAX_LIMIT}: ${fixed(maxLimit.ms)} ms), Sluice ${fixed(result.sluiceMs)} ms (first invocation after ${fixed(result.firstMs)} ms), ratio ${fixed(rate(total, result.sluiceMs) / rate(total, raw.ms), 2)}`,
+        `[${stamp()}] round ${r}: raw ${fixed(raw.ms)} ms (Limit ${MAX_LIMIT}: ${fixed(maxLimit.ms)} ms), Sluice ${fixed(result.sluiceMs)} ms (first invocation after ${fixed(result.firstMs)} ms), ratio ${fixed(rate(total, result.sluiceMs) / rate(total, raw.ms), 2)}${
+          onCluster === undefined ? '' : `; on Redis Cluster ${fixed(onCluster.sluiceMs)} ms, ratio ${fixed(rate(total, onCluster.sluiceMs) / rate(total, raw.ms), 2)}`
+        }`,
       );
       if (result.calls !== undefined) console.log(`  Sluice's Kinesis calls during the drain: ${JSON.stringify(result.calls.byOperation)}, empty GetRecords ${result.calls.emptyGetRecords}`);
       if (process.env.BENCH_REDIS_COMMANDS === '1') console.log(`  Redis commands during the drain: ${JSON.stringify(result.redisCalls)}`);
@@ -220,6 +256,9 @@ async function main(): Promise<void> {
         [`${i + 1}`, 'Sluice: mapping created -> every record seen', fixed(x.sluiceMs), fixed(rate(total, x.sluiceMs)), fixed(ratio, 2)],
         [`${i + 1}`, '  of which created -> first invocation', fixed(x.firstMs), '', ''],
         [`${i + 1}`, '  of which first -> last invocation', fixed(steady), fixed(rate(total, steady)), fixed(rate(total, steady) / rate(total, x.rawMs), 2)],
+        ...(x.cluster === undefined
+          ? []
+          : [[`${i + 1}`, `Sluice on Redis Cluster (3 masters): created -> every record seen (ratio to Sluice on single Redis ${fixed(x.sluiceMs / x.cluster.sluiceMs, 2)})`, fixed(x.cluster.sluiceMs), fixed(rate(total, x.cluster.sluiceMs)), fixed(rate(total, x.cluster.sluiceMs) / rate(total, x.rawMs), 2)]]),
       ];
     });
     printTable(
@@ -230,15 +269,17 @@ async function main(): Promise<void> {
     printTable(
       'Where a Sluice batch spends its time (ms, from the BullMQ job hashes; p50 / p95 / mean over all batches of the round)',
       ['round', 'batches', 'cut -> added', 'added -> worker start', 'worker start -> finish', 'finish -> next cut (same shard)', 'Sluice CPU', 'kinesis-local CPU', 'Redis CPU (commands per batch)', 'bench (function) CPU'],
-      rounds.map((x, i) => [
-        `${i + 1}`,
+      rounds
+        .flatMap((round, i): [string, Drained, Round][] => (round.cluster === undefined ? [[`${i + 1}`, round, round]] : [[`${i + 1} single`, round, round], [`${i + 1} cluster`, round.cluster, round]]))
+        .map(([label, x, round]) => [
+        label,
         `${x.jobs.batches} (${x.invocations} invocations, ${x.duplicates} dup)`,
         `${fixed(x.jobs.add.p50)} / ${fixed(x.jobs.add.p95)} / ${fixed(x.jobs.add.mean)}`,
         `${fixed(x.jobs.queued.p50)} / ${fixed(x.jobs.queued.p95)} / ${fixed(x.jobs.queued.mean)}`,
         `${fixed(x.jobs.processing.p50)} / ${fixed(x.jobs.processing.p95)} / ${fixed(x.jobs.processing.mean)}`,
         `${fixed(x.jobs.turnaround.p50)} / ${fixed(x.jobs.turnaround.p95)} / ${fixed(x.jobs.turnaround.mean)}`,
         `${fixed(x.sluiceCpuS, 2)} s`,
-        `${fixed(x.kinesisCpuS, 2)} s (raw drain: ${fixed(x.rawKinesisCpuS, 2)} s)`,
+        `${fixed(x.kinesisCpuS, 2)} s (raw drain: ${fixed(round.rawKinesisCpuS, 2)} s)`,
         `${fixed(x.redisCpuS, 2)} s (${fixed(x.redisCommands / Math.max(1, x.jobs.batches), 1)})`,
         `${fixed(x.functionCpuS, 2)} s`,
       ]),
@@ -247,6 +288,13 @@ async function main(): Promise<void> {
     const median = percentile(ratios, 50);
     const againstMax = rounds.map((x) => x.maxLimitMs / x.sluiceMs).sort((a, b) => a - b);
     console.log(`target: Sluice >= ${TARGET} of raw -> ${median >= TARGET ? 'MET' : 'MISSED'} (${pinned ? 'kinesis-local on a core of its own' : 'kinesis-local sharing every core'}; median of ${ROUNDS} rounds ${fixed(median, 2)}; rounds ${rounds.map((x) => fixed(rate(total, x.sluiceMs) / rate(total, x.rawMs), 2)).join(', ')})`);
+    if (clustered !== undefined) {
+      const clusterRatios = rounds.map((x) => x.sluiceMs / x.cluster!.sluiceMs).sort((a, b) => a - b);
+      const perBatch = (d: Drained) => d.redisCommands / Math.max(1, d.jobs.batches);
+      console.log(
+        `Redis Cluster against single Redis (drain rate, same run): median ${fixed(percentile(clusterRatios, 50), 2)} (rounds ${rounds.map((x) => fixed(x.sluiceMs / x.cluster!.sluiceMs, 2)).join(', ')}); Redis commands per batch ${rounds.map((x) => `${fixed(perBatch(x), 1)} vs ${fixed(perBatch(x.cluster!), 1)}`).join(', ')}`,
+      );
+    }
     console.log(`against the Limit ${MAX_LIMIT} loop (the baseline before 2026-12-04): median ${fixed(percentile(againstMax, 50), 2)}`);
     const againstPaced = rounds.map((x) => x.pacedMs / x.sluiceMs).sort((a, b) => a - b);
     console.log(`against the Limit ${MAX_LIMIT} loop paced to ${PACED_READS_PER_SECOND} reads/s per shard (Sluice's default share of Kinesis's 5): median ${fixed(percentile(againstPaced, 50), 2)}`);
@@ -255,6 +303,11 @@ async function main(): Promise<void> {
     kinesis.destroy();
     stats.disconnect();
     await sluice.stop();
+    if (clustered !== undefined) {
+      for (const server of clustered.servers) server.disconnect();
+      await clustered.sluice.stop();
+    }
+    await cluster?.stop();
     await fn.close();
     await proxy?.close();
     await stack.stop();

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedis, mastersOf } from '@sluice/shared';
 import { percentile } from './report.js';
 
 /** One finished stream-batch job, as Sluice left it in Redis (removeOnComplete keeps it an hour). */
@@ -19,18 +19,22 @@ export interface FinishedJob {
 
 /**
  * Reads the finished stream-batch jobs of one mapping straight from their hashes
- * (`{prefix}:stream-batches:<mapping>.<shard>.<lane>.<seq>`), read-only.
+ * (`{prefix:stream-batches}:stream-batches:<mapping>.<shard>.<lane>.<seq>`), read-only; on a
+ * single Redis or a cluster (`redis+cluster://`, the queue's slot found by scanning every master).
  */
 export async function readFinishedJobs(redisUrl: string, prefix: string, mappingId: string): Promise<FinishedJob[]> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = createRedis(redisUrl);
   try {
+    await redis.ping(); // a cluster client knows its masters once connected
     const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `{${prefix}:stream-batches}:stream-batches:${mappingId}.*`, 'COUNT', 1000);
-      keys.push(...found.filter((k) => !k.endsWith(':logs') && !k.endsWith(':lock')));
-      cursor = next;
-    } while (cursor !== '0');
+    for (const node of mastersOf(redis)) {
+      let cursor = '0';
+      do {
+        const [next, found] = await node.scan(cursor, 'MATCH', `{${prefix}:stream-batches}:stream-batches:${mappingId}.*`, 'COUNT', 1000);
+        keys.push(...found.filter((k) => !k.endsWith(':logs') && !k.endsWith(':lock')));
+        cursor = next;
+      } while (cursor !== '0');
+    }
     const jobs: FinishedJob[] = [];
     for (const key of keys) {
       const [data, timestamp, processedOn, finishedOn] = await redis.hmget(key, 'data', 'timestamp', 'processedOn', 'finishedOn');

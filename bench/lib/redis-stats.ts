@@ -19,14 +19,22 @@ export async function redisStats(redis: Redis): Promise<RedisStats> {
   return { totalCommands, calls };
 }
 
-/** after - before, less the bench's own INFO commands. */
-export function diffStats(after: RedisStats, before: RedisStats): RedisStats {
+/** The sum of redisStats over several servers (a cluster's masters, each a direct connection). */
+export async function redisStatsOf(servers: readonly Redis[]): Promise<RedisStats> {
+  const each = await Promise.all(servers.map(redisStats));
+  const calls: Record<string, number> = {};
+  for (const stats of each) for (const [name, n] of Object.entries(stats.calls)) calls[name] = (calls[name] ?? 0) + n;
+  return { totalCommands: each.reduce((sum, stats) => sum + stats.totalCommands, 0), calls };
+}
+
+/** after - before, less the bench's own INFO commands (COMMANDS_PER_SNAPSHOT on each of `servers`). */
+export function diffStats(after: RedisStats, before: RedisStats, servers = 1): RedisStats {
   const calls: Record<string, number> = {};
   for (const [name, n] of Object.entries(after.calls)) {
-    const d = n - (before.calls[name] ?? 0) - (name === 'info' ? COMMANDS_PER_SNAPSHOT : 0);
+    const d = n - (before.calls[name] ?? 0) - (name === 'info' ? COMMANDS_PER_SNAPSHOT * servers : 0);
     if (d > 0) calls[name] = d;
   }
-  return { totalCommands: after.totalCommands - before.totalCommands - COMMANDS_PER_SNAPSHOT, calls };
+  return { totalCommands: after.totalCommands - before.totalCommands - COMMANDS_PER_SNAPSHOT * servers, calls };
 }
 
 /** CPU seconds (user + system) redis-server has used so far (INFO cpu): one of the processes sharing the cores. */
@@ -34,4 +42,9 @@ export async function redisCpuSeconds(redis: Redis): Promise<number> {
   const cpu = await redis.info('cpu');
   const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? Number.NaN);
   return field('used_cpu_sys') + field('used_cpu_user');
+}
+
+/** The sum of redisCpuSeconds over several servers (a cluster's masters). */
+export async function redisCpuSecondsOf(servers: readonly Redis[]): Promise<number> {
+  return (await Promise.all(servers.map(redisCpuSeconds))).reduce((a, b) => a + b, 0);
 }

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import { RedisLeaseReader, createRedisKeys } from '@sluice/shared';
+import type { Redis } from 'ioredis';
+import { RedisLeaseReader, createRedis, createRedisKeys, mastersOf } from '@sluice/shared';
 import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
@@ -176,7 +176,7 @@ export async function startSluice(options: { redisUrl: string; kinesisEndpoint?:
   }
   const lambda = new LambdaClient({ region: REGION, credentials: CREDENTIALS, endpoint: url, maxAttempts: 1 });
   // In split mode the sluice_leases_held gauge lives in the poller, which serves no HTTP: Redis holds the same facts.
-  const leaseRedis = topology === 'split' ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  const leaseRedis = topology === 'split' ? createRedis(options.redisUrl) : undefined;
   const metrics = async () => (await fetch(`${url}/metrics`)).text();
   const leasesOf = async (uuid: string) => (leaseRedis === undefined ? leasesHeld(await metrics(), uuid) : leasesHeldInRedis(leaseRedis, options.prefix, uuid));
   const waitUntil = async (check: () => Promise<boolean>, timeoutMs: number, what: string) => {
@@ -250,16 +250,23 @@ export async function leasesHeldInRedis(redis: Redis, prefix: string, uuid: stri
   return (byMapping.get(uuid) ?? []).filter((lease) => lease.owner !== undefined && lease.expiresAtMs > nowMs).length;
 }
 
-/** Deletes the installation's keys (they all start with `{prefix}` or `{prefix:`); never FLUSHALL. */
+/**
+ * Deletes the installation's keys (they all start with `{prefix}` or `{prefix:`); never FLUSHALL.
+ * REDIS_URL's forms alike (a cluster's masters each scanned); one key per UNLINK, as the keys of
+ * several slots may not go in one command on a cluster.
+ */
 export async function deletePrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = createRedis(redisUrl);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}[}:]*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await redis.ping(); // a cluster client knows its masters once connected
+    for (const node of mastersOf(redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', `{${prefix}[}:]*`, 'COUNT', 500);
+        await Promise.all(keys.map((key) => node.unlink(key)));
+        cursor = next;
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }

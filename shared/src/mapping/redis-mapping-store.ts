@@ -38,7 +38,7 @@ export class RedisMappingStore implements MappingStore {
     keys: RedisKeys,
   ) {
     this.k = mappingKeys(keys);
-    for (const file of ['createMapping-7.lua', 'replaceMapping-7.lua', 'removeMapping-6.lua', 'setProcessingResult-1.lua']) defineLuaScript(redis, file);
+    for (const file of ['createMapping-8.lua', 'replaceMapping-7.lua', 'removeMapping-6.lua', 'setProcessingResult-1.lua']) defineLuaScript(redis, file);
   }
 
   async create(mapping: EventSourceMapping, settleAt: number, tags: Readonly<Record<string, string>> = {}): Promise<CreateMappingResult> {
@@ -54,8 +54,9 @@ export class RedisMappingStore implements MappingStore {
         k.byFunction(mapping.functionName),
         k.functionRecord(mapping.functionName),
         k.settle,
+        k.seq,
       ],
-      [mapping.uuid, JSON.stringify({ ...mapping, version: 1 }), settleAt, k.seq, k.changes, JSON.stringify(tags)],
+      [mapping.uuid, JSON.stringify({ ...mapping, version: 1 }), settleAt, k.changes, JSON.stringify(tags)],
     );
     if (code === 1) return { outcome: 'duplicate', existingUuid: String(value) };
     if (code === 2) return { outcome: 'function-missing' };

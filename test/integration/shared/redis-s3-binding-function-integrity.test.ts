@@ -113,7 +113,7 @@ describe('S3 bindings and the function registry', () => {
 
   it('names both kinds of user, at most 5 ids each with the full counts', async () => {
     for (let i = 1; i <= 7; i += 1) expect(await bindings.create(binding(`b${i}`, 'thumbs'), 0)).toBe('created');
-    // The by-function mapping set is what createMapping-7.lua / removeMapping-6.lua keep; one member stands for a mapping.
+    // The by-function mapping set is what createMapping-8.lua / removeMapping-6.lua keep; one member stands for a mapping.
     await redis.sadd(keys.key('esm-by-function', 'thumbs'), 'a1b2c3d4-0000-4000-8000-000000000001');
 
     const result = await functions.remove('thumbs');

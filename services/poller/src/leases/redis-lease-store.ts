@@ -6,7 +6,7 @@ import { CheckpointLeaseCode, RecordLeaseLayoutCode, TakeLeaseCode, type Release
 import { SHARD_END, type CheckpointResult, type LeaseScope, type ShardLayout, type ShardLease } from './shard-lease.js';
 
 const SCRIPTS = [
-  'ensureLeases-3.lua',
+  'ensureLeases-n.lua',
   'takeLease-2.lua',
   'renewLeases-n.lua',
   'releaseLease-2.lua',
@@ -48,8 +48,9 @@ export class RedisLeaseStore implements LeaseStore {
 
   async ensureLeases(scope: LeaseScope, shards: readonly { shardId: string; parentShardIds: readonly string[] }[]): Promise<void> {
     if (shards.length === 0) return;
-    const args = shards.flatMap((s) => [this.k.lease(scope, s.shardId), s.shardId, JSON.stringify(s.parentShardIds)]);
-    await runLuaScript<number>(this.redis, 'ensureLeases', [this.k.scopeShards(scope), this.k.mappingIndex(scope.mappingId), this.k.scopeExpiries(scope)], args);
+    const leaseHashes = shards.map((s) => this.k.lease(scope, s.shardId));
+    const args = shards.flatMap((s) => [s.shardId, JSON.stringify(s.parentShardIds)]);
+    await runLuaScript<number>(this.redis, 'ensureLeases', [this.k.scopeShards(scope), this.k.mappingIndex(scope.mappingId), this.k.scopeExpiries(scope), ...leaseHashes], args);
   }
 
   listShardIds(scope: LeaseScope): Promise<string[]> {
