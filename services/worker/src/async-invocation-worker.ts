@@ -20,9 +20,8 @@ import {
 } from '@sluice/shared';
 import { createAsyncInvocationProcessor, type AsyncInvocationOutcome, type AsyncInvocationProcessorDeps } from './async-invocation-processor.js';
 import type { AsyncJobData } from './async-job-data.js';
+import { jobLockOptions } from './job-lock-options.js';
 
-/** As for stream batches: a dead worker is never the event's fault (MaximumEventAgeInSeconds bounds it). */
-const MAX_STALLED_COUNT = 1_000_000;
 
 /**
  * Finished events stay as BullMQ jobs for a day, so an event queued again under the same request id
@@ -100,9 +99,7 @@ export async function startAsyncInvocationWorker(config: SluiceConfig, deps: Asy
     connection: deps.connection,
     prefix: deps.keys.queuePrefix(ASYNC_INVOCATION_QUEUE),
     concurrency: config.SLUICE_WORKER_CONCURRENCY,
-    lockDuration: config.SLUICE_WORKER_LOCK_MS,
-    stalledInterval: config.SLUICE_WORKER_LOCK_MS,
-    maxStalledCount: MAX_STALLED_COUNT,
+    ...jobLockOptions(config.SLUICE_WORKER_LOCK_MS),
     removeOnComplete: KEEP_FINISHED,
     removeOnFail: KEEP_FINISHED,
   });

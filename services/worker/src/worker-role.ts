@@ -42,16 +42,11 @@ import { createDeadLetterReplayer } from './dead-letter-replayer.js';
 import { createFunctionDestination, openAsyncInvocationQueue, startAsyncInvocationWorker } from './async-invocation-worker.js';
 import { createStreamBatchProcessor } from './stream-batch-processor.js';
 import { TumblingWindowInvocation } from './tumbling-window-invocation.js';
+import { jobLockOptions } from './job-lock-options.js';
 
 /** Replays run one invocation each, on request: a few at once is plenty. */
 const REPLAY_CONCURRENCY = 4;
 
-/**
- * How often one batch may lose its worker (crash, kill, lost lock) before BullMQ fails it. A dead
- * worker is our fault, never the function's, and a failed job would leave its lane without an
- * outcome; so it is effectively unlimited, and the batch stays bounded by MaximumRecordAgeInSeconds.
- */
-const MAX_STALLED_COUNT = 1_000_000;
 
 export interface WorkerRoleDeps {
   readonly logger: Logger;
@@ -139,10 +134,7 @@ export async function startWorkerRole(config: SluiceConfig, deps: WorkerRoleDeps
   const batchWorkerOptions = {
     connection: bullRedis,
     concurrency: config.SLUICE_WORKER_CONCURRENCY,
-    lockDuration: config.SLUICE_WORKER_LOCK_MS,
-    // Checking as often as a lock lasts bounds the handover of a dead worker's job to about 2 locks.
-    stalledInterval: config.SLUICE_WORKER_LOCK_MS,
-    maxStalledCount: MAX_STALLED_COUNT,
+    ...jobLockOptions(config.SLUICE_WORKER_LOCK_MS),
     settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff, deps.random) },
   };
   /** Errors, outcomes for a poller in this process (once BullMQ stored the job as completed: final), and failures that are bugs. */

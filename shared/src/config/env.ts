@@ -78,8 +78,10 @@ export const envSchema = z.object({
   // Receive loops one poller process runs for one queue mapping at most; Lambda scales one SQS
   // mapping to 1,250 concurrent batches across its fleet.
   SLUICE_QUEUE_POLLERS_MAX: intFromEnv(1, 1250).default(100),
-  // A dead worker's batches go to another worker after about this long (BullMQ's lock, renewed at half).
-  SLUICE_WORKER_LOCK_MS: intFromEnv(200, 600_000).default(30_000),
+  // A dead worker's batches go to another worker after about 1.5 times this (BullMQ's lock, renewed
+  // at half, checked for stalls at half): by default the lease's length, so a SIGKILLed process's
+  // batch in flight is taken over in about one lease period, as its shards are (issue 14).
+  SLUICE_WORKER_LOCK_MS: intFromEnv(200, 600_000).default(10_000),
   // Tumbling windows: Lambda keeps at most 1 MB of state per shard; past it the window ends early.
   SLUICE_TUMBLING_STATE_MAX_BYTES: intFromEnv(16, 64 * 1024 * 1024).default(1024 * 1024),
   // Where a node function's Module path resolves, as Lambda resolves its handler in /var/task.

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@sluice/shared';
 
 describe('worker configuration', () => {
-  it('defaults to 50 concurrent batches, retries from 1 s up to 60 s, and a 30 s lock', () => {
+  it('defaults to 50 concurrent batches, retries from 1 s up to 60 s, and a 10 s lock (the lease's length)', () => {
     expect(loadConfig({})).toMatchObject({
       SLUICE_WORKER_CONCURRENCY: 50,
       SLUICE_RETRY_BASE_MS: 1000,
       SLUICE_RETRY_MAX_MS: 60_000,
-      SLUICE_WORKER_LOCK_MS: 30_000,
+      SLUICE_WORKER_LOCK_MS: 10_000,
     });
   });
 
