@@ -73,6 +73,9 @@ export async function startKinesisLocal(options: KinesisLocalOptions): Promise<K
       KINESIS_MOCK_PLAIN_PORT: String(port),
       KINESIS_MOCK_TLS_PORT: String(tlsPort),
       LOG_LEVEL: 'WARN',
+      // kinesis-mock's account shard quota (default 50): a test suite or a dev stack keeps many small
+      // streams, and a full suite went past 50 (LimitExceededException on CreateStream).
+      SHARD_LIMIT: '10000',
       SLUICE_PARENT_PID: String(process.pid),
       ...FAST_DURATIONS,
     },
