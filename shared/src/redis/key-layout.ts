@@ -3,7 +3,7 @@ import { ASYNC_INVOCATION_QUEUE } from '../queue/async-invocation-job.js';
 import { DEAD_LETTER_REPLAY_QUEUE } from '../queue/dead-letter-replay-queue.js';
 import { QUEUE_BATCH_QUEUE } from '../queue/queue-batch-job.js';
 import { STREAM_BATCH_QUEUE } from '../queue/stream-batch-job.js';
-import { mastersOf } from './redis-connection.js';
+import { globLiteral, scanKeys } from './redis-connection.js';
 import type { RedisKeys } from './redis-keys.js';
 
 /**
@@ -54,18 +54,6 @@ async function olderLayoutEvidence(redis: Redis, installation: string): Promise<
     const meta = `${root}:${queue}:meta`;
     if ((await redis.exists(meta)) === 1) return meta;
   }
-  const pattern = `${globEscape(root)}:lease-keys:*`;
-  for (const node of mastersOf(redis)) {
-    let cursor = '0';
-    do {
-      const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (found.length > 0) return found[0]!;
-      cursor = next;
-    } while (cursor !== '0');
-  }
+  for await (const { keys } of scanKeys(redis, `${globLiteral(root)}:lease-keys:*`)) return keys[0];
   return undefined;
-}
-
-function globEscape(text: string): string {
-  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

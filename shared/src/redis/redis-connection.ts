@@ -63,6 +63,26 @@ export function mastersOf(redis: Redis): Redis[] {
   return redis.isCluster ? (redis as unknown as Cluster).nodes('master') : [redis];
 }
 
+/** `text` as a literal in a SCAN MATCH pattern: Redis's glob characters escaped. */
+export function globLiteral(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+/**
+ * The keys matching `pattern`, a SCAN page at a time, with the server that holds them: on a Redis
+ * Cluster every master's keyspace in turn (SCAN reads one server's), on one server its own.
+ */
+export async function* scanKeys(redis: Redis, pattern: string): AsyncGenerator<{ readonly server: Redis; readonly keys: string[] }> {
+  for (const server of mastersOf(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) yield { server, keys };
+      cursor = next;
+    } while (cursor !== '0');
+  }
+}
+
 function targetOf(url: string): RedisTarget {
   const target = parseRedisTarget(url);
   if ('error' in target) throw new RangeError(`REDIS_URL ${target.error}`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { defineLuaScript, runLuaScript } from '../redis/lua-scripts.js';
-import { mastersOf } from '../redis/redis-connection.js';
+import { globLiteral, scanKeys } from '../redis/redis-connection.js';
 import type { RedisKeys } from '../redis/redis-keys.js';
 import type { WindowStateKey, WindowStateRecord, WindowStateStore, WindowStateWrite } from './window-state-store.js';
 
@@ -58,16 +58,9 @@ export class RedisWindowStateStore implements WindowStateStore {
    * still in flight after this lapses with its time to live. Returns how many keys went.
    */
   async deleteMapping(mappingId: string): Promise<number> {
-    const pattern = `${this.keys.windowKey(mappingId, 'window-state').replace(/[*?[\]\\]/g, '\\$&')}:*`;
     let deleted = 0;
-    // SCAN reads one server's keyspace: on a Redis Cluster, every master's (the mapping's slot is on one).
-    for (const server of mastersOf(this.redis)) {
-      let cursor = '0';
-      do {
-        const [next, found] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        if (found.length > 0) deleted += await server.unlink(...found);
-        cursor = next;
-      } while (cursor !== '0');
+    for await (const { server, keys } of scanKeys(this.redis, `${globLiteral(this.keys.windowKey(mappingId, 'window-state'))}:*`)) {
+      deleted += await server.unlink(...keys);
     }
     return deleted;
   }
