@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@sluice/shared';
 
 describe('worker configuration', () => {
-  it('defaults to 50 concurrent batches, retries from 1 s up to 60 s, and a 10 s lock (the lease's length)', () => {
+  it("defaults to 50 concurrent batches, retries from 1 s up to 60 s, and a 10 s lock (the lease's length)", () => {
     expect(loadConfig({})).toMatchObject({
       SLUICE_WORKER_CONCURRENCY: 50,
       SLUICE_RETRY_BASE_MS: 1000,
